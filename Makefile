@@ -1,0 +1,42 @@
+# One command to run the product on its embedded default, one to run the tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+RUN_ENV := DEBUG=1
+
+.PHONY: run test venv messages lint bench prod-smoke clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+messages: venv
+	@if command -v msgfmt >/dev/null 2>&1; then $(RUN_ENV) $(PY) manage.py compilemessages --ignore=.venv -v0; \
+	else echo "msgfmt (gettext) not found: using the committed .mo files"; fi
+
+run: venv messages
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+bench: venv
+	$(PY) bench/run_all.py
+
+prod-smoke: venv
+	$(PY) scripts/prod_smoke.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

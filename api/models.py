@@ -1,0 +1,131 @@
+"""Chamber API: keys (stored hashed), webhooks with their delivery log, idempotency records."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Chamber, DomainEvent, TimeStamped
+
+SCOPES = [
+    ("courses:read", _("Kurse lesen")),
+    ("enrolments:read", _("Anmeldungen lesen")),
+    ("enrolments:write", _("Anmeldungen schreiben")),
+    ("certificates:read", _("Bescheinigungen lesen")),
+    ("businesses:write", _("Betriebe und Auszubildende schreiben")),
+    ("webhooks:manage", _("Webhooks verwalten")),
+]
+
+EVENTS = [
+    "enrolment.created",
+    "enrolment.confirmed",
+    "enrolment.cancelled",
+    "attendance.recorded",
+    "certificate.issued",
+    "certificate.revoked",
+    "run.cancelled",
+]
+
+
+class ApiKey(TimeStamped):
+    chamber = models.ForeignKey(Chamber, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("Bezeichnung"), max_length=100)
+    prefix = models.CharField(_("Präfix"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=128)
+    scopes = models.JSONField(_("Berechtigungen"), default=list)
+    expires_at = models.DateTimeField(_("gültig bis"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["chamber", "name"]
+        verbose_name = _("API-Schlüssel")
+        verbose_name_plural = _("API-Schlüssel")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.chamber})"
+
+
+class WebhookEndpoint(TimeStamped):
+    chamber = models.ForeignKey(Chamber, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500)
+    events = models.JSONField(default=list)
+    # Signing secret, encrypted at rest with a key derived from SECRET_KEY (it must be recoverable to sign).
+    secret_encrypted = models.TextField()
+    is_active = models.BooleanField(default=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["chamber", "url"]
+        verbose_name = _("Webhook")
+        verbose_name_plural = _("Webhooks")
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookDelivery(TimeStamped):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("ausstehend")
+        DELIVERED = "delivered", _("zugestellt")
+        FAILED = "failed", _("endgültig fehlgeschlagen")
+
+    event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "endpoint"], name="webhook_delivery_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.event} → {self.endpoint}"
+
+
+class WebhookAttempt(models.Model):
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    at = models.DateTimeField(auto_now_add=True)
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self):
+        return f"{self.delivery_id} {self.status_code or self.error}"
+
+
+class IdempotencyRecord(models.Model):
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "key"], name="idempotency_unique_key")
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class Tombstone(models.Model):
+    """A deleted object a syncing client must learn about."""
+
+    chamber = models.ForeignKey(Chamber, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    resource = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    deleted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["deleted_at", "id"]
+
+    def __str__(self):
+        return f"{self.resource}#{self.object_id}"

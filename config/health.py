@@ -1,0 +1,43 @@
+"""Liveness and readiness for load balancers and orchestrators."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+
+
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any driver error means "not ready"
+        return str(exc) or exc.__class__.__name__
+    return None
+
+
+def _check_broker() -> str | None:
+    if not settings.CELERY_BROKER_URL:
+        return None
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:  # unreachable broker means "not ready"
+        return str(exc) or exc.__class__.__name__
+    return None
+
+
+def readyz(request):
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    failed = {name: error for name, error in checks.items() if error}
+    body = {
+        "status": "unavailable" if failed else "ok",
+        "checks": {name: "failed" if err else "ok" for name, err in checks.items()},
+    }
+    if failed:
+        body["failed"] = failed
+    return JsonResponse(body, status=503 if failed else 200)

@@ -1,0 +1,278 @@
+"""Who: users, the organisations they belong to, and the roles that scope what they may do."""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """The e-mail address is the login; there is no username."""
+
+    username = None
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    date_of_birth = models.DateField(_("Geburtsdatum"), null=True, blank=True)
+    language = models.CharField(
+        _("Sprache"), max_length=8, choices=[("de", "Deutsch"), ("en", "English")], default="de"
+    )
+    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("Benutzer:in")
+        verbose_name_plural = _("Benutzer:innen")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+
+class District(models.Model):
+    name = models.CharField(_("Name"), max_length=200)
+    code = models.SlugField(_("Kürzel"), max_length=32, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Landkreis")
+        verbose_name_plural = _("Landkreise")
+
+    def __str__(self):
+        return self.name
+
+
+class School(TimeStamped):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(_("Name"), max_length=200)
+    code = models.CharField(
+        _("Kürzel"), max_length=16, unique=True, help_text=_("z. B. BBS1; Präfix der Bescheinigungsnummern")
+    )
+    street = models.CharField(_("Straße"), max_length=200, blank=True)
+    postal_code = models.CharField(_("PLZ"), max_length=10, blank=True)
+    city = models.CharField(_("Ort"), max_length=100)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    # Certificate settings a school may change (issue: certificates).
+    certificate_wording = models.TextField(_("Text der Bescheinigung"), blank=True)
+    certificate_logo = models.FileField(_("Logo"), upload_to="schools/logos/", blank=True)
+    certificate_signature = models.FileField(
+        _("Unterschrift (Bild)"), upload_to="schools/signatures/", blank=True
+    )
+    certificate_signatory = models.CharField(_("Unterzeichnet von"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Berufsschule")
+        verbose_name_plural = _("Berufsschulen")
+
+    def __str__(self):
+        return self.name
+
+
+class Chamber(TimeStamped):
+    class Kind(models.TextChoices):
+        HWK = "hwk", _("Handwerkskammer")
+        IHK = "ihk", _("Industrie- und Handelskammer")
+
+    name = models.CharField(_("Name"), max_length=200)
+    code = models.CharField(_("Kürzel"), max_length=32, unique=True)
+    kind = models.CharField(_("Art"), max_length=3, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Kammer")
+        verbose_name_plural = _("Kammern")
+
+    def __str__(self):
+        return self.name
+
+
+class Business(TimeStamped):
+    name = models.CharField(_("Name"), max_length=200)
+    chamber = models.ForeignKey(
+        Chamber, on_delete=models.PROTECT, related_name="businesses", null=True, blank=True
+    )
+    member_number = models.CharField(_("Mitgliedsnummer"), max_length=32, blank=True)
+    street = models.CharField(_("Straße"), max_length=200, blank=True)
+    postal_code = models.CharField(_("PLZ"), max_length=10, blank=True)
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Betrieb")
+        verbose_name_plural = _("Betriebe")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chamber", "member_number"],
+                condition=~Q(member_number=""),
+                name="business_unique_member_number_per_chamber",
+            )
+        ]
+        indexes = [models.Index(fields=["chamber", "updated_at"])]
+
+    def __str__(self):
+        return self.name
+
+
+class TraineeProfile(TimeStamped):
+    """A participant: an apprentice (Auszubildende:r) or a staff member of a business."""
+
+    class Kind(models.TextChoices):
+        APPRENTICE = "apprentice", _("Auszubildende:r")
+        STAFF = "staff", _("Beschäftigte:r eines Betriebs")
+        OTHER = "other", _("Sonstige")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="trainee_profile")
+    kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices, default=Kind.APPRENTICE)
+    business = models.ForeignKey(
+        Business,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trainees",
+        verbose_name=_("Arbeitgeber"),
+    )
+    occupation = models.CharField(_("Ausbildungsberuf / Tätigkeit"), max_length=200, blank=True)
+    apprenticeship_start = models.DateField(_("Ausbildungsbeginn"), null=True, blank=True)
+    lehrlingsrolle_number = models.CharField(
+        _("Lehrlingsrollen-Nummer"), max_length=32, null=True, blank=True, unique=True
+    )
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("Teilnehmendenprofil")
+        verbose_name_plural = _("Teilnehmendenprofile")
+        indexes = [models.Index(fields=["business", "updated_at"])]
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Membership(TimeStamped):
+    """A role of a user, scoped to the organisation it applies to."""
+
+    class Role(models.TextChoices):
+        DISTRICT_ADMIN = "district_admin", _("Kreisverwaltung")
+        COORDINATOR = "coordinator", _("Koordination")
+        INSTRUCTOR = "instructor", _("Ausbilder:in")
+        BUSINESS_CONTACT = "business_contact", _("Ansprechperson Betrieb")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role.choices)
+    district = models.ForeignKey(District, on_delete=models.CASCADE, null=True, blank=True)
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+
+    class Meta:
+        ordering = ["role", "user__email"]
+        verbose_name = _("Rolle")
+        verbose_name_plural = _("Rollen")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role="district_admin", district__isnull=False, school__isnull=True, business__isnull=True)
+                    | Q(role__in=["coordinator", "instructor"], school__isnull=False, business__isnull=True)
+                    | Q(role="business_contact", business__isnull=False, school__isnull=True)
+                ),
+                name="membership_scope_matches_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school"],
+                condition=Q(school__isnull=False),
+                name="membership_unique_school_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "business"],
+                condition=Q(business__isnull=False),
+                name="membership_unique_business",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "district"],
+                condition=Q(district__isnull=False),
+                name="membership_unique_district",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.school or self.business or self.district
+        return f"{self.user} – {self.get_role_display()} ({scope})"
+
+
+class AuditEntry(models.Model):
+    """A write that matters leaves one row here, in the same transaction as the write."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("Protokolleintrag")
+        verbose_name_plural = _("Protokoll")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class DomainEvent(models.Model):
+    """Outbox: a change that outside systems (chamber webhooks) must hear of, recorded in the same
+    transaction as the change. Lower apps write it through `people.events.record_event`; the `api`
+    app delivers it, so nothing here imports `api`."""
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(max_length=40, db_index=True)
+    chamber = models.ForeignKey(Chamber, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("Ereignis")
+        verbose_name_plural = _("Ereignisse")
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

@@ -1,0 +1,69 @@
+"""What a user is allowed to act for. Loaded once per request and cached on the user object."""
+
+from dataclasses import dataclass, field
+
+from .models import Membership
+
+
+@dataclass(frozen=True)
+class Roles:
+    district_ids: frozenset[int] = field(default_factory=frozenset)
+    coordinator_school_ids: frozenset[int] = field(default_factory=frozenset)
+    instructor_school_ids: frozenset[int] = field(default_factory=frozenset)
+    business_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_district_admin(self) -> bool:
+        return bool(self.district_ids)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return bool(self.coordinator_school_ids)
+
+    @property
+    def is_instructor(self) -> bool:
+        return bool(self.instructor_school_ids)
+
+    @property
+    def is_business_contact(self) -> bool:
+        return bool(self.business_ids)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.is_district_admin or self.is_coordinator or self.is_instructor
+
+
+EMPTY = Roles()
+
+
+def roles_of(user) -> Roles:
+    if user is None or not user.is_authenticated:
+        return EMPTY
+    cached = getattr(user, "_roles_cache", None)
+    if cached is not None:
+        return cached
+    by_role: dict[str, set[int]] = {r: set() for r in Membership.Role.values}
+    for role, district_id, school_id, business_id in Membership.objects.filter(user=user).values_list(
+        "role", "district_id", "school_id", "business_id"
+    ):
+        by_role[role].add(district_id or school_id or business_id)
+    roles = Roles(
+        district_ids=frozenset(by_role[Membership.Role.DISTRICT_ADMIN]),
+        coordinator_school_ids=frozenset(by_role[Membership.Role.COORDINATOR]),
+        instructor_school_ids=frozenset(by_role[Membership.Role.INSTRUCTOR]),
+        business_ids=frozenset(by_role[Membership.Role.BUSINESS_CONTACT]),
+    )
+    user._roles_cache = roles
+    return roles
+
+
+def managed_school_ids(user):
+    """Schools whose objects the user may change: coordinators' own; district admins' whole district.
+    Returns None for 'all schools of the admin's districts' resolved by the caller's query."""
+    from .models import School
+
+    roles = roles_of(user)
+    ids = set(roles.coordinator_school_ids)
+    if roles.district_ids:
+        ids |= set(School.objects.filter(district_id__in=roles.district_ids).values_list("id", flat=True))
+    return ids

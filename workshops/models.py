@@ -1,0 +1,198 @@
+"""Where and with what: rooms, equipment, maintenance and reservations.
+
+This app knows nothing of courses; `courses` links its sessions to the reservations they made."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from people.models import School, TimeStamped
+
+
+class Workshop(TimeStamped):
+    """A Lernwerkstatt room at a school."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="workshops")
+    name = models.CharField(_("Name"), max_length=200)
+    room = models.CharField(_("Raum"), max_length=50, blank=True)
+    seats = models.PositiveIntegerField(_("Plätze"))
+    description = models.TextField(_("Beschreibung"), blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        ordering = ["school__name", "name"]
+        verbose_name = _("Lernwerkstatt")
+        verbose_name_plural = _("Lernwerkstätten")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="workshop_unique_name_per_school"),
+            models.CheckConstraint(condition=Q(seats__gte=0), name="workshop_seats_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.room})" if self.room else self.name
+
+
+class EquipmentType(TimeStamped):
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kürzel"), max_length=50, unique=True)
+    participants_per_unit = models.PositiveSmallIntegerField(
+        _("Teilnehmende je Gerät"), default=1, help_text=_("Wie viele Teilnehmende sich ein Gerät teilen")
+    )
+    maintenance_interval_days = models.PositiveIntegerField(
+        _("Wartungsintervall (Tage)"), null=True, blank=True
+    )
+    maintenance_interval_hours = models.PositiveIntegerField(
+        _("Wartungsintervall (Betriebsstunden)"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("Geräteart")
+        verbose_name_plural = _("Gerätearten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participants_per_unit__gte=1), name="equipmenttype_participants_per_unit_min_1"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Equipment(TimeStamped):
+    class Status(models.TextChoices):
+        AVAILABLE = "available", _("verfügbar")
+        MAINTENANCE = "maintenance", _("in Wartung")
+        DEFECTIVE = "defective", _("defekt")
+        RETIRED = "retired", _("ausgemustert")
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="equipment")
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="equipment"
+    )
+    type = models.ForeignKey(EquipmentType, on_delete=models.PROTECT, related_name="items")
+    inventory_number = models.CharField(_("Inventarnummer"), max_length=50, unique=True)
+    name = models.CharField(_("Bezeichnung"), max_length=200, blank=True)
+    serial_number = models.CharField(_("Seriennummer"), max_length=100, blank=True)
+    manufacturer = models.CharField(_("Hersteller"), max_length=100, blank=True)
+    model = models.CharField(_("Modell"), max_length=100, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.AVAILABLE, db_index=True
+    )
+    purchase_date = models.DateField(_("Anschaffungsdatum"), null=True, blank=True)
+    operating_hours = models.DecimalField(_("Betriebsstunden"), max_digits=9, decimal_places=1, default=0)
+    notes = models.TextField(_("Notizen"), blank=True)
+
+    class Meta:
+        ordering = ["school__name", "type__name", "inventory_number"]
+        verbose_name = _("Gerät")
+        verbose_name_plural = _("Geräte")
+        indexes = [models.Index(fields=["school", "type", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(operating_hours__gte=0), name="equipment_hours_non_negative")
+        ]
+
+    def __str__(self):
+        return f"{self.inventory_number} {self.name or self.type.name}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status == self.Status.AVAILABLE
+
+
+class MaintenanceSchedule(TimeStamped):
+    """A recurring maintenance duty for one item or for every item of a type at a school."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="maintenance_schedules")
+    equipment = models.ForeignKey(
+        Equipment, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+    )
+    equipment_type = models.ForeignKey(
+        EquipmentType, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
+    )
+    kind = models.CharField(_("Art"), max_length=16, default="inspection")
+    interval_days = models.PositiveIntegerField(_("alle N Tage"), null=True, blank=True)
+    interval_hours = models.PositiveIntegerField(_("alle N Betriebsstunden"), null=True, blank=True)
+    description = models.CharField(_("Beschreibung"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Wartungsplan")
+        verbose_name_plural = _("Wartungspläne")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(equipment__isnull=False, equipment_type__isnull=True)
+                | Q(equipment__isnull=True, equipment_type__isnull=False),
+                name="schedule_item_xor_type",
+            ),
+            models.CheckConstraint(
+                condition=Q(interval_days__isnull=False) | Q(interval_hours__isnull=False),
+                name="schedule_has_interval",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.equipment or self.equipment_type}: {self.description or self.kind}"
+
+
+class MaintenanceRecord(TimeStamped):
+    class Kind(models.TextChoices):
+        INSPECTION = "inspection", _("Inspektion")
+        REPAIR = "repair", _("Reparatur")
+        CALIBRATION = "calibration", _("Kalibrierung")
+
+    equipment = models.ForeignKey(Equipment, on_delete=models.CASCADE, related_name="maintenance_records")
+    kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices)
+    performed_on = models.DateField(_("durchgeführt am"))
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    performed_by_name = models.CharField(_("durchgeführt von"), max_length=200, blank=True)
+    operating_hours_at = models.DecimalField(
+        _("Betriebsstunden dabei"), max_digits=9, decimal_places=1, null=True, blank=True
+    )
+    cost = models.DecimalField(_("Kosten (€)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    notes = models.TextField(_("Notizen"), blank=True)
+
+    class Meta:
+        ordering = ["-performed_on", "-id"]
+        verbose_name = _("Wartungseintrag")
+        verbose_name_plural = _("Wartungseinträge")
+        indexes = [models.Index(fields=["equipment", "-performed_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(cost__gte=0) | Q(cost__isnull=True), name="maintenance_cost_non_negative")
+        ]
+
+    def __str__(self):
+        return f"{self.equipment} {self.get_kind_display()} {self.performed_on}"
+
+
+class EquipmentReservation(TimeStamped):
+    """An item held for a time range. Active reservations of one item never overlap
+    (PostgreSQL: exclusion constraint; SQLite: checked by the service in its transaction)."""
+
+    class Kind(models.TextChoices):
+        SESSION = "session", _("Kurstermin")
+        EXTERNAL = "external", _("Ausleihe / sonstige Nutzung")
+
+    equipment = models.ForeignKey(Equipment, on_delete=models.CASCADE, related_name="reservations")
+    start = models.DateTimeField(_("Beginn"))
+    end = models.DateTimeField(_("Ende"))
+    kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices, default=Kind.SESSION)
+    purpose = models.CharField(_("Zweck"), max_length=200, blank=True)
+    reserved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("Gerätereservierung")
+        verbose_name_plural = _("Gerätereservierungen")
+        indexes = [models.Index(fields=["equipment", "start", "end"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="reservation_end_after_start")
+        ]
+
+    def __str__(self):
+        return f"{self.equipment} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
