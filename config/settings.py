@@ -242,3 +242,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+from .beat import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402

@@ -11,6 +11,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("people.urls")),
+    path("", include("certificates.urls")),
+    path("staff/equipment/", include("workshops.urls")),
     path("", include("courses.urls")),
 ]
 

@@ -1,9 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import public, staff  # noqa: F401
 
 app_name = "courses"
 
 urlpatterns = [
-    path("", views.catalogue_view, name="catalogue"),
+    path("", public.catalogue_view, name="catalogue"),
+    path("", include("courses.urls_public")),
+    path("staff/", include("courses.urls_staff")),
 ]

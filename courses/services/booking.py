@@ -1,0 +1,1 @@
+"""Booking: book, cancel, waiting list and promotion, employer approval."""

@@ -1,0 +1,1 @@
+"""Planning: courses, runs, sessions and series, conflicts, equipment reservations for sessions."""

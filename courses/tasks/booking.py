@@ -1,0 +1,1 @@
+"""Celery tasks for booking (thin wrappers over courses.services.booking)."""

@@ -1,0 +1,1 @@
+"""Celery tasks for planning (thin wrappers over courses.services.planning)."""
