@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .selectors import catalogue
+from ..selectors import catalogue
 
 
 def catalogue_view(request):
