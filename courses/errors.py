@@ -47,3 +47,41 @@ class ApprovalError(DomainError):
 class CompletionNotAllowed(DomainError):
     status = 409
     code = "completion_not_allowed"
+
+
+# --- planning and attendance (planning engineer) ---
+
+
+class SessionConflict(DomainError):
+    """Another session (same workshop, same instructor) or an equipment reservation overlaps;
+    the message names it (course, time, room)."""
+
+    status = 409
+    code = "session_conflict"
+
+
+class InvalidRunTransition(DomainError):
+    """A run status change that is not allowed (e.g. publishing a run without sessions)."""
+
+    status = 409
+    code = "invalid_run_transition"
+
+
+class NotEnoughEquipment(SessionConflict):
+    """Too few working, free units of a required equipment type for the run's seats."""
+
+    code = "not_enough_equipment"
+
+
+class AttendanceNotAllowed(DomainError):
+    """Attendance cannot be recorded for this enrolment or session."""
+
+    status = 409
+    code = "attendance_not_allowed"
+
+
+class CheckInClosed(DomainError):
+    """Self check-in outside the session's time window, or without an active enrolment."""
+
+    status = 409
+    code = "checkin_closed"
