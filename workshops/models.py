@@ -196,3 +196,26 @@ class EquipmentReservation(TimeStamped):
 
     def __str__(self):
         return f"{self.equipment} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+
+
+class MaintenanceNotice(models.Model):
+    """One e-mail per item, kind and due date: the daily task is safe to run twice."""
+
+    equipment = models.ForeignKey(
+        Equipment, on_delete=models.CASCADE, related_name="maintenance_notices"
+    )
+    kind = models.CharField(max_length=16)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Wartungshinweis")
+        verbose_name_plural = _("Wartungshinweise")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["equipment", "kind", "due_on"], name="maintenance_notice_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.equipment} {self.kind} {self.due_on}"
