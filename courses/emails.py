@@ -1,0 +1,114 @@
+"""Booking e-mails, written in the recipient's language, with iCalendar attachments.
+
+Texts live in templates/emails/<language>/<kind>.txt (first line subject, then a blank line, then
+the body): e-mails are whole texts that translators want to see as a whole, and they must not depend
+on compiled message catalogues being present."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string, select_template
+from django.utils import translation
+
+from people.models import Membership
+
+from .ical import build_calendar
+from .models import Enrolment, Session
+
+# kind -> iCalendar METHOD of the attachment (None: no attachment)
+KINDS = {
+    "confirmation": "REQUEST",
+    "promotion": "REQUEST",
+    "waitlist": None,
+    "pending": None,
+    "cancellation": "CANCEL",
+    "reminder": "REQUEST",
+    "approval_request": None,
+}
+
+
+def _language(user) -> str:
+    lang = (getattr(user, "language", "") or settings.LANGUAGE_CODE)[:2]
+    return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _render(kind: str, lang: str, context: dict) -> tuple[str, str]:
+    template = select_template([f"emails/{lang}/{kind}.txt", f"emails/de/{kind}.txt"])
+    with translation.override(lang):
+        text = template.render(context)
+    subject, _, body = text.strip().partition("\n\n")
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(), body.strip() + "\n"
+
+
+def _sessions(enrolment: Enrolment) -> list[Session]:
+    return list(
+        Session.objects.filter(run_id=enrolment.run_id)
+        .select_related("run__course", "run__school", "workshop", "instructor")
+        .order_by("start")
+    )
+
+
+def _context(enrolment: Enrolment, sessions: list[Session]) -> dict:
+    from .services.booking import waitlist_position
+
+    run = enrolment.run
+    return {
+        "enrolment": enrolment,
+        "run": run,
+        "course": run.course,
+        "participant": enrolment.participant,
+        "name": enrolment.participant_name or str(enrolment.participant or ""),
+        "sessions": [s for s in sessions if s.status == Session.Status.SCHEDULED],
+        "position": waitlist_position(enrolment),
+        "run_url": f"{settings.SITE_URL}/runs/{run.pk}/",
+        "my_url": f"{settings.SITE_URL}/my/",
+        "site_url": settings.SITE_URL,
+    }
+
+
+def enrolment_email(enrolment: Enrolment, kind: str) -> EmailMessage | None:
+    """The e-mail to the participant about their enrolment (None when there is nobody to tell)."""
+    participant = enrolment.participant
+    if participant is None or not participant.email:
+        return None
+    sessions = _sessions(enrolment)
+    lang = _language(participant)
+    subject, body = _render(kind, lang, _context(enrolment, sessions))
+    message = EmailMessage(subject=subject, body=body, to=[participant.email])
+    method = KINDS[kind]
+    if method and sessions:
+        ics = build_calendar(sessions, method=method, name=str(enrolment.run.course.title))
+        message.attach(
+            f"{enrolment.run.course.title[:40]}.ics", ics, f"text/calendar; method={method}"
+        )
+    return message
+
+
+def approval_request_emails(enrolment: Enrolment) -> list[EmailMessage]:
+    """One e-mail per contact of the employer (each in their own language), or the business's
+    address when it has no contact person on record."""
+    business = enrolment.business
+    if business is None:
+        return []
+    contacts = list(
+        Membership.objects.filter(
+            business=business, role=Membership.Role.BUSINESS_CONTACT, user__is_active=True
+        ).select_related("user")
+    )
+    recipients = [(m.user.email, _language(m.user)) for m in contacts]
+    if not recipients and business.email:
+        recipients = [(business.email, settings.LANGUAGE_CODE)]
+    sessions = _sessions(enrolment)
+    context = _context(enrolment, sessions) | {
+        "business": business,
+        "approval_url": f"{settings.SITE_URL}/business/approvals/{enrolment.approval_token}/",
+    }
+    messages = []
+    for email, lang in recipients:
+        subject, body = _render("approval_request", lang, context)
+        messages.append(EmailMessage(subject=subject, body=body, to=[email]))
+    return messages
+
+
+def render_preview(kind: str, lang: str, context: dict) -> str:
+    """For tests and the admin: the text an e-mail would have."""
+    return render_to_string(f"emails/{lang}/{kind}.txt", context)

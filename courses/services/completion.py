@@ -1,0 +1,205 @@
+"""Completion: once the last session has passed, each confirmed enrolment becomes completed
+(attended hours at or above the course's threshold), not completed, or no-show (never present). The
+coordinator reviews and corrects before certificates go out."""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from people.audit import audit
+from people.events import record_event
+
+from ..errors import CompletionNotAllowed
+from ..models import Attendance, CourseRun, Enrolment, Session
+
+FINAL_STATUSES = (
+    Enrolment.Status.COMPLETED,
+    Enrolment.Status.NOT_COMPLETED,
+    Enrolment.Status.NO_SHOW,
+)
+
+
+def attendance_minutes(run: CourseRun) -> tuple[int, dict[int, tuple[int, bool]]]:
+    """(minutes of all scheduled sessions, {enrolment_id: (minutes present, ever present)}).
+    Two queries, however many participants. `minutes` empty on a present row means the whole
+    session; excused absence counts as absence (the certificate says who was there)."""
+    sessions = {
+        s.pk: s
+        for s in Session.objects.filter(run=run, status=Session.Status.SCHEDULED).only(
+            "start", "end"
+        )
+    }
+    total = sum(int((s.end - s.start).total_seconds() // 60) for s in sessions.values())
+    present: dict[int, list] = defaultdict(lambda: [0, False])
+    rows = Attendance.objects.filter(
+        session_id__in=list(sessions), status=Attendance.Status.PRESENT
+    ).values_list("enrolment_id", "session_id", "minutes")
+    for enrolment_id, session_id, minutes in rows:
+        session = sessions[session_id]
+        full = int((session.end - session.start).total_seconds() // 60)
+        present[enrolment_id][0] += full if minutes is None else min(minutes, full)
+        present[enrolment_id][1] = True
+    return total, {k: (v[0], v[1]) for k, v in present.items()}
+
+
+def outcome(*, attended: int, total: int, ever_present: bool, threshold: int) -> str:
+    if not ever_present:
+        return Enrolment.Status.NO_SHOW
+    if total > 0 and Decimal(attended) * 100 >= Decimal(total) * threshold:
+        return Enrolment.Status.COMPLETED
+    return Enrolment.Status.NOT_COMPLETED
+
+
+def last_session_end(run: CourseRun) -> dt.datetime | None:
+    return (
+        run.sessions.filter(status=Session.Status.SCHEDULED).aggregate(m=Max("end"))["m"]
+        or run.ends_at
+    )
+
+
+def _record(enrolment: Enrolment) -> None:
+    chamber_id = enrolment.business.chamber_id if enrolment.business else None
+    record_event(
+        type="enrolment.completed",
+        payload={
+            "id": enrolment.pk,
+            "run": enrolment.run_id,
+            "participant": enrolment.participant_id,
+            "business": enrolment.business_id,
+            "status": enrolment.status,
+        },
+        chamber_id=chamber_id,
+    )
+
+
+def complete_run(*, run: CourseRun, actor=None, now: dt.datetime | None = None) -> CourseRun:
+    """Idempotent: a run already completed is returned unchanged (corrections are kept)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = CourseRun.objects.select_for_update().select_related("course").get(pk=run.pk)
+        if run.status == CourseRun.Status.COMPLETED:
+            return run
+        if run.status != CourseRun.Status.PUBLISHED:
+            raise CompletionNotAllowed(_("Nur veröffentlichte Kurse können abgeschlossen werden."))
+        end = last_session_end(run)
+        if end is None or end > now:
+            raise CompletionNotAllowed(_("Der letzte Termin dieses Kurses ist noch nicht vorbei."))
+        total, present = attendance_minutes(run)
+        threshold = run.course.attendance_threshold
+        counts: dict[str, int] = defaultdict(int)
+        enrolments = (
+            Enrolment.objects.select_for_update().filter(run=run).select_related("business")
+        )
+        for enrolment in enrolments:
+            if enrolment.status == Enrolment.Status.CONFIRMED:
+                attended, ever = present.get(enrolment.pk, (0, False))
+                enrolment.status = outcome(
+                    attended=attended, total=total, ever_present=ever, threshold=threshold
+                )
+                enrolment.completed_at = now
+                enrolment.save(update_fields=["status", "completed_at", "updated_at"])
+                audit(
+                    actor=actor,
+                    action="enrolment.completed",
+                    obj=enrolment,
+                    status=enrolment.status,
+                )
+                _record(enrolment)
+                counts[enrolment.status] += 1
+            elif enrolment.status in (Enrolment.Status.PENDING, Enrolment.Status.WAITLISTED):
+                # Nobody moves up any more: the course is over. Quietly closed, no e-mail.
+                enrolment.status = Enrolment.Status.CANCELLED
+                enrolment.cancelled_at = now
+                enrolment.cancel_reason = "Kurs beendet"
+                enrolment.hold_until = None
+                enrolment.save(
+                    update_fields=[
+                        "status",
+                        "cancelled_at",
+                        "cancel_reason",
+                        "hold_until",
+                        "updated_at",
+                    ]
+                )
+                counts["closed"] += 1
+        run.status = CourseRun.Status.COMPLETED
+        run.save(update_fields=["status", "updated_at"])
+        audit(actor=actor, action="run.completed", obj=run, **counts)
+        return run
+
+
+def set_completion_status(
+    *, enrolment: Enrolment, status: str, actor, reason: str = ""
+) -> Enrolment:
+    """The coordinator corrects an outcome after review (before certificates go out)."""
+    if status not in FINAL_STATUSES:
+        raise CompletionNotAllowed(_("Ungültiger Status."), field="status")
+    with transaction.atomic():
+        CourseRun.objects.select_for_update().filter(pk=enrolment.run_id).values_list("pk").get()
+        enrolment = (
+            Enrolment.objects.select_for_update()
+            .select_related("run", "business")
+            .get(pk=enrolment.pk)
+        )
+        if (
+            enrolment.run.status != CourseRun.Status.COMPLETED
+            or enrolment.status not in FINAL_STATUSES
+        ):
+            raise CompletionNotAllowed(
+                _("Nur Anmeldungen abgeschlossener Kurse können korrigiert werden."), field="status"
+            )
+        if enrolment.status == status:
+            return enrolment
+        certificates = getattr(enrolment, "certificates", None)
+        if (
+            certificates is not None
+            and status != Enrolment.Status.COMPLETED
+            and certificates.filter(revoked_at__isnull=True).exists()
+        ):
+            raise CompletionNotAllowed(
+                _(
+                    "Für diese Anmeldung gibt es eine gültige Bescheinigung; "
+                    "bitte zuerst widerrufen."
+                ),
+                field="status",
+            )
+        previous = enrolment.status
+        enrolment.status = status
+        enrolment.completed_at = enrolment.completed_at or timezone.now()
+        enrolment.save(update_fields=["status", "completed_at", "updated_at"])
+        audit(
+            actor=actor,
+            action="enrolment.completion_corrected",
+            obj=enrolment,
+            previous=previous,
+            status=status,
+            reason=reason,
+        )
+        _record(enrolment)
+        return enrolment
+
+
+def complete_due_runs(*, now: dt.datetime | None = None) -> int:
+    """Daily: complete every published run whose last session has ended."""
+    now = now or timezone.now()
+    due = (
+        CourseRun.objects.filter(status=CourseRun.Status.PUBLISHED)
+        .annotate(
+            last_end=Max("sessions__end", filter=Q(sessions__status=Session.Status.SCHEDULED))
+        )
+        .filter(Q(last_end__lte=now) | Q(last_end__isnull=True, ends_at__lte=now))
+        .values_list("pk", flat=True)
+    )
+    done = 0
+    for run_id in list(due):
+        try:
+            complete_run(run=CourseRun(pk=run_id), now=now)
+            done += 1
+        except CompletionNotAllowed:
+            continue
+    return done

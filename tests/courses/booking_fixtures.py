@@ -1,0 +1,37 @@
+"""Shared set-up for the booking tests: a bookable run with sessions, and trainees."""
+
+import datetime as dt
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from tests.factories import CourseRunFactory, SessionFactory, WorkshopFactory, trainee
+
+
+def at(days: int, hour: int = 8) -> dt.datetime:
+    base = timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0)
+    return base + dt.timedelta(days=days)
+
+
+def make_run(*, capacity=2, day=21, sessions=2, **kwargs):
+    """A published run, bookable now, with `sessions` sessions of 4 hours on consecutive days."""
+    workshop = kwargs.pop("workshop", None) or WorkshopFactory(seats=30)
+    run = CourseRunFactory(
+        capacity=capacity,
+        min_participants=0,
+        workshop=workshop,
+        school=workshop.school,
+        course__school=workshop.school,
+        starts_at=at(day, 8),
+        ends_at=at(day + sessions - 1, 12),
+        **kwargs,
+    )
+    for i in range(sessions):
+        SessionFactory(run=run, start=at(day + i, 8), end=at(day + i, 12))
+    return run
+
+
+def verified_trainee(**kwargs):
+    user = trainee(**kwargs)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
