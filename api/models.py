@@ -69,8 +69,12 @@ class WebhookDelivery(TimeStamped):
         FAILED = "failed", _("endgültig fehlgeschlagen")
 
     event = models.ForeignKey(DomainEvent, on_delete=models.CASCADE, related_name="deliveries")
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -86,7 +90,9 @@ class WebhookDelivery(TimeStamped):
 
 
 class WebhookAttempt(models.Model):
-    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
     at = models.DateTimeField(auto_now_add=True)
     status_code = models.PositiveIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
@@ -119,7 +125,9 @@ class IdempotencyRecord(models.Model):
 class Tombstone(models.Model):
     """A deleted object a syncing client must learn about."""
 
-    chamber = models.ForeignKey(Chamber, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    chamber = models.ForeignKey(
+        Chamber, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     resource = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64)
     deleted_at = models.DateTimeField(auto_now_add=True, db_index=True)

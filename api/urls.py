@@ -1,3 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from . import views
+from .moochub import MoochubCoursesView
+from .public import ApiNotFoundView, DocsView, RedocView, SchemaView
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("courses", views.CourseViewSet, basename="course")
+router.register("runs", views.RunViewSet, basename="run")
+router.register("enrolments", views.EnrolmentViewSet, basename="enrolment")
+router.register("attendance", views.AttendanceViewSet, basename="attendance")
+router.register("businesses", views.BusinessViewSet, basename="business")
+router.register("trainees", views.TraineeViewSet, basename="trainee")
+router.register("certificates", views.CertificateViewSet, basename="certificate")
+router.register("tombstones", views.TombstoneViewSet, basename="tombstone")
+router.register("webhooks", views.WebhookViewSet, basename="webhook")
+
+urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("moochub/courses/", MoochubCoursesView.as_view(), name="moochub-courses"),
+    *router.urls,
+    # Anything else under /api/v1/ is a problem-details 404, not an HTML page.
+    re_path(r"^.*$", ApiNotFoundView.as_view(), name="not-found"),
+]

@@ -4,3 +4,8 @@ own entries below."""
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict = {}
+BEAT_SCHEDULE["api.deliver_due_webhooks"] = {
+    # Webhook retries with backoff, and deliveries a dead worker left behind (the outbox keeps them).
+    "task": "api.tasks.deliver_due",
+    "schedule": 60.0,
+}

@@ -240,6 +240,23 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
 }
+# Chamber API (api/): docs assets served locally by drf-spectacular-sidecar (no CDN), errors as
+# problem details, requests throttled per API key.
+INSTALLED_APPS.append("drf_spectacular_sidecar")
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "api.problems.exception_handler"
+SPECTACULAR_SETTINGS.update(
+    {
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+        "SCHEMA_PATH_PREFIX": r"/api/v1",
+        "ENUM_NAME_OVERRIDES": {
+            "EnrolmentStatusEnum": "courses.models.Enrolment.Status",
+            "RunStatusEnum": "courses.models.CourseRun.Status",
+        },
+    }
+)
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/min")
 
 CACHES = {
     "default": (

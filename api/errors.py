@@ -1,0 +1,27 @@
+from people.errors import DomainError, InvalidInput
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class InvalidWebhook(InvalidInput):
+    code = "invalid_webhook"
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same Idempotency-Key was sent with another request body."""
+
+    status = 422
+    code = "idempotency_key_reused"
+
+
+class IdempotencyInProgress(DomainError):
+    status = 409
+    code = "idempotency_in_progress"

@@ -1,0 +1,160 @@
+"""Keyset pagination on (updated_at, id) for sync clients.
+
+DRF's CursorPagination positions on the first ordering field only and counts an offset among rows
+sharing its value; when such a row changes while a client pages, the offset shifts and a row is
+skipped. Here the cursor holds the last (updated_at, id) seen, and the next page is everything
+strictly after it. A row changed meanwhile gets a newer updated_at and so comes again later: a
+client that pages to the end has seen every row in its latest state, none skipped."""
+
+import base64
+import binascii
+import datetime as dt
+import json
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+
+def parse_timestamp(value: str, field: str) -> dt.datetime:
+    try:
+        parsed = parse_datetime(value.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError(
+            {field: [_("Kein Zeitpunkt nach ISO 8601, z. B. 2025-03-01T08:00:00+01:00.")]}
+        )
+    if parsed.tzinfo is None:
+        raise ValidationError({field: [_("Der Zeitpunkt braucht eine Zeitzone (Z oder +01:00).")]})
+    try:
+        return parsed.astimezone(dt.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValidationError({field: [_("Zeitpunkt außerhalb des gültigen Bereichs.")]}) from exc
+
+
+class UpdatedCursorPagination(BasePagination):
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+    page_size = 100
+    max_page_size = 1000
+    field = "updated_at"
+
+    def _decode(self, raw: str) -> tuple[dt.datetime, int]:
+        try:
+            padded = raw + "=" * (-len(raw) % 4)
+            data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            ts = dt.datetime.fromisoformat(data["u"])
+            pk = int(data["i"])
+            if ts.tzinfo is None or not (0 <= pk < 2**63):
+                raise ValueError
+            return ts, pk
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            binascii.Error,
+            UnicodeEncodeError,
+            json.JSONDecodeError,
+        ) as exc:
+            raise ValidationError({self.cursor_query_param: [_("Ungültiger Cursor.")]}) from exc
+
+    @staticmethod
+    def encode(ts: dt.datetime, pk: int) -> str:
+        raw = json.dumps({"u": ts.astimezone(dt.UTC).isoformat(), "i": pk}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError as exc:
+            raise ValidationError(
+                {self.page_size_query_param: [_("Eine ganze Zahl erwartet.")]}
+            ) from exc
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [_("Zwischen 1 und %d.") % self.max_page_size]}
+            )
+        return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw:
+            ts, pk = self._decode(raw)
+            queryset = queryset.filter(
+                Q(**{f"{self.field}__gt": ts}) | Q(**{self.field: ts, "pk__gt": pk})
+            )
+        rows = list(queryset.order_by(self.field, "pk")[: size + 1])
+        self.has_next = len(rows) > size
+        self.page = rows[:size]
+        return self.page
+
+    def get_next_link(self):
+        if not self.has_next or not self.page:
+            return None
+        last = self.page[-1]
+        params = self.request.query_params.copy()
+        params[self.cursor_query_param] = self.encode(getattr(last, self.field), last.pk)
+        return (
+            self.request.build_absolute_uri(self.request.path)
+            + "?"
+            + urlencode(sorted(params.items()))
+        )
+
+    def get_paginated_response(self, data):
+        next_link = self.get_next_link()
+        cursor = None
+        if self.page:
+            cursor = self.encode(getattr(self.page[-1], self.field), self.page[-1].pk)
+        return Response(
+            {
+                "next": next_link,
+                "next_cursor": cursor if next_link else None,
+                "last_cursor": cursor,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results", "next"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "next_cursor": {"type": "string", "nullable": True},
+                "last_cursor": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "Cursor after the last row of this page; keep it to continue "
+                    "a later sync where this one ended.",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Opaque cursor from `next_cursor` of the previous page.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page (1–{self.max_page_size}, default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]

@@ -1,0 +1,84 @@
+"""OpenAPI: the bearer scheme, problem-details responses on every operation, shared parameters."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from .problems import PROBLEM_CONTENT_TYPE
+
+UPDATED_SINCE = OpenApiParameter(
+    "updated_since",
+    OpenApiTypes.DATETIME,
+    description="Only rows changed at or after this time "
+    "(ISO 8601 with offset, e.g. 2025-03-01T08:00:00+01:00).",
+)
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    description="Repeat a POST safely: the same key with the same body replays the first response "
+    "and creates nothing; with another body the answer is 422.",
+)
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: `errors` names the fields at fault.",
+    "401": "Missing, unknown, expired or revoked API key.",
+    "403": "The API key lacks the scope this operation needs.",
+    "404": "Not found, or not visible to this chamber.",
+    "409": "Conflict with the current state (e.g. already booked, run full or closed).",
+    "422": "Well-formed but not processable (unknown run or trainee, a booking rule, "
+    "a reused Idempotency-Key).",
+    "429": "Too many requests for this key; see the Retry-After header.",
+}
+
+
+class BearerKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ApiKeyAuthentication"
+    name = "chamberKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "lw_<prefix>.<secret>",
+            "description": "API key of a chamber, created by the district admin "
+            "(`manage.py create_api_key`). Scopes: courses:read, enrolments:read, "
+            "enrolments:write, "
+            "certificates:read, businesses:write, webhooks:manage.",
+        }
+
+
+class ApiAutoSchema(AutoSchema):
+    """Adds the problem-details error responses each operation can give."""
+
+    def _error_codes(self) -> list[str]:
+        if not any(
+            getattr(a, "__name__", type(a).__name__) == "ApiKeyAuthentication"
+            or type(a).__name__ == "ApiKeyAuthentication"
+            for a in self.view.get_authenticators()
+        ):
+            return ["400", "404"]
+        codes = ["400", "401", "403", "404", "429"]
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes += ["409", "422"]
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    _problem_serializer(),
+                    code,
+                    media_types=[PROBLEM_CONTENT_TYPE],
+                    direction=direction,
+                )
+                responses[code]["description"] = ERROR_DESCRIPTIONS[code]
+        return responses
+
+
+def _problem_serializer():
+    from .serializers import ProblemSerializer
+
+    return ProblemSerializer

@@ -1,0 +1,45 @@
+"""Receivers: webhooks from committed domain events; tombstones for deleted businesses/trainees."""
+
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
+
+from people.events import event_committed
+from people.models import Business, DomainEvent, TraineeProfile
+
+from . import services, webhooks
+
+
+@receiver(event_committed, sender=DomainEvent, dispatch_uid="api.webhooks.on_event_committed")
+def on_event_committed(sender, event, **kwargs):
+    webhooks.create_deliveries(event)
+
+
+@receiver(post_delete, sender=Business, dispatch_uid="api.tombstone.business")
+def business_deleted(sender, instance, **kwargs):
+    if instance.chamber_id:
+        services.record_tombstone(
+            resource="businesses", object_id=instance.pk, chamber_id=instance.chamber_id
+        )
+
+
+@receiver(pre_delete, sender=Business, dispatch_uid="api.tombstone.business_trainees")
+def business_trainees_leave(sender, instance, **kwargs):
+    """Trainees of a deleted business lose their employer and so leave the chamber's view."""
+    if instance.chamber_id:
+        for pk in TraineeProfile.objects.filter(business=instance).values_list("pk", flat=True):
+            services.record_tombstone(
+                resource="trainees", object_id=pk, chamber_id=instance.chamber_id
+            )
+
+
+@receiver(post_delete, sender=TraineeProfile, dispatch_uid="api.tombstone.trainee")
+def trainee_deleted(sender, instance, **kwargs):
+    chamber_id = (
+        Business.objects.filter(pk=instance.business_id)
+        .values_list("chamber_id", flat=True)
+        .first()
+        if instance.business_id
+        else None
+    )
+    if chamber_id:
+        services.record_tombstone(resource="trainees", object_id=instance.pk, chamber_id=chamber_id)

@@ -1,0 +1,181 @@
+"""Webhook delivery: from a committed domain event to signed HTTP POSTs, retried for a day.
+
+The DomainEvent (outbox) and the WebhookDelivery rows live in the database, so nothing is lost when
+the worker is down: the beat task `deliver_due` picks up whatever is due."""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import DomainEvent
+
+from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .services import webhook_secret
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 5
+LEASE = dt.timedelta(minutes=2)  # a claimed delivery is retried after this if its worker died
+RETRY_FOR = dt.timedelta(days=1)
+FIRST_RETRY = 30  # seconds; doubles each time, at most an hour
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(FIRST_RETRY * 2 ** max(attempts - 1, 0), 3600))
+
+
+def create_deliveries(event: DomainEvent) -> list[int]:
+    """One delivery per active endpoint of the event's chamber subscribed to its type."""
+    if event.chamber_id is None:
+        return []
+    endpoints = [
+        e
+        for e in WebhookEndpoint.objects.filter(
+            chamber_id=event.chamber_id, is_active=True, deleted_at__isnull=True
+        )
+        if event.type in e.events
+    ]
+    ids = []
+    now = timezone.now()
+    with transaction.atomic():
+        for endpoint in endpoints:
+            delivery, _created = WebhookDelivery.objects.get_or_create(
+                event=event, endpoint=endpoint, defaults={"next_attempt_at": now}
+            )
+            ids.append(delivery.pk)
+        if ids:
+            from .tasks import deliver
+
+            for pk in ids:
+                transaction.on_commit(lambda pk=pk: deliver.delay(pk))
+    return ids
+
+
+def body_of(event: DomainEvent) -> bytes:
+    return json.dumps(
+        {
+            "id": str(event.event_id),
+            "type": event.type,
+            "created_at": event.created_at.isoformat(),
+            "data": event.payload,
+        },
+        separators=(",", ":"),
+        sort_keys=True,
+    ).encode()
+
+
+def sign(secret: str, event_id: str, timestamp: str, body: bytes) -> str:
+    message = f"{event_id}.{timestamp}.".encode() + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _claim(delivery_id: int, now: dt.datetime) -> WebhookDelivery | None:
+    """Take the delivery for one attempt if it is due, under a row lock, and lease it so that a
+    parallel worker (or the beat task) does not send it twice meanwhile."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update()
+            .select_related("event", "endpoint")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
+            return None
+        if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
+            return None
+        delivery.next_attempt_at = now + LEASE
+        delivery.save(update_fields=["next_attempt_at", "updated_at"])
+        return delivery
+
+
+def _post(url: str, body: bytes, headers: dict) -> int:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked at registration
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> WebhookDelivery | None:
+    """Send one due delivery once and log the attempt. Safe to call twice (a no-op then)."""
+    now = now or timezone.now()
+    delivery = _claim(delivery_id, now)
+    if delivery is None:
+        return None
+    endpoint, event = delivery.endpoint, delivery.event
+    body = body_of(event)
+    timestamp = str(int(time.time()))
+    event_id = str(event.event_id)
+    status_code, error = None, ""
+    started = time.monotonic()
+    if endpoint.deleted_at is not None or not endpoint.is_active:
+        error = "endpoint disabled"
+    else:
+        try:
+            headers = {
+                "Content-Type": "application/json",
+                "User-Agent": "Lernwerkstatt-Webhooks/1.0",
+                "X-Lernwerkstatt-Event-Id": event_id,
+                "X-Lernwerkstatt-Event-Type": event.type,
+                "X-Lernwerkstatt-Timestamp": timestamp,
+                "X-Lernwerkstatt-Signature": sign(
+                    webhook_secret(endpoint), event_id, timestamp, body
+                ),
+            }
+            status_code = _post(endpoint.url, body, headers)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+    duration_ms = int((time.monotonic() - started) * 1000)
+    ok = status_code is not None and 200 <= status_code < 300
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        WebhookAttempt.objects.create(
+            delivery=delivery, status_code=status_code, error=error, duration_ms=duration_ms
+        )
+        delivery.attempts += 1
+        if ok:
+            delivery.status = WebhookDelivery.Status.DELIVERED
+            delivery.delivered_at = timezone.now()
+            delivery.next_attempt_at = None
+        elif timezone.now() + backoff(delivery.attempts) > event.created_at + RETRY_FOR:
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.next_attempt_at = None
+        else:
+            delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+        delivery.save()
+    if not ok:
+        logger.info("webhook %s to %s failed: %s", delivery.pk, endpoint.url, status_code or error)
+    return delivery
+
+
+def due_delivery_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def schedule_missing(*, since: dt.timedelta = RETRY_FOR) -> int:
+    """Deliveries for events whose `event_committed` receiver never ran (the web process died
+    between commit and receiver): the outbox still has them."""
+    cutoff = timezone.now() - since
+    events = DomainEvent.objects.filter(created_at__gte=cutoff, chamber__isnull=False).exclude(
+        deliveries__isnull=False
+    )
+    count = 0
+    for event in events.iterator():
+        count += len(create_deliveries(event))
+    return count
