@@ -7,6 +7,7 @@ app_name = "courses"
 urlpatterns = [
     path("", public.catalogue_view, name="catalogue"),
     path("", include("courses.urls_public")),
+    path("staff/completion/", include("courses.urls_completion")),
     path("staff/reports/", include("courses.urls_reports")),
     path("staff/exports/", include("courses.urls_exports")),
     path("staff/", include("courses.urls_staff")),

@@ -1,9 +1,303 @@
-from django.core.paginator import Paginator
-from django.shortcuts import render
+"""The public side: catalogue, run page and booking, "my courses", data export and account deletion.
+Views are thin: they parse input, ask permissions, call one service or selector, and turn domain
+errors into messages."""
 
-from ..selectors import catalogue
+from collections import defaultdict
+
+from allauth.account.utils import has_verified_email
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from people.errors import DomainError
+
+from ..filters import CatalogueFilter
+from ..ical import build_calendar
+from ..models import ACTIVE_ENROLMENT_STATUSES, Attendance, CourseRun, Enrolment, Session
+from ..selectors import catalogue, with_seats
+from ..services import booking, privacy
+
+PAGE_SIZE = 20
+
+
+# --- catalogue ----------------------------------------------------------------------------------
 
 
 def catalogue_view(request):
-    page = Paginator(catalogue(), 20).get_page(request.GET.get("page"))
-    return render(request, "courses/catalogue.html", {"page": page, "runs": page.object_list})
+    filterset = CatalogueFilter(request.GET or None, queryset=catalogue())
+    runs = filterset.qs if filterset.is_bound and filterset.is_valid() else catalogue()
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "runs": page.object_list,
+        "filter": filterset,
+        "form": filterset.form,
+        "query": query.urlencode(),
+        "filtered": bool(query),
+    }
+    template = "courses/_catalogue_results.html" if request.htmx else "courses/catalogue.html"
+    return render(request, template, context)
+
+
+# --- run page and booking ------------------------------------------------------------------------
+
+
+def _visible_run(request, pk) -> CourseRun:
+    run = get_object_or_404(
+        with_seats(
+            CourseRun.objects.select_related("course__topic", "school", "workshop", "instructor")
+        ),
+        pk=pk,
+    )
+    if run.status == CourseRun.Status.DRAFT and not request.user.has_perm(
+        "courses.manage_run", run
+    ):
+        raise Http404
+    return run
+
+
+def booking_state(run: CourseRun, *, now=None) -> tuple[str, str]:
+    """What the button on the run page will do: (state, label)."""
+    now = now or timezone.now()
+    if run.status == CourseRun.Status.CANCELLED:
+        return "cancelled", _("Kurs abgesagt")
+    if run.status == CourseRun.Status.COMPLETED:
+        return "closed", _("Kurs beendet")
+    if run.status != CourseRun.Status.PUBLISHED:
+        return "closed", _("Nicht buchbar")
+    if now < run.booking_opens_at:
+        opens = timezone.localtime(run.booking_opens_at).strftime("%d.%m.%Y %H:%M")
+        return "not_open", _("Buchung ab %(date)s möglich") % {"date": opens}
+    if now >= run.booking_closes_at:
+        return "closed", _("Buchung geschlossen")
+    if run.seats_left > 0:
+        if run.requires_employer_approval:
+            return "book", _("Platz reservieren (Freigabe durch den Betrieb)")
+        return "book", _("Jetzt verbindlich buchen")
+    return "waitlist", _("Auf die Warteliste (Platz %(n)s)") % {"n": run.waitlist_length + 1}
+
+
+def run_detail(request, pk):
+    run = _visible_run(request, pk)
+    sessions = run.sessions.select_related("workshop", "instructor").order_by("start")
+    equipment = run.course.equipment_needs.select_related("equipment_type")
+    mine = None
+    if request.user.is_authenticated:
+        mine = (
+            Enrolment.objects.filter(
+                run=run, participant=request.user, status__in=ACTIVE_ENROLMENT_STATUSES
+            )
+            .order_by("-created_at")
+            .first()
+        )
+    state, label = booking_state(run)
+    return render(
+        request,
+        "courses/run_detail.html",
+        {
+            "run": run,
+            "course": run.course,
+            "sessions": sessions,
+            "equipment": equipment,
+            "mine": mine,
+            "position": booking.waitlist_position(mine) if mine else None,
+            "state": state,
+            "button_label": label,
+            "can_book": state in ("book", "waitlist") and mine is None,
+            "verified": request.user.is_authenticated and has_verified_email(request.user),
+        },
+    )
+
+
+@require_POST
+def book_run(request, pk):
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next=/runs/{pk}/")
+    run = get_object_or_404(CourseRun, pk=pk)
+    if run.status == CourseRun.Status.DRAFT and not request.user.has_perm(
+        "courses.manage_run", run
+    ):
+        raise Http404
+    if not has_verified_email(request.user):
+        messages.error(
+            request, _("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse, dann können Sie buchen.")
+        )
+        return redirect("courses:run", pk=pk)
+    try:
+        enrolment = booking.book(run=run, participant=request.user, source=Enrolment.Source.WEB)
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("courses:run", pk=pk)
+    if enrolment.status == Enrolment.Status.CONFIRMED:
+        messages.success(request, _("Sie sind angemeldet. Die Bestätigung kommt per E-Mail."))
+    elif enrolment.status == Enrolment.Status.PENDING:
+        messages.success(
+            request,
+            _("Ihr Platz ist reserviert. Ihr Betrieb wurde um Freigabe gebeten."),
+        )
+    else:
+        messages.info(
+            request,
+            _("Der Kurs ist ausgebucht. Sie stehen auf Platz %(n)s der Warteliste.")
+            % {"n": booking.waitlist_position(enrolment)},
+        )
+    return redirect("courses:run", pk=pk)
+
+
+# --- my courses ----------------------------------------------------------------------------------
+
+
+def _my_enrolments(user):
+    position = (
+        Enrolment.objects.filter(
+            run_id=OuterRef("run_id"),
+            status=Enrolment.Status.WAITLISTED,
+            waitlist_seq__lte=OuterRef("waitlist_seq"),
+        )
+        .order_by()
+        .values("run_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    qs = (
+        Enrolment.objects.filter(participant=user)
+        .select_related("run__course", "run__school", "business")
+        .annotate(position=Subquery(position, output_field=IntegerField()))
+        .prefetch_related(
+            Prefetch(
+                "run__sessions",
+                queryset=Session.objects.select_related("workshop").order_by("start"),
+            ),
+            Prefetch("attendances", queryset=Attendance.objects.select_related("session")),
+        )
+        .order_by("-run__starts_at", "-id")
+    )
+    if hasattr(Enrolment, "certificates"):
+        qs = qs.prefetch_related("certificates")
+    return qs
+
+
+@login_required
+def my_courses(request):
+    now = timezone.now()
+    enrolments = list(_my_enrolments(request.user))
+    for e in enrolments:
+        e.can_cancel = booking.can_cancel(enrolment=e, actor=request.user, now=now)
+        past = [
+            s for s in e.run.sessions.all() if s.end <= now and s.status == Session.Status.SCHEDULED
+        ]
+        present = [a for a in e.attendances.all() if a.status == Attendance.Status.PRESENT]
+        e.sessions_past = len(past)
+        e.sessions_present = len(present)
+        e.valid_certificates = [
+            c
+            for c in (e.certificates.all() if hasattr(e, "certificates") else [])
+            if c.revoked_at is None
+        ]
+        e.waiting_position = e.position if e.status == Enrolment.Status.WAITLISTED else None
+    groups = defaultdict(list)
+    for e in enrolments:
+        groups["active" if e.is_active else "past"].append(e)
+    return render(
+        request,
+        "my/courses.html",
+        {"active": groups["active"], "past": groups["past"], "now": now},
+    )
+
+
+def _own_enrolment(request, pk) -> Enrolment:
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("run__course", "run__school"), pk=pk
+    )
+    if not request.user.has_perm("courses.view_enrolment", enrolment):
+        raise Http404
+    return enrolment
+
+
+@login_required
+def enrolment_calendar(request, pk):
+    enrolment = _own_enrolment(request, pk)
+    sessions = (
+        Session.objects.filter(run_id=enrolment.run_id)
+        .select_related("run__course", "run__school", "workshop")
+        .order_by("start")
+    )
+    cancelled = not enrolment.is_active and enrolment.status == Enrolment.Status.CANCELLED
+    ics = build_calendar(
+        sessions, method="PUBLISH", name=enrolment.run.course.title, cancelled=cancelled
+    )
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kurs-{enrolment.run_id}.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def cancel_enrolment(request, pk):
+    enrolment = _own_enrolment(request, pk)
+    if not request.user.has_perm("courses.cancel_enrolment", enrolment):
+        return HttpResponseForbidden()
+    try:
+        booking.cancel(
+            enrolment=enrolment, actor=request.user, reason=request.POST.get("reason", "")[:200]
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("Ihre Anmeldung ist storniert."))
+    return redirect("courses:my")
+
+
+# --- privacy -------------------------------------------------------------------------------------
+
+
+@login_required
+def data_export(request):
+    data = privacy.export_person_data(request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    return response
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Ihr Passwort"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=gettext_lazy("Zur Bestätigung, dass Sie es wirklich sind."),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Ja, mein Konto und meine Anmeldungen sollen gelöscht werden."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(gettext_lazy("Das Passwort ist nicht richtig."))
+        return password
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        privacy.delete_account(user=user)
+        messages.success(request, _("Ihr Konto wurde gelöscht."))
+        return redirect("courses:catalogue")
+    return render(request, "my/delete_account.html", {"form": form})

@@ -1,0 +1,166 @@
+"""Privacy: a person downloads everything we hold about them, and deletes their account.
+
+Deletion anonymises rather than erases the rows others depend on: enrolments stay (course lists
+and statistics of the school) without the person; the name stays on an enrolment only while a
+certificate issued for it is inside the retention period, so that the certificate can still be
+verified with the name the chamber has on record. The account itself is emptied and disabled."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from people.audit import audit
+from people.models import AuditEntry, Membership, TraineeProfile, User
+
+from ..models import ACTIVE_ENROLMENT_STATUSES, Attendance, Enrolment
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _certificates(enrolment) -> list:
+    manager = getattr(enrolment, "certificates", None)
+    return list(manager.all()) if manager is not None else []
+
+
+def export_person_data(user: User) -> dict:
+    """All personal data of one person as a JSON-ready dict."""
+    from allauth.account.models import EmailAddress
+
+    profile = TraineeProfile.objects.filter(user=user).select_related("business").first()
+    enrolments = (
+        Enrolment.objects.filter(participant=user)
+        .select_related("run__course", "run__school", "business")
+        .prefetch_related("certificates")
+        .order_by("created_at")
+    )
+    attendances: dict[int, list] = {}
+    for a in Attendance.objects.filter(enrolment__participant=user).select_related("session"):
+        attendances.setdefault(a.enrolment_id, []).append(
+            {
+                "session_start": _iso(a.session.start),
+                "session_end": _iso(a.session.end),
+                "status": a.status,
+                "minutes": a.minutes,
+                "reason": a.reason,
+                "method": a.method,
+            }
+        )
+    return {
+        "exported_at": _iso(timezone.now()),
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_of_birth": _iso(user.date_of_birth),
+            "language": user.language,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user)
+        ],
+        "profile": (
+            {
+                "kind": profile.kind,
+                "employer": profile.business.name if profile.business else None,
+                "occupation": profile.occupation,
+                "apprenticeship_start": _iso(profile.apprenticeship_start),
+                "lehrlingsrolle_number": profile.lehrlingsrolle_number,
+            }
+            if profile
+            else None
+        ),
+        "roles": [
+            {"role": m.role, "scope": str(m.school or m.business or m.district)}
+            for m in Membership.objects.filter(user=user).select_related(
+                "school", "business", "district"
+            )
+        ],
+        "enrolments": [
+            {
+                "id": e.pk,
+                "course": e.run.course.title,
+                "run": e.run_id,
+                "school": e.run.school.name,
+                "starts_at": _iso(e.run.starts_at),
+                "status": e.status,
+                "business": e.business.name if e.business else None,
+                "booked_at": _iso(e.created_at),
+                "confirmed_at": _iso(e.confirmed_at),
+                "cancelled_at": _iso(e.cancelled_at),
+                "cancel_reason": e.cancel_reason,
+                "attendance": attendances.get(e.pk, []),
+                "certificates": [
+                    {
+                        "number": c.number,
+                        "issued_at": _iso(c.issued_at),
+                        "revoked_at": _iso(c.revoked_at),
+                        "verification_url": f"{settings.SITE_URL}/verify/{c.verification_code}/",
+                    }
+                    for c in _certificates(e)
+                ],
+            }
+            for e in enrolments
+        ],
+        "activity": [
+            {"at": _iso(a.at), "action": a.action, "object": f"{a.object_type}#{a.object_id}"}
+            for a in AuditEntry.objects.filter(actor=user).order_by("at")[:1000]
+        ],
+    }
+
+
+def _keep_name(enrolment, now: dt.datetime) -> bool:
+    """The name stays while a valid certificate of the enrolment is inside the retention period."""
+    limit = now - dt.timedelta(days=settings.CERTIFICATE_RETENTION_DAYS)
+    return any(c.revoked_at is None and c.issued_at >= limit for c in _certificates(enrolment))
+
+
+def delete_account(*, user: User, now: dt.datetime | None = None) -> None:
+    """Cancel what is still running (the next waiting move up), anonymise the enrolments, remove
+    the profile, roles and e-mail addresses, and empty and disable the account."""
+    from allauth.account.models import EmailAddress
+
+    from .booking import cancel
+
+    now = now or timezone.now()
+    active = Enrolment.objects.filter(participant=user, status__in=ACTIVE_ENROLMENT_STATUSES)
+    with transaction.atomic():
+        for enrolment in list(active.only("pk", "run_id")):
+            # Each cancel takes its run's lock and promotes the next waiting, as any cancellation.
+            cancel(enrolment=enrolment, actor=None, reason="Konto gelöscht", now=now)
+        mine = Enrolment.objects.filter(participant=user).prefetch_related("certificates")
+        for enrolment in mine:
+            enrolment.participant = None
+            if not _keep_name(enrolment, now):
+                enrolment.participant_name = ""
+            enrolment.save(update_fields=["participant", "participant_name", "updated_at"])
+        TraineeProfile.objects.filter(user=user).delete()
+        Membership.objects.filter(user=user).delete()
+        EmailAddress.objects.filter(user=user).delete()
+        user_id = user.pk
+        user.email = f"geloescht-{user_id}@invalid.example"
+        user.first_name = ""
+        user.last_name = ""
+        user.date_of_birth = None
+        user.is_active = False
+        user.anonymised_at = now
+        user.set_unusable_password()
+        user.save()
+        audit(actor=None, action="account.deleted", obj=user)
+
+
+def purge_expired_names(*, now: dt.datetime | None = None) -> int:
+    """Daily: names kept on anonymised enrolments for a certificate go once retention has ended."""
+    now = now or timezone.now()
+    purged = 0
+    kept = Enrolment.objects.filter(participant__isnull=True).exclude(participant_name="")
+    for enrolment in kept.prefetch_related("certificates"):
+        if not _keep_name(enrolment, now):
+            Enrolment.objects.filter(pk=enrolment.pk).update(participant_name="")
+            purged += 1
+    return purged
