@@ -91,3 +91,73 @@ def catalogue(*, now=None) -> QuerySet[CourseRun]:
 
 def runs_with_free_seats(qs: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
     return qs.filter(Q(seats_left__gt=0))
+
+
+# --- planning (staff area) ---------------------------------------------------------------------
+
+
+def _confirmed_count():
+    return Coalesce(
+        Subquery(
+            Enrolment.objects.filter(run_id=OuterRef("pk"), status=Enrolment.Status.CONFIRMED)
+            .order_by()
+            .values("run_id")
+            .annotate(n=Count("id"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def staff_runs(school_ids=None) -> QuerySet[CourseRun]:
+    """Runs of the given schools (None: all, for tasks) with seats and confirmed enrolments
+    annotated (one query)."""
+    qs = CourseRun.objects.select_related("course", "school", "workshop", "instructor")
+    if school_ids is not None:
+        qs = qs.filter(school_id__in=list(school_ids))
+    return with_seats(qs).annotate(confirmed=_confirmed_count())
+
+
+def runs_at_risk(school_ids, *, now=None) -> QuerySet[CourseRun]:
+    """Published runs not yet over whose seats (after equipment went to maintenance or broke)
+    have fallen below their confirmed enrolments. One query."""
+    now = now or timezone.now()
+    return (
+        staff_runs(school_ids)
+        .filter(status=CourseRun.Status.PUBLISHED)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gte=now))
+        .filter(confirmed__gt=F("seats"))
+        .order_by("starts_at", "id")
+    )
+
+
+def runs_below_minimum(school_ids, *, now=None) -> QuerySet[CourseRun]:
+    """Published runs still ahead that the daily check flagged (fewer confirmed than minimum),
+    with the current confirmed count. One query."""
+    now = now or timezone.now()
+    return (
+        staff_runs(school_ids)
+        .filter(
+            status=CourseRun.Status.PUBLISHED,
+            min_participants_flagged_at__isnull=False,
+            starts_at__gte=now,
+        )
+        .filter(confirmed__lt=F("min_participants"))
+        .order_by("starts_at", "id")
+    )
+
+
+def sessions_between(*, start, end, school_ids=None, instructor=None) -> QuerySet:
+    """Sessions overlapping [start, end) of the schools (or of one instructor), with what a
+    calendar or feed prints loaded in the same query."""
+    from .models import Session
+
+    qs = Session.objects.filter(start__lt=end, end__gt=start)
+    if school_ids is not None:
+        qs = qs.filter(run__school_id__in=list(school_ids))
+    if instructor is not None:
+        qs = qs.filter(instructor=instructor)
+    return qs.select_related("run__course", "run__school", "workshop", "instructor").order_by(
+        "start", "id"
+    )
