@@ -1,0 +1,161 @@
+"""Admin for the catalogue, runs, sessions, enrolments and attendance. Lists join what their rows
+show; inlines pick people and rooms by autocomplete, so a run with 30 enrolments does not render
+30 drop-downs of every user."""
+
+import secrets
+
+from django.contrib import admin
+
+from .models import (
+    Attendance,
+    CalendarFeed,
+    Course,
+    CourseEquipment,
+    CourseRun,
+    Enrolment,
+    Session,
+    SessionReservation,
+    Topic,
+)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class CourseEquipmentInline(admin.TabularInline):
+    model = CourseEquipment
+    extra = 0
+    autocomplete_fields = ("equipment_type",)
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ("title", "school", "topic", "level", "target_group", "hours", "is_active")
+    list_select_related = ("school", "topic")
+    list_filter = ("is_active", "school", "topic", "level", "target_group")
+    search_fields = ("title", "summary")
+    autocomplete_fields = ("school", "topic")
+    inlines = (CourseEquipmentInline,)
+
+
+@admin.register(CourseEquipment)
+class CourseEquipmentAdmin(admin.ModelAdmin):
+    list_display = ("course", "equipment_type")
+    list_select_related = ("course", "equipment_type")
+    list_filter = ("equipment_type",)
+    autocomplete_fields = ("course", "equipment_type")
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ("start", "end", "workshop", "instructor", "status")
+    autocomplete_fields = ("workshop", "instructor")
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    extra = 0
+    fields = ("participant", "business", "status", "waitlist_seq", "source", "booked_by")
+    autocomplete_fields = ("participant", "business", "booked_by")
+    show_change_link = True
+
+
+@admin.register(CourseRun)
+class CourseRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "school",
+        "workshop",
+        "instructor",
+        "status",
+        "starts_at",
+        "capacity",
+    )
+    list_select_related = ("course", "school", "workshop", "instructor")
+    list_filter = ("status", "school", "course__topic")
+    search_fields = ("course__title", "title_suffix")
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ("course", "school", "workshop", "instructor")
+    inlines = (SessionInline, EnrolmentInline)
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "run", "start", "end", "workshop", "instructor", "status")
+    list_select_related = ("run__course", "workshop", "instructor")
+    list_filter = ("status", "workshop__school", "workshop")
+    search_fields = ("run__course__title",)
+    date_hierarchy = "start"
+    autocomplete_fields = ("run", "workshop", "instructor")
+    readonly_fields = ("uid", "sequence")
+
+
+@admin.register(SessionReservation)
+class SessionReservationAdmin(admin.ModelAdmin):
+    list_display = ("session", "reservation")
+    list_select_related = ("session__run__course", "reservation__equipment__type")
+    autocomplete_fields = ("session", "reservation")
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ("session", "status", "minutes", "reason", "method")
+    autocomplete_fields = ("session",)
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "participant",
+        "business",
+        "status",
+        "waitlist_seq",
+        "source",
+        "created_at",
+    )
+    list_select_related = ("participant", "business", "run__course")
+    list_filter = ("status", "source", "run__school")
+    search_fields = (
+        "participant__email",
+        "participant__last_name",
+        "participant_name",
+        "run__course__title",
+        "business__name",
+    )
+    date_hierarchy = "created_at"
+    autocomplete_fields = ("run", "participant", "booked_by", "business")
+    inlines = (AttendanceInline,)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ("enrolment", "session", "status", "minutes", "method")
+    list_select_related = (
+        "enrolment__participant",
+        "enrolment__run__course",
+        "session__run__course",
+    )
+    list_filter = ("status", "method")
+    search_fields = ("enrolment__participant_name", "enrolment__participant__email")
+    autocomplete_fields = ("enrolment", "session", "recorded_by")
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "school", "workshop", "instructor", "created_at")
+    list_select_related = ("school", "workshop", "instructor")
+    # The token is the feed's password: shown on its page, never searchable or listed here.
+    exclude = ("token",)
+    autocomplete_fields = ("school", "workshop", "instructor")
+
+    def save_model(self, request, obj, form, change):
+        if not obj.token:
+            obj.token = secrets.token_urlsafe(32)
+        super().save_model(request, obj, form, change)
