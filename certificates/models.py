@@ -18,7 +18,8 @@ class Certificate(TimeStamped):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Everything printed on the PDF, frozen at issue time: a later change of the course changes nothing.
+    # Everything printed on the PDF, frozen at issue time: a later change of the course changes
+    # nothing.
     data = models.JSONField(default=dict)
     pdf = models.FileField(upload_to="certificates/%Y/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
@@ -27,6 +28,8 @@ class Certificate(TimeStamped):
     replaced_by = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
     )
+    # Set when the participant's e-mail with the PDF went out, so that a retried task sends it once.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]

@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import verify, views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("verify/<str:code>/", verify.verify, name="verify"),
+    path("verify/<str:code>/badge.json", verify.badge, name="badge"),
+    path("certificates/", views.my_certificates, name="mine"),
+    path("certificates/<int:pk>/pdf/", views.download, name="download"),
+    path("staff/certificates/", views.index, name="index"),
+    path("staff/certificates/settings/", views.school_settings, name="settings"),
+    path("staff/certificates/runs/<int:run_id>/", views.run_certificates, name="run"),
+    path("staff/certificates/runs/<int:run_id>/issue/", views.issue_one, name="issue_one"),
+    path("staff/certificates/runs/<int:run_id>/issue-all/", views.issue_all, name="issue_all"),
+    path("staff/certificates/jobs/<int:job_id>/progress/", views.job_progress, name="job_progress"),
+    path("staff/certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("staff/certificates/<int:pk>/reissue/", views.reissue, name="reissue"),
+]

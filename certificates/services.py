@@ -1,0 +1,374 @@
+"""Issuing, revoking and reissuing certificates, the bulk job and the school's certificate settings.
+
+Lock order, the same everywhere so that two writers never wait on each other in a circle:
+enrolment → certificate → sequence (school, year). The sequence row is locked last and held until
+commit, which serialises the numbering of one school and year and makes it gapless: a number is
+only taken in the transaction that also stores the certificate printing it."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import secrets
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from courses.models import CourseRun, Enrolment
+from people.audit import audit
+from people.events import record_event
+from people.models import School
+
+from .errors import AlreadyRevoked, NotEligible, ReasonRequired
+from .models import Certificate, CertificateSequence, IssueJob
+from .pdf import render_certificate_pdf
+from .snapshot import build_data, language_of
+
+logger = logging.getLogger(__name__)
+
+# A job that has not moved for this long is taken as lost (broker down, worker gone), so that the
+# coordinator can start a new one; the new one skips whatever the old one issued.
+STALE_JOB_AFTER = dt.timedelta(minutes=10)
+
+
+def _user_or_none(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _chamber_id(enrolment: Enrolment) -> int | None:
+    return enrolment.business.chamber_id if enrolment.business_id and enrolment.business else None
+
+
+def _payload(certificate: Certificate) -> dict:
+    enrolment = certificate.enrolment
+    return {
+        "id": certificate.pk,
+        "number": certificate.number,
+        "enrolment": enrolment.pk,
+        "run": enrolment.run_id,
+        "participant": enrolment.participant_id,
+        "business": enrolment.business_id,
+        "verification_url": certificate.data.get("verification_url", ""),
+        "issued_at": certificate.issued_at.isoformat(),
+        "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        "replaced_by": certificate.replaced_by_id,
+    }
+
+
+def _next_number(*, school: School, year: int) -> str:
+    # The row may not exist yet for a new year; two first issuers race to create it and the loser
+    # of the unique constraint reads the winner's row (get_or_create uses a savepoint for that).
+    CertificateSequence.objects.get_or_create(school=school, year=year)
+    sequence = CertificateSequence.objects.select_for_update().get(school=school, year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{school.code}-{year}-{sequence.last_number:05d}"
+
+
+def _locked_enrolment(pk: int) -> Enrolment:
+    # `of=("self",)`: PostgreSQL cannot lock the nullable side of select_related's outer joins.
+    return (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related(
+            "run__course", "run__school__district", "run__instructor", "participant", "business"
+        )
+        .get(pk=pk)
+    )
+
+
+def issue_certificate(*, enrolment: Enrolment, actor=None) -> Certificate:
+    """The valid certificate of a completed enrolment: issued now, or the one it already has.
+
+    Idempotent: a second call (a double click, a retried task, a second bulk job) returns the
+    existing certificate. Raises NotEligible unless the enrolment is completed."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = _locked_enrolment(enrolment.pk)
+            existing = Certificate.objects.filter(enrolment=locked, revoked_at__isnull=True).first()
+            if existing is not None:
+                return existing
+            if locked.status != Enrolment.Status.COMPLETED:
+                raise NotEligible(
+                    _("Eine Bescheinigung gibt es nur für abgeschlossene Anmeldungen."),
+                    field="enrolment",
+                )
+            return _create_certificate(enrolment=locked, actor=actor, written=written)
+    except IntegrityError:
+        # Only reachable if a writer bypassed the enrolment lock: the constraint still holds.
+        for name in written:
+            default_storage.delete(name)
+        existing = Certificate.objects.filter(
+            enrolment_id=enrolment.pk, revoked_at__isnull=True
+        ).first()
+        if existing is None:
+            raise
+        return existing
+    except BaseException:
+        # The transaction rolled back; the PDF written to storage must not outlive it.
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> Certificate:
+    run = enrolment.run
+    issued_at = timezone.now()
+    year = timezone.localtime(issued_at).year
+    code = secrets.token_urlsafe(16)
+    data = build_data(enrolment=enrolment, number="", code=code, issued_at=issued_at)
+    # The number is printed on the PDF, so the sequence row stays locked from here through rendering
+    # to commit: issuing within one school and year is serial (bench/certificates.py measures it).
+    number = _next_number(school=run.school, year=year)
+    data["number"] = number
+    content = render_certificate_pdf(data)
+    certificate = Certificate(
+        enrolment=enrolment,
+        number=number,
+        verification_code=code,
+        issued_at=issued_at,
+        issued_by=_user_or_none(actor),
+        data=data,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    # A random part in the file name: the number alone is guessable, the file is personal data.
+    certificate.pdf.save(f"{number}-{secrets.token_hex(8)}.pdf", ContentFile(content), save=False)
+    written.append(certificate.pdf.name)
+    certificate.save()
+    audit(
+        actor=actor,
+        action="certificate.issued",
+        obj=certificate,
+        number=number,
+        enrolment=enrolment.pk,
+    )
+    record_event(
+        type="certificate.issued", payload=_payload(certificate), chamber_id=_chamber_id(enrolment)
+    )
+    certificate_id = certificate.pk
+    transaction.on_commit(lambda: _enqueue_email(certificate_id))
+    return certificate
+
+
+def _enqueue_email(certificate_id: int) -> None:
+    from .tasks import send_certificate_email
+
+    send_certificate_email.delay(certificate_id)
+
+
+def revoke_certificate(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    with transaction.atomic():
+        locked = (
+            Certificate.objects.select_for_update(of=("self",))
+            .select_related("enrolment__business")
+            .get(pk=certificate.pk)
+        )
+        if locked.revoked_at is not None:
+            raise AlreadyRevoked(_("Diese Bescheinigung ist bereits widerrufen."))
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = reason[:300]
+        locked.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
+        audit(
+            actor=actor,
+            action="certificate.revoked",
+            obj=locked,
+            number=locked.number,
+            reason=reason,
+        )
+        record_event(
+            type="certificate.revoked",
+            payload=_payload(locked),
+            chamber_id=_chamber_id(locked.enrolment),
+        )
+    return locked
+
+
+def reissue_certificate(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Revoke a certificate and issue its enrolment a new one with a new number and fresh data
+    (a corrected name, say). Both happen or neither."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonRequired()
+    new = None
+    try:
+        with transaction.atomic():
+            enrolment = _locked_enrolment(certificate.enrolment_id)
+            if enrolment.status != Enrolment.Status.COMPLETED:
+                raise NotEligible(
+                    _("Eine Bescheinigung gibt es nur für abgeschlossene Anmeldungen."),
+                    field="enrolment",
+                )
+            old = revoke_certificate(certificate=certificate, actor=actor, reason=reason)
+            new = issue_certificate(enrolment=enrolment, actor=actor)
+            old.replaced_by = new
+            old.save(update_fields=["replaced_by", "updated_at"])
+            audit(actor=actor, action="certificate.reissued", obj=new, replaces=old.number)
+    except BaseException:
+        if new is not None and new.pdf.name:
+            default_storage.delete(new.pdf.name)
+        raise
+    return new
+
+
+# Bulk issuing ------------------------------------------------------------------------------------
+
+
+def start_issue_job(*, run: CourseRun, actor) -> IssueJob:
+    """Queue a job that issues certificates for every completed enrolment of the run. While one is
+    queued or running for the run, that one is returned instead of starting a second."""
+    with transaction.atomic():
+        locked_run = CourseRun.objects.select_for_update().get(pk=run.pk)
+        current = (
+            IssueJob.objects.filter(
+                run=locked_run,
+                status__in=[IssueJob.Status.QUEUED, IssueJob.Status.RUNNING],
+                updated_at__gte=timezone.now() - STALE_JOB_AFTER,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if current is not None:
+            return current
+        total = Enrolment.objects.filter(run=locked_run, status=Enrolment.Status.COMPLETED).count()
+        job = IssueJob.objects.create(
+            run=locked_run, requested_by=_user_or_none(actor), total=total
+        )
+        audit(
+            actor=actor,
+            action="certificate.issue_job_started",
+            obj=job,
+            run=locked_run.pk,
+            total=total,
+        )
+        job_id = job.pk
+        transaction.on_commit(lambda: _enqueue_job(job_id))
+    return job
+
+
+def _enqueue_job(job_id: int) -> None:
+    from .tasks import issue_for_run
+
+    issue_for_run.delay(job_id)
+
+
+def run_issue_job(*, job_id: int) -> IssueJob | None:
+    """The body of the bulk task. Each certificate is its own transaction, and enrolments that
+    already have one are skipped: a crash or a retry at any point issues each certificate once."""
+    job = IssueJob.objects.select_related("requested_by").filter(pk=job_id).first()
+    if job is None or job.status == IssueJob.Status.DONE:
+        return job
+    enrolments = list(
+        Enrolment.objects.filter(run_id=job.run_id, status=Enrolment.Status.COMPLETED).order_by(
+            "pk"
+        )
+    )
+    have = set(
+        Certificate.objects.filter(
+            enrolment__run_id=job.run_id, revoked_at__isnull=True
+        ).values_list("enrolment_id", flat=True)
+    )
+    IssueJob.objects.filter(pk=job.pk).update(
+        status=IssueJob.Status.RUNNING,
+        total=len(enrolments),
+        done=0,
+        error="",
+        updated_at=timezone.now(),
+    )
+    try:
+        for done, enrolment in enumerate(enrolments, start=1):
+            if enrolment.pk not in have:
+                # NotEligible: its status changed since the list was read, so nothing to issue.
+                with contextlib.suppress(NotEligible):
+                    issue_certificate(enrolment=enrolment, actor=job.requested_by)
+            IssueJob.objects.filter(pk=job.pk).update(done=done, updated_at=timezone.now())
+    except Exception as exc:
+        IssueJob.objects.filter(pk=job.pk).update(
+            status=IssueJob.Status.FAILED, error=str(exc)[:2000], updated_at=timezone.now()
+        )
+        raise
+    IssueJob.objects.filter(pk=job.pk).update(
+        status=IssueJob.Status.DONE, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+# E-mail ------------------------------------------------------------------------------------------
+
+
+def email_certificate(*, certificate_id: int) -> bool:
+    """Send the participant their certificate, in their language, once. Returns whether it sent."""
+    certificate = (
+        Certificate.objects.select_related("enrolment__participant")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None or certificate.emailed_at or not certificate.is_valid:
+        return False
+    participant = certificate.enrolment.participant
+    if participant is None or not participant.email or participant.anonymised_at:
+        return False
+    context = {"certificate": certificate, "data": certificate.data, "participant": participant}
+    with translation.override(language_of(certificate.enrolment)):
+        subject = render_to_string("certificates/email/issued_subject.txt", context).strip()
+        body = render_to_string("certificates/email/issued_body.txt", context)
+        filename = f"{_('Teilnahmebescheinigung')}-{certificate.number}.pdf"
+    message = EmailMessage(subject=subject, body=body, to=[participant.email])
+    with certificate.pdf.open("rb") as handle:
+        message.attach(filename, handle.read(), "application/pdf")
+    message.send()
+    Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    return True
+
+
+# School settings ---------------------------------------------------------------------------------
+
+
+def update_certificate_settings(
+    *,
+    school: School,
+    actor,
+    wording: str,
+    signatory: str,
+    logo=None,
+    signature=None,
+    remove_logo: bool = False,
+    remove_signature: bool = False,
+) -> School:
+    """Change what the school's future certificates print. Old logo and signature files are kept:
+    issued certificates name them in their frozen data."""
+    with transaction.atomic():
+        locked = School.objects.select_for_update().get(pk=school.pk)
+        locked.certificate_wording = wording.strip()
+        locked.certificate_signatory = signatory.strip()
+        changed = ["certificate_wording", "certificate_signatory", "updated_at"]
+        for field, upload, remove in (
+            ("certificate_logo", logo, remove_logo),
+            ("certificate_signature", signature, remove_signature),
+        ):
+            if upload is not None:
+                getattr(locked, field).save(upload.name, upload, save=False)
+                changed.append(field)
+            elif remove:
+                setattr(locked, field, "")
+                changed.append(field)
+        locked.save(update_fields=changed)
+        audit(
+            actor=actor,
+            action="school.certificate_settings_changed",
+            obj=locked,
+            fields=[f for f in changed if f != "updated_at"],
+        )
+    return locked

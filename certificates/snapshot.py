@@ -1,0 +1,124 @@
+"""The data a certificate prints, frozen at issue time into `Certificate.data`.
+
+Everything the PDF, the verification page and the Open Badges credential show comes from this dict,
+so a later change of the course, run, school or participant changes no issued certificate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Enrolment, Session
+from people.models import School
+
+DATA_VERSION = 1
+
+
+def verification_url(code: str) -> str:
+    return f"{settings.SITE_URL}{reverse('certificates:verify', args=[code])}"
+
+
+def _school(school: School) -> dict:
+    return {
+        "id": school.pk,
+        "name": school.name,
+        "code": school.code,
+        "street": school.street,
+        "postal_code": school.postal_code,
+        "city": school.city,
+        "wording": school.certificate_wording,
+        "signatory": school.certificate_signatory,
+        # Storage names, not bytes: a replaced file gets a new name, the old one stays
+        # (see pdf.load_images).
+        "logo": school.certificate_logo.name or "",
+        "signature": school.certificate_signature.name or "",
+    }
+
+
+def language_of(enrolment: Enrolment) -> str:
+    participant = enrolment.participant
+    language = getattr(participant, "language", "") or "de"
+    return language if language in ("de", "en") else "de"
+
+
+def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.datetime) -> dict:
+    run = enrolment.run
+    course = run.course
+    school = run.school
+    participant = enrolment.participant
+    sessions = Session.objects.filter(run=run, status=Session.Status.SCHEDULED).order_by("start")
+    name = (participant.get_full_name() if participant else "") or enrolment.participant_name
+    instructor = run.instructor.get_full_name() if run.instructor_id else ""
+    return {
+        "version": DATA_VERSION,
+        "language": language_of(enrolment),
+        "number": number,
+        "verification_code": code,
+        "verification_url": verification_url(code),
+        "issued_at": timezone.localtime(issued_at).isoformat(),
+        "participant": {
+            "id": enrolment.participant_id,
+            "name": name,
+            "date_of_birth": participant.date_of_birth.isoformat()
+            if participant and participant.date_of_birth
+            else None,
+        },
+        "enrolment": {"id": enrolment.pk, "completed_at": _iso(enrolment.completed_at)},
+        "course": {
+            "id": course.pk,
+            "title": f"{course.title} {run.title_suffix}".strip(),
+            "description": course.summary or course.description[:300],
+            "hours": str(course.hours),
+            "learning_outcomes": course.learning_outcome_list,
+            "attendance_threshold": course.attendance_threshold,
+        },
+        "run": {"id": run.pk, "starts_at": _iso(run.starts_at), "ends_at": _iso(run.ends_at)},
+        "sessions": [{"start": _iso(s.start), "end": _iso(s.end)} for s in sessions],
+        "school": _school(school),
+        "district": {"name": school.district.name},
+        "instructor": instructor,
+    }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def sample_data(*, school: School, language: str = "de") -> dict:
+    """A made-up certificate for the settings preview: the school's wording, the rest fixed."""
+    now = timezone.localtime()
+    first = now.replace(hour=8, minute=0, second=0, microsecond=0) - dt.timedelta(days=14)
+    sessions = [
+        {"start": (first + dt.timedelta(days=7 * i)).isoformat(), "end": None} for i in range(3)
+    ]
+    return {
+        "version": DATA_VERSION,
+        "language": language,
+        "number": f"{school.code}-{now.year}-00000",
+        "verification_code": "MUSTER",
+        "verification_url": verification_url("MUSTER"),
+        "issued_at": now.isoformat(),
+        "participant": {"id": None, "name": "Jürgen Weiß-Müller", "date_of_birth": "2005-03-14"},
+        "enrolment": {"id": None, "completed_at": None},
+        "course": {
+            "id": None,
+            "title": "Einführung in die SPS-Programmierung",
+            "description": "Muster",
+            "hours": "16",
+            "learning_outcomes": [
+                "Aufbau einer SPS erklären",
+                "Einfache Ablaufsteuerungen programmieren",
+                "Fehler systematisch suchen",
+            ],
+            "attendance_threshold": 80,
+        },
+        "run": {"id": None, "starts_at": sessions[0]["start"], "ends_at": sessions[-1]["start"]},
+        "sessions": sessions,
+        "school": _school(school),
+        "district": {"name": school.district.name},
+        "instructor": "Özlem Yılmaz",
+        "sample": True,
+    }

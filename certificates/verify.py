@@ -1,0 +1,192 @@
+"""Public verification, no login: the page behind the QR code, the byte-for-byte upload check and
+the Open Badges 3.0 credential. Shows only what a verifier needs, and is rate limited per client
+so that codes cannot be guessed by trying."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .forms import VerifyUploadForm
+from .models import Certificate
+
+OB_CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+
+
+def _client_ip(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it,
+    # and trusting it would let a guesser pick a fresh "address" per request.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _rate_limited(request) -> bool:
+    limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_PER_MINUTE", 30)
+    window = int(time.time() // 60)
+    key = f"certificates:verify:{_client_ip(request)}:{window}"
+    cache.add(key, 0, timeout=70)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=70)
+        count = 1
+    return count > limit
+
+
+def _too_many(request):
+    response = render(request, "certificates/verify_rate_limited.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+def _lookup(code: str) -> Certificate | None:
+    if not code or len(code) > 64:
+        return None
+    return Certificate.objects.filter(verification_code=code).first()
+
+
+def _not_found(request):
+    return render(request, "certificates/verify_not_found.html", status=404)
+
+
+def _summary(certificate: Certificate) -> dict:
+    data = certificate.data
+    issued = parse_datetime(data.get("issued_at", "")) or certificate.issued_at
+    return {
+        "name": data["participant"]["name"],
+        "course": data["course"]["title"],
+        "issued_at": issued,
+        "school": data["school"]["name"],
+        "number": certificate.number,
+        "valid": certificate.is_valid,
+        "revoked_at": certificate.revoked_at,
+    }
+
+
+# The upload form is for anyone holding a file, and has no session to protect: a cross-site post
+# can only learn whether a file matches, which the poster could ask directly.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def verify(request, code: str):
+    if _rate_limited(request):
+        return _too_many(request)
+    certificate = _lookup(code)
+    if certificate is None:
+        return _not_found(request)
+    match = None
+    form = VerifyUploadForm()
+    status = 200
+    if request.method == "POST":
+        form = VerifyUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            digest = hashlib.sha256()
+            for chunk in form.cleaned_data["file"].chunks():
+                digest.update(chunk)
+            match = hmac.compare_digest(digest.hexdigest(), certificate.sha256)
+        else:
+            status = 422
+    context = {
+        "certificate": certificate,
+        "summary": _summary(certificate),
+        "form": form,
+        "match": match,
+        "badge_url": reverse("certificates:badge", args=[certificate.verification_code]),
+    }
+    return render(request, "certificates/verify.html", context, status=status)
+
+
+def _achievement_id(data: dict) -> str:
+    # A stable URI per course; a URN because the course has no public page of its own.
+    seed = f"{settings.SITE_URL}/courses/{data['course'].get('id')}/"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
+
+
+def badge_credential(certificate: Certificate) -> dict:
+    """The certificate as an Open Badges 3.0 OpenBadgeCredential (unsigned JSON-LD)."""
+    data = certificate.data
+    url = data["verification_url"]
+    course = data["course"]
+    school = data["school"]
+    threshold = course.get("attendance_threshold", 80)
+    credential = {
+        "@context": OB_CONTEXT,
+        "id": f"{url}badge.json",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": f"Teilnahmebescheinigung {certificate.number}: {course['title']}",
+        "issuer": {
+            "id": f"{settings.SITE_URL}/#school-{school.get('code', '')}",
+            "type": ["Profile"],
+            "name": school["name"],
+        },
+        "validFrom": certificate.issued_at.isoformat(),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": data["participant"]["name"],
+                }
+            ],
+            "achievement": {
+                "id": _achievement_id(data),
+                "type": ["Achievement"],
+                "achievementType": "Course",
+                "name": course["title"],
+                "description": course.get("description") or course["title"],
+                "criteria": {
+                    "narrative": (
+                        f"Teilnahme an mindestens {threshold} % der {course['hours']} "
+                        f"Unterrichtsstunden. Lernziele: "
+                        + "; ".join(course.get("learning_outcomes", []))
+                    ).strip()
+                },
+            },
+        },
+    }
+    if data.get("sessions"):
+        credential["credentialSubject"]["activityStartDate"] = data["sessions"][0]["start"]
+        credential["credentialSubject"]["activityEndDate"] = (
+            data["sessions"][-1].get("end") or data["sessions"][-1]["start"]
+        )
+    if certificate.revoked_at is not None:
+        credential["credentialStatus"] = {
+            "id": url,
+            "type": "1EdTechRevocationList",
+            "statusPurpose": "revocation",
+            "revoked": True,
+            "revokedAt": certificate.revoked_at.isoformat(),
+        }
+        credential["validUntil"] = certificate.revoked_at.isoformat()
+    return credential
+
+
+@require_GET
+def badge(request, code: str):
+    if _rate_limited(request):
+        return _too_many(request)
+    certificate = _lookup(code)
+    if certificate is None:
+        return JsonResponse({"detail": "not found"}, status=404)
+    response = JsonResponse(
+        badge_credential(certificate),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+        content_type="application/ld+json; charset=utf-8",
+    )
+    # Wallets and verifiers fetch it from other origins; it holds nothing the page does not show.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

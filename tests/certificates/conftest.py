@@ -1,0 +1,111 @@
+# ruff: noqa: S603 - runs poppler/zbar tools found by shutil.which on files the test wrote
+import datetime as dt
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+
+# Models and factories are imported inside the fixtures: pytest loads this file before Django is set
+# up when the folder is given on the command line.
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    # The verification rate limit counts in the cache; each test starts with a fresh count.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def school(db):
+    from tests.factories import DistrictFactory, SchoolFactory
+
+    return SchoolFactory(
+        district=DistrictFactory(name="Landkreis Lüneburg", code="lueneburg"),
+        name="Berufsbildende Schulen I Lüneburg",
+        code="BBS1",
+        street="Schulstraße 3",
+        postal_code="21335",
+        city="Lüneburg",
+    )
+
+
+@pytest.fixture
+def run(school):
+    from django.utils import timezone
+
+    from courses.models import CourseRun
+    from tests.factories import CourseFactory, CourseRunFactory, SessionFactory, instructor
+
+    teacher = instructor(school)
+    teacher.first_name, teacher.last_name = "Özlem", "Yılmaz"
+    teacher.save()
+    course = CourseFactory(
+        school=school,
+        title="SPS-Programmierung für Einsteiger",
+        hours=Decimal("16.0"),
+        learning_outcomes="Aufbau einer SPS erklären\nAblaufsteuerungen in FUP programmieren",
+    )
+    run = CourseRunFactory(course=course, instructor=teacher, status=CourseRun.Status.COMPLETED)
+    first = timezone.make_aware(dt.datetime(2026, 3, 2, 8, 0))
+    for week in range(2):
+        start = first + dt.timedelta(days=7 * week)
+        SessionFactory(run=run, start=start, end=start + dt.timedelta(hours=8))
+    return run
+
+
+@pytest.fixture
+def make_enrolment(run):
+    from django.utils import timezone
+
+    from courses.models import Enrolment
+    from tests.factories import EnrolmentFactory, UserFactory, trainee
+
+    def make(
+        *, first_name="Jürgen", last_name="Weiß-Großmann", status=Enrolment.Status.COMPLETED, **kw
+    ):
+        target_run = kw.pop("run", run)
+        participant = trainee(
+            user=UserFactory(
+                first_name=first_name,
+                last_name=last_name,
+                date_of_birth=dt.date(2005, 3, 14),
+                language=kw.pop("language", "de"),
+            )
+        )
+        return EnrolmentFactory(
+            run=target_run,
+            participant=participant,
+            status=status,
+            completed_at=timezone.now() if status == Enrolment.Status.COMPLETED else None,
+            **kw,
+        )
+
+    return make
+
+
+@pytest.fixture
+def enrolment(make_enrolment):
+    return make_enrolment()
+
+
+def require_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(
+            f"{name} is missing: apt-get install -y poppler-utils zbar-tools (.ci/run does it)"
+        )
+    return path
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(
+        [require_tool("pdftotext"), "-enc", "UTF-8", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
