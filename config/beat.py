@@ -18,3 +18,26 @@ BEAT_SCHEDULE["api.deliver_due_webhooks"] = {
     "task": "api.tasks.deliver_due",
     "schedule": 60.0,
 }
+# Booking: reminders two days ahead, expired employer-approval holds, completion of finished runs,
+# a waiting-list sweep (seats freed outside the booking service, e.g. repaired equipment), and
+# names kept for certificates whose retention has ended.
+BEAT_SCHEDULE["courses.send_reminders"] = {
+    "task": "courses.tasks.booking.send_reminders",
+    "schedule": crontab(hour=7, minute=0),
+}
+BEAT_SCHEDULE["courses.release_expired_holds"] = {
+    "task": "courses.tasks.booking.release_expired_holds",
+    "schedule": crontab(minute=5),
+}
+BEAT_SCHEDULE["courses.complete_due_runs"] = {
+    "task": "courses.tasks.booking.complete_due_runs",
+    "schedule": crontab(hour=2, minute=30),
+}
+BEAT_SCHEDULE["courses.promote_waiting_lists"] = {
+    "task": "courses.tasks.booking.promote_waiting_lists",
+    "schedule": crontab(minute="*/10"),
+}
+BEAT_SCHEDULE["courses.purge_expired_names"] = {
+    "task": "courses.tasks.booking.purge_expired_names",
+    "schedule": crontab(hour=3, minute=15),
+}

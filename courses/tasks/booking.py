@@ -18,6 +18,7 @@ __all__ = [
     "release_expired_holds",
     "promote_waiting_lists",
     "complete_due_runs",
+    "purge_expired_names",
 ]
 
 SENT_TTL = 60 * 60 * 24 * 14
@@ -125,3 +126,10 @@ def complete_due_runs() -> int:
     from ..services.completion import complete_due_runs as complete
 
     return complete()
+
+
+@shared_task
+def purge_expired_names() -> int:
+    from ..services.privacy import purge_expired_names as purge
+
+    return purge()
