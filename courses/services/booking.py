@@ -579,7 +579,9 @@ def release_expired_holds(*, now=None) -> int:
     return released
 
 
-def promote_all_waiting(*, workshop_id: int | None = None, now=None) -> int:
+def promote_all_waiting(
+    *, workshop_id: int | None = None, run_id: int | None = None, now=None
+) -> int:
     """Safety net and hook for changes outside this module (capacity raised, equipment repaired):
     promote on every published run with a waiting list and free seats."""
     now = now or timezone.now()
@@ -588,6 +590,8 @@ def promote_all_waiting(*, workshop_id: int | None = None, now=None) -> int:
     )
     if workshop_id is not None:
         qs = qs.filter(workshop_id=workshop_id)
+    if run_id is not None:
+        qs = qs.filter(pk=run_id)
     candidates = with_seats(CourseRun.objects.filter(pk__in=qs.values("pk"))).filter(
         seats_left__gt=0
     )

@@ -115,10 +115,10 @@ def release_expired_holds() -> int:
 
 
 @shared_task
-def promote_waiting_lists(workshop_id: int | None = None) -> int:
+def promote_waiting_lists(workshop_id: int | None = None, run_id: int | None = None) -> int:
     from ..services.booking import promote_all_waiting
 
-    return promote_all_waiting(workshop_id=workshop_id)
+    return promote_all_waiting(workshop_id=workshop_id, run_id=run_id)
 
 
 @shared_task

@@ -108,20 +108,32 @@ def test_more_capacity_promotes_fifo():
     assert statuses(run) == ["confirmed", "confirmed", "confirmed", "waitlisted"]
 
 
-def test_repaired_equipment_frees_seats_and_promotes():
+def test_repaired_equipment_frees_seats_and_promotes_at_once(django_capture_on_commit_callbacks):
+    from workshops.services import set_equipment_status
+
     run = make_run(capacity=10)
     need = CourseEquipmentFactory(course=run.course, equipment_type__participants_per_unit=1)
-    printer = EquipmentFactory(workshop=run.workshop, type=need.equipment_type)
+    EquipmentFactory(workshop=run.workshop, type=need.equipment_type)
     broken = EquipmentFactory(workshop=run.workshop, type=need.equipment_type, status="defective")
     book(run=run, participant=trainee())
     waiting = book(run=run, participant=trainee())
-    assert waiting.status == "waitlisted"
-    assert printer.is_working
-    broken.status = "available"
-    broken.save()
-    assert promote_all_waiting(workshop_id=run.workshop_id) == 1
+    assert waiting.status == "waitlisted"  # one working printer, one seat
+    with django_capture_on_commit_callbacks(execute=True):
+        set_equipment_status(equipment=broken, status="available", actor=coordinator(run.school))
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
+
+
+def test_raising_capacity_on_the_run_promotes_at_once(django_capture_on_commit_callbacks):
+    run = make_run(capacity=1)
+    book(run=run, participant=trainee())
+    waiting = book(run=run, participant=trainee())
+    run.capacity = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        run.save()
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert promote_all_waiting() == 0
 
 
 def test_duplicate_booking_refused_but_rebooking_after_cancel_allowed():

@@ -1,0 +1,38 @@
+"""Seats can free up outside the booking service: a coordinator raises a run's capacity, a
+workshop gets more seats, a repaired printer is back in service. Workshops may not import
+courses, so courses listens here and moves the first waiting up right after that change commits
+(the booking service then takes the run lock as for any promotion)."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from workshops.models import Equipment, Workshop
+
+from .models import CourseRun
+
+
+def _promote_after_commit(**kwargs) -> None:
+    from .tasks.booking import promote_waiting_lists
+
+    transaction.on_commit(lambda: promote_waiting_lists.delay(**kwargs))
+
+
+@receiver(post_save, sender=Equipment, dispatch_uid="courses.promote_on_equipment")
+def equipment_saved(sender, instance: Equipment, created, raw=False, **kwargs):
+    if raw or created or instance.workshop_id is None:
+        return
+    if instance.status == Equipment.Status.AVAILABLE:
+        _promote_after_commit(workshop_id=instance.workshop_id)
+
+
+@receiver(post_save, sender=Workshop, dispatch_uid="courses.promote_on_workshop")
+def workshop_saved(sender, instance: Workshop, created, raw=False, **kwargs):
+    if not raw and not created:
+        _promote_after_commit(workshop_id=instance.pk)
+
+
+@receiver(post_save, sender=CourseRun, dispatch_uid="courses.promote_on_run")
+def run_saved(sender, instance: CourseRun, created, raw=False, **kwargs):
+    if not raw and not created and instance.status == CourseRun.Status.PUBLISHED:
+        _promote_after_commit(run_id=instance.pk)
