@@ -29,7 +29,7 @@ from certificates.models import Certificate
 from courses.models import Attendance, Course, CourseRun, Enrolment, Session
 from courses.reports import uelu_report
 from courses.selectors import with_seats
-from people.errors import InvalidInput
+from people.errors import DomainError, InvalidInput
 from people.models import Business, TraineeProfile
 
 from . import services
@@ -280,13 +280,18 @@ class EnrolmentViewSet(
         if run is None:
             raise InvalidInput(_("Diese Kursdurchführung gibt es nicht."), field="run")
         profile = self._resolve_trainee(data.validated_data["trainee"].strip())
-        enrolment = book(
-            run=run,
-            participant=profile.user,
-            booked_by=None,
-            business=profile.business,
-            source="api",
-        )
+        try:
+            enrolment = book(
+                run=run,
+                participant=profile.user,
+                booked_by=None,
+                business=profile.business,
+                source="api",
+            )
+        except DomainError as exc:
+            if exc.field == "participant":  # the API calls the participant "trainee"
+                exc.field = "trainee"
+            raise
         out = enrolments_of(self.chamber).get(pk=enrolment.pk)
         return Response(EnrolmentSerializer(out).data, status=status.HTTP_201_CREATED)
 
@@ -304,7 +309,9 @@ class EnrolmentViewSet(
         enrolment = self.get_object()
         data = CancelInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cancel(enrolment=enrolment, actor=None, reason=data.validated_data["reason"])
+        # The chamber is the actor: the service applies the rules of a business contact to it
+        # (cancel until the deadline; leaving the waiting list always).
+        cancel(enrolment=enrolment, actor=request.user, reason=data.validated_data["reason"])
         out = enrolments_of(self.chamber).get(pk=enrolment.pk)
         return Response(EnrolmentSerializer(out).data)
 

@@ -60,3 +60,50 @@ def apprentice(member):
     return TraineeProfileFactory(
         business=member, lehrlingsrolle_number="LR-2024-001", occupation="Tischler:in"
     )
+
+
+@pytest.fixture
+def world(chamber, member, apprentice, settings, tmp_path):
+    """A run with a session, an enrolment of the chamber's apprentice with attendance and a
+    certificate (PDF on disk), a webhook and a tombstone: something behind every endpoint."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from api.services import create_webhook, record_tombstone
+    from certificates.models import Certificate
+    from courses.models import Attendance
+    from tests.factories import CourseRunFactory, EnrolmentFactory, SessionFactory
+
+    run = CourseRunFactory(capacity=2, min_participants=1)
+    session = SessionFactory(run=run)
+    enrolment = EnrolmentFactory(run=run, participant=apprentice.user)
+    attendance = Attendance.objects.create(
+        enrolment=enrolment, session=session, status=Attendance.Status.PRESENT
+    )
+    certificate = Certificate(
+        enrolment=enrolment,
+        number="BBS-2025-0001",
+        verification_code="abc123",
+        issued_at=timezone.now() - dt.timedelta(days=1),
+    )
+    certificate.pdf.save("c.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    certificate.save()
+    webhook, _secret = create_webhook(
+        chamber=chamber, url="http://127.0.0.1:9/hook", events=["enrolment.created"]
+    )
+    tombstone = record_tombstone(resource="businesses", object_id=999, chamber_id=chamber.pk)
+    return SimpleNamespace(
+        run=run,
+        course=run.course,
+        session=session,
+        enrolment=enrolment,
+        attendance=attendance,
+        certificate=certificate,
+        webhook=webhook,
+        tombstone=tombstone,
+        business=member,
+        trainee=apprentice,
+    )

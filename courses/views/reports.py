@@ -1,0 +1,98 @@
+"""ÜLU report exports for the staff area (CSV, XLSX): the coordinator of the run's school."""
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ..models import CourseRun
+from ..reports import UeluReport, uelu_report
+
+
+def _run_for(request, run_id: int) -> CourseRun:
+    run = get_object_or_404(CourseRun.objects.select_related("school"), pk=run_id)
+    if not request.user.has_perm("courses.manage_run", run):
+        raise PermissionDenied
+    return run
+
+
+def _header(report: UeluReport) -> list[str]:
+    head = [
+        _("Name"),
+        _("Lehrlingsrollen-Nr."),
+        _("Ausbildungsberuf"),
+        _("Betrieb"),
+        _("Mitgliedsnummer"),
+        _("Kammer"),
+        _("Status"),
+    ]
+    for day in report.days:
+        label = day.strftime("%d.%m.%Y")
+        head += [_("%(day)s Stunden") % {"day": label}, _("%(day)s Fehlgrund") % {"day": label}]
+    return [*head, _("Stunden gesamt")]
+
+
+def _rows(report: UeluReport):
+    for p in report.participants:
+        row = [
+            p.name,
+            p.lehrlingsrolle_number or "",
+            p.occupation,
+            p.business or "",
+            p.member_number or "",
+            p.chamber or "",
+            p.status,
+        ]
+        for day in p.days:
+            row += [day.hours_attended, "; ".join(day.absence_reasons)]
+        yield [*row, p.hours_attended]
+
+
+def _filename(run: CourseRun, ext: str) -> str:
+    return f"uelu-{run.school.code}-{run.pk}.{ext}"
+
+
+@login_required
+def uelu_csv(request, run_id: int):
+    run = _run_for(request, run_id)
+    report = uelu_report(run)
+    buffer = io.StringIO()
+    # Semicolon and a BOM: what German Excel opens correctly with a double click.
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(_header(report))
+    for row in _rows(report):
+        writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(run, "csv")}"'
+    return response
+
+
+@login_required
+def uelu_xlsx(request, run_id: int):
+    run = _run_for(request, run_id)
+    report = uelu_report(run)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "ÜLU"
+    sheet.append([f"{report.course} – {report.school}"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(_header(report))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in _rows(report):
+        sheet.append(row)
+    sheet.freeze_panes = "B3"
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(run, "xlsx")}"'
+    return response
