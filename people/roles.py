@@ -39,6 +39,8 @@ EMPTY = Roles()
 def roles_of(user) -> Roles:
     if user is None or not user.is_authenticated:
         return EMPTY
+    if not user.is_active:  # a deactivated account keeps its memberships but may act for nobody
+        return EMPTY
     cached = getattr(user, "_roles_cache", None)
     if cached is not None:
         return cached

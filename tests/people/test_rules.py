@@ -1,0 +1,148 @@
+"""The permission layer (people/rules.py) per role: each perm is asked about a real object by a
+coordinator of its school and of another school, the instructor of the run and another
+instructor, the contact of the participant's business and of another business, the participant
+and another trainee, the district admin and an admin of another district, and an anonymous user."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from certificates.models import Certificate
+from tests.factories import (
+    BusinessFactory,
+    CourseRunFactory,
+    DistrictFactory,
+    EnrolmentFactory,
+    EquipmentFactory,
+    SchoolFactory,
+    SessionFactory,
+    WorkshopFactory,
+    business_contact,
+    coordinator,
+    district_admin,
+    instructor,
+    trainee,
+)
+
+STAFF = {"coord_a", "district_admin", "instructor_of_run", "instructor_other", "coord_b"}
+SCHOOL_A = {"coord_a", "district_admin"}
+
+# perm -> (object it is asked about, who gets a yes). Everybody else gets a no.
+EXPECTED = {
+    "people.access_staff_area": (None, STAFF | {"other_district_admin"}),
+    "people.manage_school": ("school_a", SCHOOL_A),
+    "people.act_for_business": ("business_x", {"contact_x"}),
+    "workshops.manage_equipment": ("equipment", SCHOOL_A),
+    "workshops.view_equipment": ("equipment", SCHOOL_A),
+    "courses.manage_course": ("course", SCHOOL_A),
+    "courses.manage_run": ("run", SCHOOL_A),
+    "courses.view_run_participants": ("run", SCHOOL_A | {"instructor_of_run"}),
+    "courses.take_attendance": ("session", SCHOOL_A | {"instructor_of_run"}),
+    "courses.view_enrolment": (
+        "enrolment",
+        SCHOOL_A | {"instructor_of_run", "participant", "contact_x"},
+    ),
+    "courses.cancel_enrolment": ("enrolment", SCHOOL_A | {"participant", "contact_x"}),
+    "courses.cancel_after_deadline": ("run", SCHOOL_A),
+    "courses.approve_enrolment": ("enrolment", {"contact_x"}),
+    "certificates.issue_certificate": ("enrolment", SCHOOL_A),
+    "certificates.revoke_certificate": ("certificate", SCHOOL_A),
+    "certificates.download_certificate": ("certificate", SCHOOL_A | {"participant", "contact_x"}),
+}
+
+PEOPLE = [
+    "coord_a",
+    "coord_b",
+    "instructor_of_run",
+    "instructor_other",
+    "contact_x",
+    "contact_y",
+    "participant",
+    "other_trainee",
+    "district_admin",
+    "other_district_admin",
+    "anonymous",
+]
+
+
+@pytest.fixture
+def world(db):
+    district = DistrictFactory()
+    school_a = SchoolFactory(district=district)
+    school_b = SchoolFactory(district=district)
+    business_x, business_y = BusinessFactory(), BusinessFactory()
+    teacher = instructor(school_a)
+    run = CourseRunFactory(
+        course__school=school_a, workshop=WorkshopFactory(school=school_a), instructor=teacher
+    )
+    participant = trainee(business=business_x)
+    enrolment = EnrolmentFactory(run=run, participant=participant)
+    certificate = Certificate.objects.create(
+        enrolment=enrolment,
+        number="BBS-2026-0001",
+        verification_code="x" * 32,
+        issued_at=timezone.now(),
+    )
+    objects = {
+        "school_a": school_a,
+        "business_x": business_x,
+        "equipment": EquipmentFactory(workshop=run.workshop),
+        "course": run.course,
+        "run": run,
+        "session": SessionFactory(run=run),
+        "enrolment": enrolment,
+        "certificate": certificate,
+        None: None,
+    }
+    people = {
+        "coord_a": coordinator(school_a),
+        "coord_b": coordinator(school_b),
+        "instructor_of_run": teacher,
+        "instructor_other": instructor(school_a),
+        "contact_x": business_contact(business_x),
+        "contact_y": business_contact(business_y),
+        "participant": participant,
+        "other_trainee": trainee(business=business_x),
+        "district_admin": district_admin(district),
+        "other_district_admin": district_admin(DistrictFactory(code="anderswo", name="Anderswo")),
+        "anonymous": AnonymousUser(),
+    }
+    return objects, people
+
+
+def test_every_perm_of_people_rules_has_expectations():
+    source = (Path(__file__).parents[2] / "people" / "rules.py").read_text()
+    defined = set(re.findall(r'add_perm\(\s*"([^"]+)"', source))
+    assert defined == set(EXPECTED)
+
+
+@pytest.mark.parametrize("perm", sorted(EXPECTED))
+def test_perm_per_role(world, perm):
+    objects, people = world
+    obj_key, allowed = EXPECTED[perm]
+    obj = objects[obj_key]
+    answers = {name: people[name].has_perm(perm, obj) for name in PEOPLE}
+    assert {name for name, yes in answers.items() if yes} == allowed
+
+
+def test_roles_are_scoped_to_their_school_and_business(world):
+    objects, people = world
+    other_run = CourseRunFactory()  # at a school of its own
+    assert not people["coord_a"].has_perm("courses.manage_run", other_run)
+    assert not people["instructor_of_run"].has_perm(
+        "courses.take_attendance", SessionFactory(run=other_run)
+    )
+    stranger = EnrolmentFactory(run=objects["run"], participant=trainee(business=BusinessFactory()))
+    assert not people["contact_x"].has_perm("courses.view_enrolment", stranger)
+    assert not people["participant"].has_perm("courses.view_enrolment", stranger)
+    assert people["coord_a"].has_perm("courses.view_enrolment", stranger)
+
+
+def test_a_deactivated_coordinator_loses_the_school(world):
+    objects, people = world
+    coord = people["coord_a"]
+    coord.is_active = False
+    assert not coord.has_perm("courses.manage_run", objects["run"])
