@@ -20,3 +20,15 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCH_BARE_VIEW:
+    # Benchmarks only (bench/catalogue.py, BENCH_BARE_VIEW=1; never set in production): a view that
+    # does nothing but return `size` bytes through the same middleware, the ceiling of any view.
+    from django.http import HttpResponse
+
+    def _bench_bare(request, size: int):
+        json = request.GET.get("type") == "json"
+        kind = "application/json" if json else "text/html; charset=utf-8"
+        return HttpResponse(b"x" * min(size, 10_000_000), content_type=kind)
+
+    urlpatterns.insert(0, path("__bench__/bare/<int:size>/", _bench_bare))

@@ -228,3 +228,22 @@ def test_json_formatter_keeps_extra_fields_and_exceptions():
     assert line["message"] == "boom x" and line["enrolment_id"] == 7
     assert "ValueError: bad" in line["exc_info"]
     assert line["request_id"] is None
+
+
+@pytest.mark.django_db
+def test_bench_bare_view_does_not_exist_in_production(client):
+    assert client.get("/__bench__/bare/100/").status_code == 404
+
+
+def test_bench_bare_view_returns_the_asked_size_when_enabled(tmp_path):
+    out = _in_production(
+        tmp_path,
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='lernwerkstatt.example.de')\n"
+        "r = c.get('/__bench__/bare/1234/', {'type': 'json'}, secure=True)\n"
+        "print(json.dumps([r.status_code, len(r.content), r['Content-Type'],"
+        " r.has_header('X-Request-ID')]))",
+        BENCH_BARE_VIEW="1",
+    )
+    # Through the same middleware as every view: it carries the request id header too.
+    assert out == [200, 1234, "application/json", True]
