@@ -11,4 +11,6 @@ urlpatterns = [
     path("staff/reports/", include("courses.urls_reports")),
     path("staff/exports/", include("courses.urls_exports")),
     path("staff/", include("courses.urls_staff")),
+    # Self check-in by QR code (planning): participants, not staff, open this.
+    path("checkin/<str:token>/", staff.checkin, name="checkin"),
 ]

@@ -1,0 +1,316 @@
+"""Forms of the staff area. They only parse input: the planning services decide and save, and
+their InvalidInput/SessionConflict errors come back onto the field at fault (`add_domain_error`)."""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Membership, User
+from workshops.models import Equipment, EquipmentType, Workshop
+
+from .models import Course, CourseRun, Topic
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+
+
+class AccessibleForm(forms.Form):
+    """Django 5.2 ties errors and help text to each input (aria-describedby, aria-invalid);
+    components/field.html renders them under those ids. This adds domain errors to fields."""
+
+    def add_domain_error(self, error) -> None:
+        """Put a domain error on its field (or on the form when it names none we show)."""
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)
+
+
+def instructors_of(school_ids):
+    return (
+        User.objects.filter(
+            memberships__school_id__in=list(school_ids),
+            memberships__role__in=[Membership.Role.INSTRUCTOR, Membership.Role.COORDINATOR],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+class CourseForm(AccessibleForm):
+    school = forms.ModelChoiceField(label=_("Schule"), queryset=None)
+    topic = forms.ModelChoiceField(label=_("Themenfeld"), queryset=Topic.objects.all())
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    summary = forms.CharField(label=_("Kurzbeschreibung"), max_length=300, required=False)
+    description = forms.CharField(label=_("Beschreibung"), widget=forms.Textarea, required=False)
+    level = forms.ChoiceField(label=_("Niveau"), choices=Course.Level.choices)
+    target_group = forms.ChoiceField(label=_("Zielgruppe"), choices=Course.TargetGroup.choices)
+    hours = forms.DecimalField(
+        label=_("Unterrichtsstunden"), max_digits=5, decimal_places=1, min_value=0.5
+    )
+    learning_outcomes = forms.CharField(
+        label=_("Lernziele"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Ein Lernziel je Zeile"),
+    )
+    prerequisites = forms.CharField(
+        label=_("Voraussetzungen"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    attendance_threshold = forms.IntegerField(
+        label=_("Mindestanwesenheit (%)"), min_value=0, max_value=100, initial=80
+    )
+    equipment_types = forms.ModelMultipleChoiceField(
+        label=_("Benötigte Geräte"),
+        queryset=EquipmentType.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Je Geräteart reicht ein Gerät für die eingestellte Zahl Teilnehmender."),
+    )
+    is_active = forms.BooleanField(label=_("aktiv"), required=False, initial=True)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        if schools.count() == 1:
+            self.fields["school"].initial = schools.first()
+
+    @classmethod
+    def initial_for(cls, course: Course) -> dict:
+        data = {
+            name: getattr(course, name) for name in cls.base_fields if name != "equipment_types"
+        }
+        data["equipment_types"] = list(course.equipment_types.all())
+        return data
+
+
+class RunForm(AccessibleForm):
+    course = forms.ModelChoiceField(label=_("Kurs"), queryset=None)
+    workshop = forms.ModelChoiceField(label=_("Lernwerkstatt"), queryset=None)
+    instructor = forms.ModelChoiceField(label=_("Ausbilder:in"), queryset=None, required=False)
+    title_suffix = forms.CharField(label=_("Zusatz zum Titel"), max_length=100, required=False)
+    capacity = forms.IntegerField(label=_("Kapazität"))
+    min_participants = forms.IntegerField(label=_("Mindestteilnehmende"), initial=0)
+    booking_opens_at = forms.DateTimeField(
+        label=_("Buchung ab"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    booking_closes_at = forms.DateTimeField(
+        label=_("Buchung bis"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    cancellation_deadline = forms.DateTimeField(
+        label=_("Stornierung bis"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
+    )
+    price_business = forms.DecimalField(
+        label=_("Preis für Betriebe (€)"), max_digits=8, decimal_places=2, initial=0
+    )
+    requires_employer_approval = forms.BooleanField(
+        label=_("Freigabe durch Arbeitgeber nötig"), required=False
+    )
+
+    def __init__(self, *args, school_ids, fixed_course=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = list(school_ids)
+        self.fields["course"].queryset = Course.objects.filter(school_id__in=ids, is_active=True)
+        if fixed_course is not None:
+            self.fields["course"].queryset = Course.objects.filter(pk=fixed_course.pk)
+            self.fields["course"].initial = fixed_course
+            self.fields["course"].disabled = True
+        self.fields["workshop"].queryset = Workshop.objects.filter(
+            school_id__in=ids, is_active=True
+        )
+        self.fields["instructor"].queryset = instructors_of(ids)
+
+    def clean_capacity(self):
+        value = self.cleaned_data["capacity"]
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("Die Kapazität darf nicht negativ sein."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("booking_opens_at"), data.get("booking_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error(
+                "booking_closes_at", _("Das Buchungsende muss nach dem Buchungsbeginn liegen.")
+            )
+        capacity, minimum = data.get("capacity"), data.get("min_participants")
+        if capacity is not None and minimum is not None:
+            if minimum < 0:
+                self.add_error("min_participants", _("Die Mindestzahl darf nicht negativ sein."))
+            elif minimum > capacity >= 0:
+                self.add_error(
+                    "min_participants", _("Die Mindestzahl darf die Kapazität nicht übersteigen.")
+                )
+        workshop, course = data.get("workshop"), data.get("course")
+        if workshop and course and workshop.school_id != course.school_id:
+            self.add_error("workshop", _("Die Lernwerkstatt gehört nicht zur Schule des Kurses."))
+        return data
+
+    @classmethod
+    def initial_for(cls, run: CourseRun) -> dict:
+        return {name: getattr(run, name) for name in cls.base_fields}
+
+
+def _equipment_field(required=False):
+    return forms.ModelMultipleChoiceField(
+        label=_("Zusätzliche Geräte"),
+        queryset=Equipment.objects.none(),
+        required=required,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_(
+            "Die Geräte, die der Kurs braucht, werden automatisch reserviert; "
+            "hier können Sie bestimmte Geräte zusätzlich wählen."
+        ),
+    )
+
+
+class _SessionBase(AccessibleForm):
+    workshop = forms.ModelChoiceField(label=_("Lernwerkstatt"), queryset=None)
+    instructor = forms.ModelChoiceField(label=_("Ausbilder:in"), queryset=None, required=False)
+    equipment = _equipment_field()
+
+    def __init__(self, *args, run: CourseRun, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.run = run
+        self.fields["workshop"].queryset = Workshop.objects.filter(school_id=run.school_id)
+        self.fields["workshop"].initial = run.workshop_id
+        self.fields["instructor"].queryset = instructors_of([run.school_id])
+        self.fields["instructor"].initial = run.instructor_id
+        self.fields["equipment"].queryset = (
+            Equipment.objects.filter(school_id=run.school_id)
+            .exclude(status=Equipment.Status.RETIRED)
+            .select_related("type")
+        )
+
+
+class SessionForm(_SessionBase):
+    day = forms.DateField(label=_("Datum"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("Beginn"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("Ende"), widget=TIME_INPUT)
+
+    field_order = ["day", "start_time", "end_time", "workshop", "instructor", "equipment"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("Das Ende muss nach dem Beginn liegen."))
+        return data
+
+
+class SeriesForm(_SessionBase):
+    FREQUENCIES = [("weekly", _("wöchentlich")), ("daily", _("täglich"))]
+
+    first_date = forms.DateField(label=_("Erster Termin am"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("Beginn"), widget=TIME_INPUT)
+    end_time = forms.TimeField(label=_("Ende"), widget=TIME_INPUT)
+    frequency = forms.ChoiceField(label=_("Wiederholung"), choices=FREQUENCIES, initial="weekly")
+    until = forms.DateField(
+        label=_("bis einschließlich"),
+        widget=DATE_INPUT,
+        required=False,
+        help_text=_("Enddatum oder Anzahl angeben"),
+    )
+    count = forms.IntegerField(
+        label=_("Anzahl Termine"), required=False, min_value=1, max_value=200
+    )
+    skip_dates = forms.CharField(
+        label=_("Auslassen (z. B. Ferien)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Ein Datum je Zeile, z. B. 24.12.2026, oder ein Zeitraum 23.12.2026-06.01.2027"
+        ),
+    )
+
+    field_order = [
+        "first_date",
+        "start_time",
+        "end_time",
+        "frequency",
+        "until",
+        "count",
+        "skip_dates",
+        "workshop",
+        "instructor",
+        "equipment",
+    ]
+
+    @staticmethod
+    def _parse_day(text: str) -> dt.date:
+        for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return dt.datetime.strptime(text.strip(), fmt).date()
+            except ValueError:
+                continue
+        raise forms.ValidationError(
+            _("„%(value)s“ ist kein Datum (TT.MM.JJJJ)."), params={"value": text.strip()}
+        )
+
+    def clean_skip_dates(self):
+        days: set[dt.date] = set()
+        for line in self.cleaned_data.get("skip_dates", "").replace(",", "\n").splitlines():
+            if not line.strip():
+                continue
+            if "-" in line and line.count(".") == 4:
+                first, last = (self._parse_day(part) for part in line.split("-", 1))
+                if last < first:
+                    raise forms.ValidationError(_("Ein Zeitraum endet vor seinem Beginn."))
+                days.update(first + dt.timedelta(days=i) for i in range((last - first).days + 1))
+            else:
+                days.add(self._parse_day(line))
+        return sorted(days)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("Das Ende muss nach dem Beginn liegen."))
+        if "until" in data and "count" in data and not data.get("until") and not data.get("count"):
+            self.add_error("until", _("Bitte ein Enddatum oder eine Anzahl von Terminen angeben."))
+        return data
+
+
+class RunStatusForm(AccessibleForm):
+    ACTIONS = [
+        ("publish", _("Veröffentlichen")),
+        ("unpublish", _("Zurückziehen")),
+        ("complete", _("Abschließen")),
+        ("cancel", _("Absagen")),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.CharField(label=_("Grund"), required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "cancel" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Bitte einen Grund für die Absage angeben."))
+        return data
+
+
+class FeedForm(AccessibleForm):
+    SCOPES = [
+        ("school", _("ganze Schule")),
+        ("workshop", _("eine Lernwerkstatt")),
+        ("instructor", _("meine Termine")),
+    ]
+    scope = forms.ChoiceField(label=_("Umfang"), choices=SCOPES)
+    workshop = forms.ModelChoiceField(label=_("Lernwerkstatt"), queryset=None, required=False)
+
+    def __init__(self, *args, school_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workshop"].queryset = Workshop.objects.filter(school_id__in=list(school_ids))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "workshop" and not data.get("workshop"):
+            self.add_error("workshop", _("Bitte eine Lernwerkstatt wählen."))
+        return data
+
+
+class AttendanceForm(AccessibleForm):
+    STATUS = [("present", _("anwesend")), ("absent", _("abwesend")), ("excused", _("entschuldigt"))]
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Grund"), required=False, max_length=200)
