@@ -27,7 +27,7 @@ def school(db):
     return SchoolFactory(
         district=DistrictFactory(name="Landkreis Lüneburg", code="lueneburg"),
         name="Berufsbildende Schulen I Lüneburg",
-        code="BBS1",
+        code="BBSI",
         street="Schulstraße 3",
         postal_code="21335",
         city="Lüneburg",

@@ -32,7 +32,7 @@ def test_pdf_text_has_name_with_umlauts_course_number_and_facts(enrolment):
     assert "geboren am 14.03.2005" in text
     assert "SPS-Programmierung für Einsteiger" in text
     assert certificate.number in text
-    assert certificate.number.startswith("BBS1-")
+    assert certificate.number.startswith("BBSI-")
     assert "16 Unterrichtsstunden" in text
     assert "02.03.2026, 09.03.2026" in text  # the session dates
     assert "Özlem Yılmaz" in text  # the instructor, Turkish letters included
