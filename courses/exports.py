@@ -1,0 +1,343 @@
+"""Lists a coordinator takes to the workshop for the days the network is down: the participants of
+a run as CSV and XLSX, and a signature list per session as PDF (name, business, one box each).
+
+Reads only: each export runs a fixed number of queries however many participants there are.
+Texts follow the active language, so an English-speaking coordinator gets English headings."""
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import CourseRun, Enrolment, Session
+
+# Who belongs on a participant list: everyone with a seat or a place in the queue, and afterwards
+# those with a result. Cancelled enrolments are history, not participants.
+LISTED_STATUSES = (
+    Enrolment.Status.CONFIRMED,
+    Enrolment.Status.PENDING,
+    Enrolment.Status.WAITLISTED,
+    Enrolment.Status.COMPLETED,
+    Enrolment.Status.NOT_COMPLETED,
+    Enrolment.Status.NO_SHOW,
+)
+# Who signs in at a session: only those who hold a seat.
+SIGNING_STATUSES = (
+    Enrolment.Status.CONFIRMED,
+    Enrolment.Status.COMPLETED,
+    Enrolment.Status.NOT_COMPLETED,
+    Enrolment.Status.NO_SHOW,
+)
+# The DejaVu fonts the certificates app ships: they cover names like "Yılmaz" or "Łukasz" that
+# the PDF base font Helvetica (Latin-1 only) prints as black boxes. Read by path, not imported,
+# so courses stays below certificates in the layering.
+FONT_DIR = Path(settings.BASE_DIR) / "certificates" / "fonts"
+_fonts: tuple[str, str] | None = None
+
+# Spreadsheet programs run cells that start like a formula; a participant could type one into
+# their name. Such cells get a leading apostrophe (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Participant:
+    number: int
+    last_name: str
+    first_name: str
+    email: str
+    business: str
+    occupation: str
+    status: str
+    waitlist_position: int | None
+    booked_at: str
+
+
+def listed_enrolments(run: CourseRun, statuses=LISTED_STATUSES) -> QuerySet[Enrolment]:
+    """The enrolments of a run in list order (seat holders first, then the waiting list), with
+    everything a row needs joined in: one query."""
+    return (
+        Enrolment.objects.filter(run=run, status__in=statuses)
+        .select_related("participant", "participant__trainee_profile", "business")
+        # Seat holders (no waiting-list number) first on every database, then the queue in order.
+        .order_by(
+            F("waitlist_seq").asc(nulls_first=True),
+            "participant__last_name",
+            "participant__first_name",
+            "id",
+        )
+    )
+
+
+def _names(enrolment: Enrolment) -> tuple[str, str]:
+    user = enrolment.participant
+    if user is not None and (user.last_name or user.first_name):
+        return user.last_name, user.first_name
+    # The account was deleted: the name kept on the enrolment still identifies the row.
+    return enrolment.participant_name or "–", ""
+
+
+def participants(run: CourseRun) -> list[Participant]:
+    rows = []
+    waitlist_rank = 0
+    for number, enrolment in enumerate(listed_enrolments(run), start=1):
+        last_name, first_name = _names(enrolment)
+        profile = (
+            getattr(enrolment.participant, "trainee_profile", None)
+            if enrolment.participant
+            else None
+        )
+        position = None
+        if enrolment.status == Enrolment.Status.WAITLISTED:
+            waitlist_rank += 1
+            position = waitlist_rank
+        rows.append(
+            Participant(
+                number=number,
+                last_name=last_name,
+                first_name=first_name,
+                email=enrolment.participant.email if enrolment.participant else "",
+                business=enrolment.business.name if enrolment.business else "",
+                occupation=profile.occupation if profile else "",
+                status=enrolment.get_status_display(),
+                waitlist_position=position,
+                booked_at=date_format(
+                    timezone.localtime(enrolment.created_at), "SHORT_DATETIME_FORMAT"
+                ),
+            )
+        )
+    return rows
+
+
+def participant_headers() -> list[str]:
+    return [
+        _("Nr."),
+        _("Nachname"),
+        _("Vorname"),
+        _("E-Mail"),
+        _("Betrieb"),
+        _("Ausbildungsberuf / Tätigkeit"),
+        _("Status"),
+        _("Platz auf der Warteliste"),
+        _("Angemeldet am"),
+    ]
+
+
+def _row(p: Participant) -> list:
+    return [
+        p.number,
+        p.last_name,
+        p.first_name,
+        p.email,
+        p.business,
+        p.occupation,
+        p.status,
+        p.waitlist_position or "",
+        p.booked_at,
+    ]
+
+
+def _safe_cell(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def run_label(run: CourseRun) -> str:
+    return f"{run.course.title} {run.title_suffix}".strip()
+
+
+def export_filename(run: CourseRun, kind: str, extension: str) -> str:
+    day = f"-{timezone.localtime(run.starts_at):%Y-%m-%d}" if run.starts_at else ""
+    return f"{slugify(run_label(run))[:60]}{day}-{kind}.{extension}"
+
+
+def participants_csv(run: CourseRun) -> bytes:
+    """Semicolon-separated with a byte-order mark: what German Excel opens without a wizard."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(participant_headers())
+    for participant in participants(run):
+        writer.writerow([_safe_cell(value) for value in _row(participant)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def participants_xlsx(run: CourseRun) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Teilnehmende")[:31]
+    sheet.append([run_label(run)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    details = [run.school.name]
+    if run.starts_at:
+        details.append(date_format(timezone.localtime(run.starts_at), "SHORT_DATE_FORMAT"))
+    sheet.append([" · ".join(details)])
+    sheet.append([])
+    headers = participant_headers()
+    sheet.append(headers)
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    widths = [len(h) for h in headers]
+    for participant in participants(run):
+        values = [_safe_cell(value) for value in _row(participant)]
+        sheet.append(values)
+        widths = [max(w, len(str(v))) for w, v in zip(widths, values, strict=True)]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 6), 50)
+    # Headers stay visible while scrolling; the sheet prints across the page.
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{sheet.max_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def session_for_export(session_id: int) -> Session:
+    """The session with run, course, room, instructor and the signing enrolments: two queries."""
+    signing = Prefetch(
+        "run__enrolments",
+        queryset=Enrolment.objects.filter(status__in=SIGNING_STATUSES)
+        .select_related("participant", "business")
+        .order_by("participant__last_name", "participant__first_name", "id"),
+        to_attr="signing_enrolments",
+    )
+    return (
+        Session.objects.select_related("run__course", "run__school", "workshop", "instructor")
+        .prefetch_related(signing)
+        .get(pk=session_id)
+    )
+
+
+def signature_list_pdf(session: Session) -> bytes:
+    """One A4 page (or more) per session: course, date, time and room on top, then a row per
+    participant with name, business and an empty box to sign in. The header row repeats on
+    every page so a second sheet still says what it is."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    run = session.run
+    enrolments = getattr(run, "signing_enrolments", None)
+    if enrolments is None:
+        enrolments = list(listed_enrolments(run, SIGNING_STATUSES))
+    regular, bold = _pdf_fonts()
+    styles = getSampleStyleSheet()
+    for name in ("Title", "Heading2", "Normal", "BodyText", "Italic"):
+        styles[name].fontName = bold if name in ("Title", "Heading2") else regular
+    start = timezone.localtime(session.start)
+    end = timezone.localtime(session.end)
+    title = _("Unterschriftenliste")
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"{title} – {run_label(run)}",
+        author=run.school.name,
+    )
+    when = _("%(weekday)s, %(day)s, %(start)s–%(end)s Uhr") % {
+        "weekday": date_format(start, "l"),
+        "day": date_format(start, "DATE_FORMAT"),
+        "start": f"{start:%H:%M}",
+        "end": f"{end:%H:%M}",
+    }
+    room = session.workshop.name + (f" ({session.workshop.room})" if session.workshop.room else "")
+    instructor = session.instructor.get_full_name() if session.instructor else ""
+    story = [
+        Paragraph(title, styles["Title"]),
+        Paragraph(f"<b>{_esc(run_label(run))}</b>", styles["Heading2"]),
+        Paragraph(_esc(when), styles["Normal"]),
+        Paragraph(_esc(f"{_('Ort')}: {room} · {run.school.name}"), styles["Normal"]),
+    ]
+    if instructor:
+        story.append(Paragraph(_esc(f"{_('Ausbilder:in')}: {instructor}"), styles["Normal"]))
+    story.append(Spacer(1, 6 * mm))
+
+    cell = styles["BodyText"]
+    data = [[_("Nr."), _("Name"), _("Betrieb"), _("Unterschrift")]]
+    for number, enrolment in enumerate(enrolments, start=1):
+        last_name, first_name = _names(enrolment)
+        name = f"{last_name}, {first_name}" if first_name else last_name
+        business = enrolment.business.name if enrolment.business else ""
+        data.append([str(number), Paragraph(_esc(name), cell), Paragraph(_esc(business), cell), ""])
+    if len(data) == 1:
+        data.append(["", Paragraph(_esc(_("Keine bestätigten Teilnehmenden.")), cell), "", ""])
+    table = Table(
+        data,
+        colWidths=[12 * mm, 60 * mm, 50 * mm, 52 * mm],
+        rowHeights=[8 * mm] + [14 * mm] * (len(data) - 1),
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), regular),
+                ("FONTNAME", (0, 0), (-1, 0), bold),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ebf4")),
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (0, 0), (0, -1), "RIGHT"),
+            ]
+        )
+    )
+    story.append(table)
+    story.append(Spacer(1, 8 * mm))
+    story.append(
+        Paragraph(
+            _esc(_("Stand: %(when)s · %(count)s Teilnehmende"))
+            % {
+                "when": date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
+                "count": len(data) - 1 if enrolments else 0,
+            },
+            styles["Italic"],
+        )
+    )
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _pdf_fonts() -> tuple[str, str]:
+    """(regular, bold) font names for reportlab; DejaVu when its files are there."""
+    global _fonts
+    if _fonts is None:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+        if regular.exists() and bold.exists():
+            pdfmetrics.registerFont(TTFont("ExportSans", str(regular)))
+            pdfmetrics.registerFont(TTFont("ExportSans-Bold", str(bold)))
+            pdfmetrics.registerFontFamily(
+                "ExportSans",
+                normal="ExportSans",
+                bold="ExportSans-Bold",
+                italic="ExportSans",
+                boldItalic="ExportSans-Bold",
+            )
+            _fonts = ("ExportSans", "ExportSans-Bold")
+        else:
+            _fonts = ("Helvetica", "Helvetica-Bold")
+    return _fonts
+
+
+def _esc(text: str) -> str:
+    """reportlab's Paragraph reads a little XML: names like "Müller & Söhne" must be escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
