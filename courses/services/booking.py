@@ -4,16 +4,17 @@ Every transaction that changes who holds a seat locks the run row first (`_lock_
 lock serialises bookings, cancellations and promotions of a run, so the seat count read after it is
 the truth and the waiting-list sequence (max + 1) never repeats. On SQLite the whole database is
 locked by `transaction_mode=IMMEDIATE` instead, which gives the same guarantee.
-Lock order, always: the run, then the participant's user row (for the overlap check)."""
+Lock order, always: the participants' user rows (for the overlap check), then the run."""
 
 import datetime as dt
 import secrets
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,10 +43,34 @@ def _lock_run(run: CourseRun | int) -> CourseRun:
     return CourseRun.objects.select_for_update().select_related("course").get(pk=run_id)
 
 
-def _seat_state(run: CourseRun) -> tuple[int, int]:
-    """(seats, taken) under the caller's lock, using the one seat rule of the selectors."""
-    row = with_seats(CourseRun.objects.filter(pk=run.pk)).values("seats", "taken").get()
-    return row["seats"], row["taken"]
+@dataclass
+class SeatState:
+    free: int  # seats not held by confirmed or pending enrolments
+    waiting: int  # length of the waiting list
+    next_seq: int  # the next waiting-list sequence number (max + 1: never reused)
+
+
+def _seat_state(run: CourseRun) -> SeatState:
+    """Seats and waiting list in one query, under the caller's run lock, using the one seat rule
+    of the selectors."""
+    max_seq = (
+        Enrolment.objects.filter(run_id=OuterRef("pk"), waitlist_seq__isnull=False)
+        .order_by()
+        .values("run_id")
+        .annotate(m=Max("waitlist_seq"))
+        .values("m")
+    )
+    row = (
+        with_seats(CourseRun.objects.filter(pk=run.pk))
+        .annotate(max_seq=Subquery(max_seq, output_field=IntegerField()))
+        .values("seats", "taken", "waitlist_length", "max_seq")
+        .get()
+    )
+    return SeatState(
+        free=row["seats"] - row["taken"],
+        waiting=row["waitlist_length"],
+        next_seq=(row["max_seq"] or 0) + 1,
+    )
 
 
 def _chamber_id(enrolment: Enrolment) -> int | None:
@@ -102,28 +127,28 @@ def _send_approval_request_on_commit(enrolment: Enrolment) -> None:
     transaction.on_commit(lambda: send_approval_request.delay(enrolment_id, token))
 
 
-def _run_sessions(run: CourseRun) -> list[Session]:
-    return list(run.sessions.filter(status=Session.Status.SCHEDULED).order_by("start"))
-
-
 def _check_overlap(*, run: CourseRun, participant: User) -> None:
-    """No active enrolment of the participant in another run whose sessions overlap this run's."""
-    sessions = _run_sessions(run)
-    ranges = [(s.start, s.end) for s in sessions]
-    if not ranges and run.starts_at and run.ends_at:
-        ranges = [(run.starts_at, run.ends_at)]
-    if not ranges:
-        return
-    overlap = Q()
-    for start, end in ranges:
-        overlap |= Q(start__lt=end, end__gt=start)
+    """No active enrolment of the participant in another run whose sessions overlap this run's
+    (one query; a run without sessions yet is compared by its first and last date)."""
+    this_run = Session.objects.filter(
+        run_id=run.pk,
+        status=Session.Status.SCHEDULED,
+        start__lt=OuterRef("end"),
+        end__gt=OuterRef("start"),
+    )
+    overlap = Q(Exists(this_run))
+    if run.starts_at and run.ends_at:
+        no_sessions = ~Exists(
+            Session.objects.filter(run_id=run.pk, status=Session.Status.SCHEDULED)
+        )
+        overlap |= Q(no_sessions, start__lt=run.ends_at, end__gt=run.starts_at)
     clash = (
         Session.objects.filter(overlap, status=Session.Status.SCHEDULED)
         .filter(
             run__enrolments__participant=participant,
             run__enrolments__status__in=ACTIVE_ENROLMENT_STATUSES,
         )
-        .exclude(run=run)
+        .exclude(run_id=run.pk)
         .exclude(run__status=CourseRun.Status.CANCELLED)
         .select_related("run__course")
         .order_by("start")
@@ -162,45 +187,24 @@ def _hold_fields(now: dt.datetime) -> dict:
     }
 
 
-def _next_waitlist_seq(run: CourseRun) -> int:
-    current = Enrolment.objects.filter(run=run, waitlist_seq__isnull=False).aggregate(
-        m=Max("waitlist_seq")
-    )
-    return (current["m"] or 0) + 1
-
-
 # --- booking ----------------------------------------------------------------------------------
 
 
-def _book_locked(
-    *,
-    run: CourseRun,
-    participant: User,
-    booked_by: User | None,
-    business: Business | None,
-    source: str,
-    now: dt.datetime,
-    seats_free: int,
-) -> Enrolment:
-    """Book under the run lock already held. `seats_free` is what the caller knows is left."""
-    if run.status != CourseRun.Status.PUBLISHED:
-        raise BookingClosed(_("Dieser Kurs kann nicht gebucht werden."), field="run")
-    staff_booking = source == Enrolment.Source.STAFF
-    if not staff_booking and now < run.booking_opens_at:
-        raise BookingClosed(
-            _("Die Buchung ist erst ab %(date)s möglich.")
-            % {"date": timezone.localtime(run.booking_opens_at).strftime("%d.%m.%Y %H:%M")},
-            field="run",
-        )
-    if not staff_booking and now >= run.booking_closes_at:
-        raise BookingClosed(_("Die Buchungsfrist für diesen Kurs ist abgelaufen."), field="run")
+def _lock_participants(participants: list[User]) -> None:
+    """The participants' user rows serialise each person's bookings across runs (so that two
+    overlapping runs cannot both be booked at once). Taken before the run lock, in id order."""
+    ids = sorted(p.pk for p in participants)
+    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def _check_participant(
+    *, run: CourseRun, participant: User, business: Business | None
+) -> Business | None:
+    """Checks that need no run lock (the participant's lock is held). Returns the business."""
     if not participant.is_active or participant.anonymised_at is not None:
         raise NotEligible(_("Dieses Konto kann nicht gebucht werden."), field="participant")
-
-    # The participant's row serialises their bookings across different runs (overlap check).
-    User.objects.select_for_update().filter(pk=participant.pk).values_list("pk").get()
     if Enrolment.objects.filter(
-        run=run, participant=participant, status__in=ACTIVE_ENROLMENT_STATUSES
+        run_id=run.pk, participant=participant, status__in=ACTIVE_ENROLMENT_STATUSES
     ).exists():
         raise AlreadyEnrolled(
             _("%(name)s ist für diesen Kurs bereits angemeldet.")
@@ -208,20 +212,51 @@ def _book_locked(
             field="participant",
         )
     _check_overlap(run=run, participant=participant)
-
     if business is None:
         profile = TraineeProfile.objects.filter(user=participant).select_related("business").first()
         business = profile.business if profile else None
+    return business
 
-    fields: dict = {}
-    if seats_free > 0:
+
+def _check_open(run: CourseRun, *, source: str, now: dt.datetime) -> None:
+    """The run can be booked now (read under the run lock: a run cancelled meanwhile says no)."""
+    if run.status != CourseRun.Status.PUBLISHED:
+        raise BookingClosed(_("Dieser Kurs kann nicht gebucht werden."), field="run")
+    if source == Enrolment.Source.STAFF:  # the coordinator may book outside the window
+        return
+    if now < run.booking_opens_at:
+        raise BookingClosed(
+            _("Die Buchung ist erst ab %(date)s möglich.")
+            % {"date": timezone.localtime(run.booking_opens_at).strftime("%d.%m.%Y %H:%M")},
+            field="run",
+        )
+    if now >= run.booking_closes_at:
+        raise BookingClosed(_("Die Buchungsfrist für diesen Kurs ist abgelaufen."), field="run")
+
+
+def _create_locked(
+    *,
+    run: CourseRun,
+    participant: User,
+    booked_by: User | None,
+    business: Business | None,
+    source: str,
+    now: dt.datetime,
+    state: SeatState,
+) -> Enrolment:
+    """Create the enrolment under the run lock; `state` is updated for the next one (bulk)."""
+    position = None
+    if state.free > 0:
         if _needs_approval(run, business, booked_by):
             fields = _hold_fields(now)
         else:
             fields = {"status": Enrolment.Status.CONFIRMED, "confirmed_at": now}
+        state.free -= 1
     else:
-        fields = {"status": Enrolment.Status.WAITLISTED, "waitlist_seq": _next_waitlist_seq(run)}
-
+        fields = {"status": Enrolment.Status.WAITLISTED, "waitlist_seq": state.next_seq}
+        state.next_seq += 1
+        state.waiting += 1
+        position = state.waiting
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
@@ -236,7 +271,6 @@ def _book_locked(
     except IntegrityError as exc:  # the unique constraint is the last line of defence
         raise AlreadyEnrolled(_("Diese Anmeldung besteht bereits."), field="participant") from exc
 
-    position = waitlist_position(enrolment)
     audit(
         actor=booked_by or participant,
         action="enrolment.created",
@@ -265,19 +299,24 @@ def book(
     now: dt.datetime | None = None,
 ) -> Enrolment:
     """Book a seat: confirmed while seats are free (or pending when the employer must approve),
-    otherwise on the waiting list. A full run is not an error."""
+    otherwise on the waiting list. A full run is not an error.
+
+    Everything that does not depend on the seat count is checked before the run lock, so that
+    the section every booking of the run waits for is a handful of short statements."""
     now = now or timezone.now()
     with transaction.atomic():
+        _lock_participants([participant])
+        business = _check_participant(run=run, participant=participant, business=business)
         locked = _lock_run(run)
-        seats, taken = _seat_state(locked)
-        return _book_locked(
+        _check_open(locked, source=source, now=now)
+        return _create_locked(
             run=locked,
             participant=participant,
             booked_by=booked_by,
             business=business,
             source=source,
             now=now,
-            seats_free=seats - taken,
+            state=_seat_state(locked),
         )
 
 
@@ -308,24 +347,24 @@ def book_many(
                 field="participants",
             )
     with transaction.atomic():
-        locked = _lock_run(run)
-        seats, taken = _seat_state(locked)
-        free = seats - taken
-        enrolments = []
+        _lock_participants(participants)
         for person in participants:
-            enrolment = _book_locked(
+            _check_participant(run=run, participant=person, business=business)
+        locked = _lock_run(run)
+        _check_open(locked, source=source, now=now)
+        state = _seat_state(locked)
+        return [
+            _create_locked(
                 run=locked,
                 participant=person,
                 booked_by=booked_by,
                 business=business,
                 source=source,
                 now=now,
-                seats_free=free,
+                state=state,
             )
-            if enrolment.status in SEAT_HOLDING:
-                free -= 1
-            enrolments.append(enrolment)
-        return enrolments
+            for person in participants
+        ]
 
 
 # --- cancelling and the waiting list -----------------------------------------------------------
@@ -356,8 +395,7 @@ def _promote_locked(
     The caller holds the run lock."""
     if run.status != CourseRun.Status.PUBLISHED:
         return []
-    seats, taken = _seat_state(run)
-    free = seats - taken
+    free = _seat_state(run).free
     if free <= 0:
         return []
     promoted = []
