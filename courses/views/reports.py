@@ -50,7 +50,7 @@ def _rows(report: UeluReport):
             p.status,
         ]
         for day in p.days:
-            row += [day.hours_attended, "; ".join(day.absence_reasons)]
+            row += [day.hours_attended, " / ".join(day.absence_reasons)]
         yield [*row, p.hours_attended]
 
 

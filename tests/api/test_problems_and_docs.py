@@ -17,7 +17,7 @@ def _assert_problem(response, status):
     assert response.status_code == status, response.content
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
-    assert PROBLEM_KEYS <= set(body)
+    assert set(body) >= PROBLEM_KEYS
     assert body["status"] == status
     assert body["type"].startswith("urn:lernwerkstatt:problem:")
     return body
