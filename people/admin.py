@@ -76,6 +76,10 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
+    def get_inlines(self, request, obj):
+        # Roles and profile are added on the change page, after the account exists.
+        return self.inlines if obj is not None else ()
+
     def get_queryset(self, request):
         # The list filter on roles joins memberships; distinct keeps one row per user.
         return super().get_queryset(request).distinct()
