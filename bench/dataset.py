@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+STATIC_ROOT = ROOT / "bench" / ".data" / "static"  # gitignored
 
 SCHOOLS = 20
 WORKSHOPS_PER_SCHOOL = 5
@@ -80,9 +81,20 @@ def django_env(name: str, **extra) -> dict:
         SECURE_SSL_REDIRECT="false",
         LOG_LEVEL="WARNING",
         CELERY_BROKER_URL="",
+        STATIC_ROOT=str(STATIC_ROOT),
     )
     env.update(extra)
     return env
+
+
+def collectstatic() -> None:
+    """Production static storage (manifest) needs collected files; unchanged ones are skipped."""
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=django_env("postgres"),
+        check=True,
+    )
 
 
 def migrate(name: str) -> None:
@@ -104,7 +116,8 @@ def prepared(scales=(1.0,), keep: bool = False, log=print):
         started = time.monotonic()
         create_database(template)
         migrate(template)
-        log(f"  migrated template database in {time.monotonic() - started:.1f}s")
+        collectstatic()
+        log(f"  migrate + collectstatic: {time.monotonic() - started:.1f}s")
         for scale, name in names.items():
             started = time.monotonic()
             create_database(name, template=template)
@@ -408,6 +421,9 @@ def fill(scale: float) -> dict:
                         e_status,
                         "api" if j % 3 == 0 else "web",
                         seq,
+                        # A pending booking waits for the employer's approval link, seat held.
+                        f"bench-approval-{enrolment_id}" if e_status == "pending" else "",
+                        now + timedelta(days=5) if e_status == "pending" else None,
                     )
                 )
     _copy(
@@ -446,6 +462,8 @@ def fill(scale: float) -> dict:
             "status",
             "source",
             "waitlist_seq",
+            "approval_token",
+            "hold_until",
         ],
         iter(enrolments),
     )

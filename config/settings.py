@@ -163,7 +163,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "config.staticfiles.StaticFilesStorage"  # whitenoise, source maps not required
     },
 }
 # Media on S3-compatible object storage (AWS, MinIO, Ceph, Hetzner, IONOS) when a bucket is named:

@@ -247,3 +247,23 @@ def test_bench_bare_view_returns_the_asked_size_when_enabled(tmp_path):
     )
     # Through the same middleware as every view: it carries the request id header too.
     assert out == [200, 1234, "application/json", True]
+
+
+def test_collectstatic_succeeds_with_the_production_storage(tmp_path):
+    """The Docker build runs exactly this; a vendored bundle that names a missing source map
+    must not break it, while the app's own files still get hashed names."""
+    static_root = tmp_path / "static"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=_production_env(tmp_path, STATIC_ROOT=str(static_root)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    assert manifest, "no hashed files"
+    some_css = next(name for name in manifest if name.endswith(".css"))
+    assert (static_root / manifest[some_css]).exists()
+    assert (static_root / (manifest[some_css] + ".gz")).exists()  # compressed for whitenoise

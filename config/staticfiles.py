@@ -1,0 +1,21 @@
+"""Static files storage for production: WhiteNoise's compressed, hashed files, minus one rule.
+
+Vendored bundles (Chart.js, ...) end with `//# sourceMappingURL=x.map` while the .map files are not
+shipped (they are for debugging the library, not for users). Django's manifest storage treats that
+comment as a reference and aborts collectstatic when the map is missing, so the Docker build and the
+production smoke would fail. Source-map comments are left as they are; every other reference
+(url(), @import in CSS) is still checked and rewritten to the hashed name."""
+
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+def _without_source_maps(patterns):
+    def keep(pattern) -> bool:
+        regex = pattern[0] if isinstance(pattern, tuple) else pattern
+        return "sourceMappingURL" not in regex
+
+    return tuple((glob, tuple(p for p in rules if keep(p))) for glob, rules in patterns)
+
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    patterns = _without_source_maps(CompressedManifestStaticFilesStorage.patterns)
