@@ -40,7 +40,7 @@ SEAT_HOLDING = (Enrolment.Status.CONFIRMED, Enrolment.Status.PENDING)
 
 def _lock_run(run: CourseRun | int) -> CourseRun:
     run_id = run if isinstance(run, int) else run.pk
-    return CourseRun.objects.select_for_update().select_related("course").get(pk=run_id)
+    return CourseRun.objects.select_for_update(of=("self",)).select_related("course").get(pk=run_id)
 
 
 @dataclass
@@ -460,7 +460,9 @@ def cancel(
     with transaction.atomic():
         run = _lock_run(enrolment.run_id)
         enrolment = (
-            Enrolment.objects.select_for_update().select_related("business").get(pk=enrolment.pk)
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("business")
+            .get(pk=enrolment.pk)
         )
         enrolment.run = run
         if enrolment.status not in ACTIVE_ENROLMENT_STATUSES:
@@ -504,7 +506,7 @@ def cancel_run(*, run: CourseRun, actor: User | None, reason: str, now=None) -> 
             session.sequence += 1
             session.save(update_fields=["status", "sequence", "updated_at"])
         enrolments = list(
-            Enrolment.objects.select_for_update()
+            Enrolment.objects.select_for_update(of=("self",))
             .filter(run=run, status__in=ACTIVE_ENROLMENT_STATUSES)
             .select_related("business")
         )
@@ -556,7 +558,9 @@ def approve(*, token: str, actor: User, now=None) -> Enrolment:
         found = _pending_by_token(token)
         _lock_run(found.run_id)
         enrolment = (
-            Enrolment.objects.select_for_update().select_related("business").get(pk=found.pk)
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("business")
+            .get(pk=found.pk)
         )
         if not actor.has_perm("courses.approve_enrolment", enrolment):
             raise ApprovalError(_("Sie dürfen diese Anmeldung nicht freigeben."), field="token")
@@ -578,7 +582,9 @@ def decline(*, token: str, actor: User, reason: str = "", now=None) -> Enrolment
         found = _pending_by_token(token)
         run = _lock_run(found.run_id)
         enrolment = (
-            Enrolment.objects.select_for_update().select_related("business").get(pk=found.pk)
+            Enrolment.objects.select_for_update(of=("self",))
+            .select_related("business")
+            .get(pk=found.pk)
         )
         if not actor.has_perm("courses.approve_enrolment", enrolment):
             raise ApprovalError(_("Sie dürfen diese Anmeldung nicht ablehnen."), field="token")
@@ -604,7 +610,7 @@ def release_expired_holds(*, now=None) -> int:
         with transaction.atomic():
             run = _lock_run(run_id)
             expired = list(
-                Enrolment.objects.select_for_update()
+                Enrolment.objects.select_for_update(of=("self",))
                 .filter(run=run, status=Enrolment.Status.PENDING, hold_until__lt=now)
                 .select_related("business")
             )

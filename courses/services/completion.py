@@ -81,7 +81,11 @@ def complete_run(*, run: CourseRun, actor=None, now: dt.datetime | None = None) 
     """Idempotent: a run already completed is returned unchanged (corrections are kept)."""
     now = now or timezone.now()
     with transaction.atomic():
-        run = CourseRun.objects.select_for_update().select_related("course").get(pk=run.pk)
+        run = (
+            CourseRun.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=run.pk)
+        )
         if run.status == CourseRun.Status.COMPLETED:
             return run
         if run.status != CourseRun.Status.PUBLISHED:
@@ -93,7 +97,9 @@ def complete_run(*, run: CourseRun, actor=None, now: dt.datetime | None = None) 
         threshold = run.course.attendance_threshold
         counts: dict[str, int] = defaultdict(int)
         enrolments = (
-            Enrolment.objects.select_for_update().filter(run=run).select_related("business")
+            Enrolment.objects.select_for_update(of=("self",))
+            .filter(run=run)
+            .select_related("business")
         )
         for enrolment in enrolments:
             if enrolment.status == Enrolment.Status.CONFIRMED:
@@ -142,7 +148,7 @@ def set_completion_status(
     with transaction.atomic():
         CourseRun.objects.select_for_update().filter(pk=enrolment.run_id).values_list("pk").get()
         enrolment = (
-            Enrolment.objects.select_for_update()
+            Enrolment.objects.select_for_update(of=("self",))
             .select_related("run", "business")
             .get(pk=enrolment.pk)
         )

@@ -5,8 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
+from courses.errors import OverlappingBooking
 from courses.models import Enrolment
-from courses.services.booking import book, waitlist_position
+from courses.services.booking import book, cancel, waitlist_position
 from people.models import User
 from tests.courses.booking_fixtures import make_run
 from tests.factories import trainee
@@ -39,3 +40,60 @@ def test_200_concurrent_bookings_for_20_seats():
     # the first 20 to get the lock hold the seats: every waitlisted booking came after them
     last_confirmed = enrolments.filter(status="confirmed").order_by("-created_at").first()
     assert all(e.created_at >= last_confirmed.created_at for e in waiting)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_person_booking_two_overlapping_runs_at_once_gets_exactly_one():
+    person = trainee()
+    runs = [make_run(day=30, sessions=1) for _ in range(6)]  # all at the same time
+    connection.close()
+
+    def fire(run):
+        try:
+            return book(run=run, participant=User.objects.get(pk=person.pk)).status
+        except OverlappingBooking:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(fire, runs))
+    assert sorted(results) == ["confirmed"] + ["refused"] * 5
+    assert Enrolment.objects.filter(participant=person).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_cancellations_racing_bookings_never_overbook_and_keep_fifo():
+    run = make_run(capacity=5)
+    holders = [book(run=run, participant=trainee()) for _ in range(5)]
+    newcomers = [trainee().pk for _ in range(20)]
+    connection.close()
+
+    def fire(job):
+        kind, value = job
+        try:
+            if kind == "cancel":
+                enrolment = Enrolment.objects.get(pk=value)
+                cancel(enrolment=enrolment, actor=None)
+            else:
+                book(run=run, participant=User.objects.get(pk=value))
+        finally:
+            connection.close()
+
+    jobs = [("book", pk) for pk in newcomers[:10]]
+    jobs += [("cancel", e.pk) for e in holders[:3]]
+    jobs += [("book", pk) for pk in newcomers[10:]]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(fire, jobs))
+    rows = Enrolment.objects.filter(run=run)
+    assert rows.filter(status="confirmed").count() == 5
+    assert rows.filter(status="cancelled").count() == 3
+    waiting = [e.waitlist_seq for e in rows.filter(status="waitlisted").order_by("waitlist_seq")]
+    promoted = [e.waitlist_seq for e in rows.filter(status="confirmed", waitlist_seq__isnull=False)]
+    assert len(waiting) + rows.filter(status="confirmed").count() == 22  # 2 holders + 20 newcomers
+    # sequence numbers are handed out without gaps, and whoever moved up came before everyone
+    # still waiting: nobody jumped the queue
+    assert sorted(waiting + promoted) == list(range(1, len(waiting) + len(promoted) + 1))
+    assert not promoted or not waiting or max(promoted) < min(waiting)

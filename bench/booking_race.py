@@ -1,0 +1,316 @@
+"""Booking race through HTTP: 200 logged-in trainees book a run with 20 seats at the same moment,
+through gunicorn on PostgreSQL, exactly as browsers would (session cookie, CSRF token from the
+run page, POST /runs/<id>/book/).
+
+    .venv/bin/python bench/booking_race.py [--workers 4] [--clients 50] [--bookings 200]
+
+Uses DATABASE_URL when it points at PostgreSQL, otherwise creates a throwaway database on
+127.0.0.1:5432 and drops it afterwards. Prints bookings per second, latency, confirmed and
+waiting counts, errors, and checks that the waiting list is numbered 1..N without gaps or repeats.
+Exit status 1 when the counts are wrong."""
+
+import argparse
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+PORTS = range(8120, 8130)
+ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit("no free port in 8120-8129")
+
+
+def create_database() -> tuple[str, str]:
+    import psycopg
+
+    name = f"lw_bench_book_{os.getpid()}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name, f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def server_env(database_url: str, static_root: str, port: int) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "STATIC_ROOT": static_root,
+            "LOG_LEVEL": "WARNING",
+            # Mails are rendered (with their .ics) but not delivered: we measure booking, not SMTP.
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        }
+    )
+    env.pop("TESTING", None)
+    return env
+
+
+def seed(n_trainees: int, seats: int) -> tuple[int, list[str]]:
+    """A published run with `seats` seats, `n_trainees` verified trainees, one session each."""
+    import datetime as dt
+
+    import django
+
+    django.setup()
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from courses.models import Course, CourseRun, Session, Topic
+    from people.models import Business, Chamber, District, School, TraineeProfile, User
+    from workshops.models import Workshop
+
+    now = timezone.now()
+    district = District.objects.create(name="Bench-Kreis", code="bench")
+    school = School.objects.create(district=district, name="BBS Bench", code="BENCH", city="Celle")
+    workshop = Workshop.objects.create(school=school, name="Lernwerkstatt", room="A1", seats=40)
+    topic = Topic.objects.create(name="3D-Druck", slug="3d-druck")
+    course = Course.objects.create(school=school, topic=topic, title="3D-Druck kompakt", hours=8)
+    start = (now + dt.timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
+    run = CourseRun.objects.create(
+        course=course,
+        school=school,
+        workshop=workshop,
+        capacity=seats,
+        booking_opens_at=now - dt.timedelta(days=1),
+        booking_closes_at=now + dt.timedelta(days=20),
+        cancellation_deadline=now + dt.timedelta(days=19),
+        status=CourseRun.Status.PUBLISHED,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=8),
+    )
+    Session.objects.create(
+        run=run, workshop=workshop, start=start, end=start + dt.timedelta(hours=8)
+    )
+    chamber = Chamber.objects.create(name="HWK Bench", code="HWKB", kind="hwk")
+    business = Business.objects.create(name="Tischlerei Bench", chamber=chamber)
+    password = make_password("lernwerkstatt")
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"azubi{i}@bench.example",
+                first_name="Azubi",
+                last_name=str(i),
+                password=password,
+            )
+            for i in range(n_trainees)
+        ]
+    )
+    TraineeProfile.objects.bulk_create([TraineeProfile(user=u, business=business) for u in users])
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
+    )
+    keys = []
+    for user in users:
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    return run.pk, keys
+
+
+def results(run_id: int) -> dict:
+    from courses.models import Enrolment
+
+    rows = Enrolment.objects.filter(run_id=run_id)
+    seqs = sorted(rows.filter(status="waitlisted").values_list("waitlist_seq", flat=True))
+    return {
+        "confirmed": rows.filter(status="confirmed").count(),
+        "waitlisted": rows.filter(status="waitlisted").count(),
+        "other": rows.exclude(status__in=["confirmed", "waitlisted"]).count(),
+        "seqs": seqs,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent HTTP clients")
+    parser.add_argument("--bookings", type=int, default=200)
+    parser.add_argument("--seats", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
+    args = parser.parse_args()
+
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    own_db = None
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        own_db, database_url = create_database()
+    port = free_port()
+    static_root = tempfile.mkdtemp(prefix="lw-bench-static-")
+    env = server_env(database_url, static_root, port)
+    os.environ.update(env)
+    server = None
+    log = open(Path(tempfile.gettempdir()) / f"lw-bench-booking-{port}.log", "w")  # noqa: SIM115
+    try:
+        print(f"database: {database_url}", flush=True)
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env, check=True)
+        collected = subprocess.run(
+            [PY, "manage.py", "collectstatic", "--noinput", "-v0"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if collected.returncode != 0:
+            # Production static files (manifest) could not be built; pages would fail to render.
+            # Fall back to DEBUG mode so the run page renders; the figures say so.
+            print("WARNING: collectstatic failed, serving with DEBUG=1:", flush=True)
+            print("  " + collected.stderr.strip().splitlines()[-1][:300], flush=True)
+            env["DEBUG"] = "1"
+            os.environ["DEBUG"] = "1"
+        run_id, keys = seed(args.bookings, args.seats)
+        print(f"seeded run {run_id}: {args.seats} seats, {len(keys)} trainees", flush=True)
+
+        server = subprocess.Popen(
+            [
+                str(Path(PY).with_name("gunicorn")),
+                "config.wsgi",
+                f"--bind=127.0.0.1:{port}",
+                f"--workers={args.workers}",
+                f"--threads={args.threads}",
+                "--worker-class=gthread",
+                "--log-level=warning",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(120):
+            try:
+                if requests.get(f"{base}/healthz", timeout=5).ok:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        else:
+            raise SystemExit("gunicorn did not come up; see " + log.name)
+
+        # Each client opens the run page like a browser: that sets the CSRF cookie and gives the
+        # token in the form. Done before the clock starts: the race is the POSTs.
+        def prepare(key: str) -> tuple[requests.Session, str]:
+            client = requests.Session()
+            client.cookies.set("sessionid", key, domain="127.0.0.1")
+            page = client.get(f"{base}/runs/{run_id}/", timeout=30)
+            page.raise_for_status()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+            if token is None:
+                raise RuntimeError("no booking form on the run page (not logged in?)")
+            return client, token.group(1)
+
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            clients = list(pool.map(prepare, keys))
+
+        def fire(item) -> tuple[float, str]:
+            client, token = item
+            started = time.perf_counter()
+            try:
+                response = client.post(
+                    f"{base}/runs/{run_id}/book/",
+                    data={"csrfmiddlewaretoken": token},
+                    headers={"Referer": f"{base}/runs/{run_id}/"},
+                    allow_redirects=False,
+                    timeout=60,
+                )
+                ok = response.status_code == 302 and f"/runs/{run_id}/" in response.headers.get(
+                    "Location", ""
+                )
+                outcome = "ok" if ok else f"HTTP {response.status_code}"
+            except requests.RequestException as exc:
+                outcome = type(exc).__name__
+            return time.perf_counter() - started, outcome
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            outcomes = list(pool.map(fire, clients))
+        elapsed = time.perf_counter() - started
+
+        latencies = sorted(t for t, _ in outcomes)
+        errors = [o for _, o in outcomes if o != "ok"]
+        counts = results(run_id)
+        expected_waiting = max(args.bookings - args.seats, 0)
+        gapless = counts["seqs"] == list(range(1, counts["waitlisted"] + 1))
+        print(
+            f"gunicorn: {args.workers} workers × {args.threads} threads, "
+            f"{args.clients} concurrent clients, DEBUG={env['DEBUG']}"
+        )
+        rate = len(outcomes) / elapsed
+        print(f"bookings: {len(outcomes)} in {elapsed:.2f} s = {rate:.1f} bookings/s")
+        print(
+            f"latency: median {statistics.median(latencies) * 1000:.0f} ms, "
+            f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, "
+            f"max {latencies[-1] * 1000:.0f} ms"
+        )
+        print(
+            f"confirmed: {counts['confirmed']} (expected {min(args.seats, args.bookings)}), "
+            f"waitlisted: {counts['waitlisted']} (expected {expected_waiting}), "
+            f"other: {counts['other']}"
+        )
+        print(f"errors: {len(errors)}" + (f" {sorted(set(errors))}" if errors else ""))
+        print(f"waiting list positions 1..{counts['waitlisted']} gapless, no repeats: {gapless}")
+        good = (
+            not errors
+            and gapless
+            and counts["confirmed"] == min(args.seats, args.bookings)
+            and counts["waitlisted"] == expected_waiting
+        )
+        print("RESULT:", "OK" if good else "FAILED")
+        return 0 if good else 1
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        log.close()
+        from django.db import connections
+
+        connections.close_all()
+        if own_db and not args.keep:
+            drop_database(own_db)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
