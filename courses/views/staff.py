@@ -53,6 +53,7 @@ from ..models import (
     SessionReservation,
 )
 from ..selectors import runs_at_risk, runs_below_minimum, sessions_between, staff_runs
+from ..selectors_dashboard import dashboard_charts
 from ..services import attendance as attendance_service
 from ..services import planning
 
@@ -120,6 +121,8 @@ def dashboard(request):
             at_risk=list(runs_at_risk(school_ids, now=now)),
             maintenance=due_and_overdue(school_ids)[:50],
         )
+        # Charts (UI engineer): fill rate per run and equipment hours, each with a table.
+        context["charts"] = dashboard_charts(school_ids, now=now)
     return render(request, "staff/dashboard.html", context)
 
 
