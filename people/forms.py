@@ -16,7 +16,9 @@ class SignupProfileForm(forms.Form):
         required=False,
         empty_label=_("– kein Betrieb –"),
     )
-    occupation = forms.CharField(label=_("Ausbildungsberuf / Tätigkeit"), max_length=200, required=False)
+    occupation = forms.CharField(
+        label=_("Ausbildungsberuf / Tätigkeit"), max_length=200, required=False
+    )
 
     def signup(self, request, user):
         from .services import create_trainee_profile

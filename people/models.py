@@ -80,7 +80,10 @@ class School(TimeStamped):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(_("Name"), max_length=200)
     code = models.CharField(
-        _("Kürzel"), max_length=16, unique=True, help_text=_("z. B. BBS1; Präfix der Bescheinigungsnummern")
+        _("Kürzel"),
+        max_length=16,
+        unique=True,
+        help_text=_("z. B. BBS1; Präfix der Bescheinigungsnummern"),
     )
     street = models.CharField(_("Straße"), max_length=200, blank=True)
     postal_code = models.CharField(_("PLZ"), max_length=10, blank=True)
@@ -210,8 +213,17 @@ class Membership(TimeStamped):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role="district_admin", district__isnull=False, school__isnull=True, business__isnull=True)
-                    | Q(role__in=["coordinator", "instructor"], school__isnull=False, business__isnull=True)
+                    Q(
+                        role="district_admin",
+                        district__isnull=False,
+                        school__isnull=True,
+                        business__isnull=True,
+                    )
+                    | Q(
+                        role__in=["coordinator", "instructor"],
+                        school__isnull=False,
+                        business__isnull=True,
+                    )
                     | Q(role="business_contact", business__isnull=False, school__isnull=True)
                 ),
                 name="membership_scope_matches_role",
@@ -242,7 +254,9 @@ class AuditEntry(models.Model):
     """A write that matters leaves one row here, in the same transaction as the write."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=64, db_index=True)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
@@ -265,7 +279,9 @@ class DomainEvent(models.Model):
 
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     type = models.CharField(max_length=40, db_index=True)
-    chamber = models.ForeignKey(Chamber, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    chamber = models.ForeignKey(
+        Chamber, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
