@@ -48,7 +48,8 @@ class WebhookEndpoint(TimeStamped):
     chamber = models.ForeignKey(Chamber, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(max_length=500)
     events = models.JSONField(default=list)
-    # Signing secret, encrypted at rest with a key derived from SECRET_KEY (it must be recoverable to sign).
+    # Signing secret, encrypted at rest with a key derived from SECRET_KEY
+    # (it must be recoverable to sign).
     secret_encrypted = models.TextField()
     is_active = models.BooleanField(default=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

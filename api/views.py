@@ -22,6 +22,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -87,11 +88,13 @@ def id_param(name: str, description: str) -> OpenApiParameter:
 
 
 class ChamberViewMixin:
-    """Authentication by key, scope check, throttling per key, problem details, keyset paging."""
+    # Authentication by key, scope check, throttling per key, problem details, keyset paging.
+    # (A comment, not a docstring: drf-spectacular would print a docstring on every operation.)
 
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [IsAuthenticated, HasScope]
     throttle_classes = [ApiKeyThrottle]
+    parser_classes = [JSONParser]  # one request format: JSON (also keeps the schema simple)
     pagination_class = UpdatedCursorPagination
     lookup_value_regex = ID
     required_scopes: dict = {}
