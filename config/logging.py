@@ -80,3 +80,25 @@ def build_logging(*, level: str = "INFO", json_logs: bool = True) -> dict:
             "django": {"handlers": ["console"], "level": level, "propagate": False},
         },
     }
+
+
+def connect_celery_request_id() -> None:
+    """Carry the request id from the request that enqueued a task into the task's log lines:
+    the publisher puts it in the message headers, the worker sets it while the task runs."""
+    from celery import signals
+
+    @signals.before_task_publish.connect(weak=False)
+    def _add_request_id(headers=None, **kwargs):
+        request_id = request_id_var.get()
+        if request_id and headers is not None:
+            headers.setdefault("request_id", request_id)
+
+    @signals.task_prerun.connect(weak=False)
+    def _set_request_id(task=None, **kwargs):
+        request = getattr(task, "request", None)
+        request_id = getattr(request, "request_id", None) if request else None
+        request_id_var.set(request_id)
+
+    @signals.task_postrun.connect(weak=False)
+    def _clear_request_id(**kwargs):
+        request_id_var.set(None)

@@ -226,6 +226,8 @@ CELERY_TASK_ROUTES = {
     "api.tasks.*": {"queue": "webhooks"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# The worker logs through LOGGING above (JSON lines with the request id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
