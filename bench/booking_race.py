@@ -169,6 +169,12 @@ def main() -> int:
     parser.add_argument("--bookings", type=int, default=200)
     parser.add_argument("--seats", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
+    parser.add_argument(
+        "--broker",
+        default="",
+        help="Celery broker (e.g. redis://127.0.0.1:6379/3): e-mails are queued for a worker "
+        "instead of rendered in the request; the queue is emptied afterwards",
+    )
     args = parser.parse_args()
 
     os.chdir(ROOT)
@@ -180,6 +186,8 @@ def main() -> int:
     port = free_port()
     static_root = tempfile.mkdtemp(prefix="lw-bench-static-")
     env = server_env(database_url, static_root, port)
+    if args.broker:
+        env["CELERY_BROKER_URL"] = args.broker
     os.environ.update(env)
     server = None
     log = open(Path(tempfile.gettempdir()) / f"lw-bench-booking-{port}.log", "w")  # noqa: SIM115
@@ -273,7 +281,8 @@ def main() -> int:
         gapless = counts["seqs"] == list(range(1, counts["waitlisted"] + 1))
         print(
             f"gunicorn: {args.workers} workers × {args.threads} threads, "
-            f"{args.clients} concurrent clients, DEBUG={env['DEBUG']}"
+            f"{args.clients} concurrent clients, DEBUG={env['DEBUG']}, "
+            f"e-mails {'queued to ' + args.broker if args.broker else 'rendered in the request'}"
         )
         rate = len(outcomes) / elapsed
         print(f"bookings: {len(outcomes)} in {elapsed:.2f} s = {rate:.1f} bookings/s")
@@ -308,6 +317,10 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
+        if args.broker:
+            import redis
+
+            redis.Redis.from_url(args.broker).flushdb()  # only the bench's own queue database
         if own_db and not args.keep:
             drop_database(own_db)
 
