@@ -59,6 +59,8 @@ def test_signup_verify_then_login(client):
     profile = user.trainee_profile
     assert profile.business == business and profile.occupation == "Tischler"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["joerg.weiss@example.org"]
+    assert mail.outbox[0].subject == "[Lernwerkstatt] Bitte bestätigen Sie Ihre E-Mail-Adresse"
+    assert mail.outbox[0].body.startswith("Guten Tag,")
 
     # Before confirming, the login does not let the user in.
     client.post("/accounts/login/", {"login": "joerg.weiss@example.org", "password": PASSWORD})
@@ -104,6 +106,7 @@ def test_password_reset_flow(client):
     assert response.status_code == 302
     assert "E-Mail unterwegs" in client.get(response["Location"]).content.decode()
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "[Lernwerkstatt] Passwort zurücksetzen"
 
     link = client.get(_link(mail.outbox[0]))  # redirects to the key-less URL that holds the token
     form_url = link["Location"]
