@@ -33,6 +33,8 @@ lint: venv
 	$(VENV)/bin/lint-imports
 
 bench: venv
+	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; } \
+		|| echo "wrk not installed: the catalogue bench uses its Python load generator"
 	$(PY) bench/run_all.py
 
 prod-smoke: venv

@@ -217,3 +217,21 @@ def test_dockerfile_builds_a_non_root_gunicorn_image():
     copied = re.findall(r"^COPY\s+(\S+)", text, re.M)
     for source in copied:
         assert source == "." or (ROOT / source).exists(), f"Dockerfile copies missing {source}"
+
+
+def test_readme_operations_lists_every_setting():
+    """The settings table in README.md "## Operations" names every variable settings.py reads
+    (except the test-suite and benchmark switches)."""
+    settings_source = (ROOT / "config" / "settings.py").read_text()
+    read = set(
+        re.findall(
+            r'(?:os\.environ\.get|os\.environ\[|env_bool|env_list)\(?"([A-Z][A-Z0-9_]+)"',
+            settings_source,
+        )
+    )
+    assert {"SECRET_KEY", "DATABASE_URL", "SENTRY_DSN", "AWS_STORAGE_BUCKET_NAME"} <= read
+    readme = (ROOT / "README.md").read_text()
+    operations = readme[readme.index("## Operations") :]
+    internal = {"TESTING", "TEST_DB_NAME", "BENCH_BARE_VIEW"}
+    missing = sorted(name for name in read - internal if f"`{name}`" not in operations)
+    assert not missing, f"README ## Operations does not document {missing}"

@@ -1,0 +1,268 @@
+"""`make bench`: every benchmark, one table, written to bench/results.md.
+
+Ours (bench/catalogue.py, bench/queries.py) share one pair of data sets (bench/dataset.py);
+the others (booking race, certificates, API sync, conflict check) run as their own scripts, each
+with a time limit, and their headline figures are read from what they print. A script that is
+missing or fails shows as "not available" with the reason, and the table is still written.
+
+The whole run must stay within ten minutes on a two-core machine; the table records its duration.
+"""
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(BENCH))
+
+import catalogue  # noqa: E402
+import dataset  # noqa: E402
+import queries  # noqa: E402
+
+RESULTS = BENCH / "results.md"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+# --- the other engineers' benchmarks: how to run them and what to read from their output ---------
+
+
+def _booking(out: str) -> list[tuple[str, str]]:
+    rate = re.search(r"bookings: (\d+) in ([\d.]+) s = ([\d.]+) bookings/s", out)
+    latency = re.search(r"latency: (.+)", out)
+    counts = re.search(r"confirmed: (\d+).*waitlisted: (\d+)", out)
+    verdict = re.search(r"RESULT: (\w+)", out)
+    gapless = re.search(r"gapless, no repeats: (\w+)", out)
+    rows = [("bookings per second", f"{rate.group(3)} ({rate.group(1)} in {rate.group(2)} s)")]
+    if latency:
+        rows.append(("latency", latency.group(1)))
+    if counts:
+        rows.append(("confirmed / waitlisted", f"{counts.group(1)} / {counts.group(2)}"))
+    if gapless:
+        rows.append(("waiting list 1..N gapless", gapless.group(1)))
+    if verdict:
+        rows.append(("result", verdict.group(1)))
+    return rows
+
+
+def _certificates(out: str) -> list[tuple[str, str]]:
+    rows = []
+    for label in ("full issue (bulk job)", "our PDF layout only", "bare reportlab page"):
+        match = re.search(
+            re.escape(label) + r"\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", out
+        )
+        if match:
+            rows.append(
+                (
+                    f"{label}: per s (per CPU s)",
+                    f"{match.group(3)} ({match.group(5)}), n={match.group(1)}",
+                )
+            )
+    for line in re.findall(r"^(ratio .+|average PDF size: .+)$", out, re.M):
+        name, _, value = line.partition(":")
+        rows.append((name, value.strip()))
+    if not rows:
+        raise ValueError("no figures found in its output")
+    return rows
+
+
+def _api_sync(out: str) -> list[tuple[str, str]]:
+    synced = re.search(r"synced ([\d,]+) enrolments in (\d+) pages of (\d+) in ([\d.]+) s", out)
+    rate = re.search(r"records per second: ([\d,]+)", out)
+    memory = re.search(r"peak RSS \(VmHWM\): (.+)", out)
+    rows = [
+        (
+            "records per second",
+            f"{rate.group(1)} ({synced.group(1)} in {synced.group(2)} pages of "
+            f"{synced.group(3)}, {synced.group(4)} s)",
+        )
+    ]
+    if memory:
+        rows.append(("gunicorn worker peak memory", memory.group(1)))
+    return rows
+
+
+def _conflicts(out: str) -> list[tuple[str, str]]:
+    rows = []
+    for match in re.finditer(
+        r"\[(\w+)\] (\d+) sessions: find_conflict median ([\d.]+) ms, p95 ([\d.]+) ms.*?"
+        r"add_session median ([\d.]+) ms, p95 ([\d.]+) ms",
+        out,
+    ):
+        db, n, med, p95, add_med, add_p95 = match.groups()
+        rows.append((f"{db}, {n} sessions: conflict check median / p95", f"{med} / {p95} ms"))
+        rows.append((f"{db}, {n} sessions: add_session median / p95", f"{add_med} / {add_p95} ms"))
+    if not rows:
+        raise ValueError("no figures found in its output")
+    return rows
+
+
+# (title, script, arguments, time limit in s, DATABASE_URL to give, extractor). Each script makes
+# its own throw-away database; certificates.py does so on the PostgreSQL server it is pointed at
+# (else it would use SQLite); the others must not get a DATABASE_URL, which they would use as is.
+EXTERNAL = [
+    ("booking race (HTTP, gunicorn)", "booking_race.py", [], 180, None, _booking),
+    (
+        "certificates (bulk job)",
+        "certificates.py",
+        ["--count", "200"],
+        180,
+        PG_SERVER,
+        _certificates,
+    ),
+    ("API sync", "api_sync.py", [], 240, None, _api_sync),
+    ("session conflict check", "conflict_check.py", ["--db", "postgres"], 120, None, _conflicts),
+]
+
+
+def run_external(title, script, args, limit, database_url, extract) -> tuple[list, float]:
+    path = BENCH / script
+    if not path.exists():
+        return [(title, "–", "not available (script missing)")], 0.0
+    started = time.monotonic()
+    drop = {"TESTING", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CELERY_BROKER_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    try:
+        result = subprocess.run(
+            [sys.executable, str(path), *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=limit,
+        )
+    except subprocess.TimeoutExpired:
+        return [(title, "–", f"not available (over its {limit} s limit)")], limit
+    elapsed = time.monotonic() - started
+    if result.returncode != 0:
+        tail = (result.stdout + result.stderr).strip().splitlines()[-1:] or [""]
+        note = f"failed (exit {result.returncode}): {tail[0][:120]}"
+        try:  # a bench that reports a failed check still has figures worth showing
+            return [(title, k, v) for k, v in extract(result.stdout)] + [
+                (title, "–", note)
+            ], elapsed
+        except Exception:
+            return [(title, "–", note)], elapsed
+    try:
+        return [(title, k, v) for k, v in extract(result.stdout)], elapsed
+    except Exception as exc:
+        last = result.stdout.strip().splitlines()[-1:] or [""]
+        return [(title, "output", f"{last[0][:160]} ({type(exc).__name__})")], elapsed
+
+
+# --- ours ---------------------------------------------------------------------------------------
+
+
+def run_ours(log) -> tuple[list, dict]:
+    rows, timings = [], {}
+    started = time.monotonic()
+    with dataset.prepared((0.1, 1.0), log=log) as databases:
+        timings["data sets"] = time.monotonic() - started
+        started = time.monotonic()
+        try:
+            for row in catalogue.run(databases[1.0]):
+                label = f"{row['target']}" + (f", {row['items']} items" if row["items"] else "")
+                rows.append(
+                    (
+                        "catalogue req/s (gunicorn, x1 data)",
+                        f"{label}, {row['bytes']:,} B",
+                        f"{row['rps']} req/s; bare view {row['bare_rps']} req/s; "
+                        f"ratio {row['ratio']:.3f}",
+                    )
+                )
+        except Exception as exc:
+            rows.append(("catalogue req/s (gunicorn, x1 data)", "–", f"failed: {exc}"))
+        timings["catalogue"] = time.monotonic() - started
+        started = time.monotonic()
+        try:
+            for row in queries.run(databases):
+                rows.append(
+                    (
+                        "queries per request (x0.1 / x1 data)",
+                        row["target"],
+                        f"{row['small']} / {row['full']}: {row['verdict']}",
+                    )
+                )
+        except Exception as exc:
+            rows.append(("queries per request (x0.1 / x1 data)", "–", f"failed: {exc}"))
+        timings["queries"] = time.monotonic() - started
+    return rows, timings
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+
+def _postgres_version() -> str:
+    try:
+        import psycopg
+
+        with psycopg.connect(dataset.database_url("postgres")) as conn:
+            return conn.execute("SHOW server_version").fetchone()[0].split()[0]
+    except Exception:
+        return "?"
+
+
+def main() -> int:
+    started_at = dt.datetime.now(dt.UTC)
+    started = time.monotonic()
+    load_before = os.getloadavg()
+
+    def log(message: str) -> None:
+        print(f"[{time.monotonic() - started:6.1f} s] {message.strip()}", flush=True)
+
+    log("data sets, catalogue throughput, queries per request")
+    rows, timings = run_ours(log)
+    for title, script, args, limit, database_url, extract in EXTERNAL:
+        log(f"{script} {' '.join(args)}")
+        external, elapsed = run_external(title, script, args, limit, database_url, extract)
+        rows += external
+        timings[script] = elapsed
+    total = time.monotonic() - started
+
+    width = [
+        max(len(str(r[i])) for r in rows + [("benchmark", "figure", "value")]) for i in range(3)
+    ]
+
+    def line(cells) -> str:
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, width, strict=True)) + " |"
+
+    table = [
+        line(("benchmark", "figure", "value")),
+        "|" + "|".join("-" * (w + 2) for w in width) + "|",
+    ]
+    table += [line(r) for r in rows]
+    header = [
+        "# Benchmark results",
+        "",
+        f"- date: {started_at:%Y-%m-%d %H:%M} UTC",
+        f"- machine: {os.cpu_count()} cores (os.cpu_count()), load average before the run "
+        f"{load_before[0]:.1f} (the machine is shared: wall-clock figures include neighbours)",
+        f"- PostgreSQL {_postgres_version()}, Python {sys.version.split()[0]}, "
+        f"gunicorn {catalogue.WORKERS} sync workers for the catalogue, load by "
+        f"{catalogue.load_generator()}",
+        "- data set x1: 2,000 courses, 10,000 runs, 60,000 sessions, 300,000 enrolments "
+        "(bench/dataset.py); x0.1 a tenth of each",
+        f"- `make bench` took {total:.0f} s in all ("
+        + ", ".join(f"{k} {v:.0f} s" for k, v in timings.items())
+        + ")",
+        "",
+    ]
+    text = "\n".join(header + table) + "\n"
+    RESULTS.write_text(text)
+    print()
+    print(text)
+    print(f"written to {RESULTS.relative_to(ROOT)}")
+    if shutil.which("wrk") is None:
+        print("(wrk not installed: `apt-get install wrk` for the preferred load generator)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
