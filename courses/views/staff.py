@@ -30,7 +30,7 @@ from people.audit import audit
 from people.errors import DomainError
 from people.models import School
 from people.roles import managed_school_ids
-from workshops.models import Equipment, Workshop
+from workshops.models import Workshop
 from workshops.selectors import due_and_overdue
 
 from ..forms_staff import (
@@ -689,7 +689,7 @@ def attendance_mark(request, pk, enrolment_id):
     else:
         error = " ".join(e for errors in form.errors.values() for e in errors)
     if request.htmx:
-        status = 200 if error is None else 422
+        # 200 even for an error: htmx swaps only 2xx responses, and the row must show the message.
         return render(
             request,
             "staff/_attendance_row.html",
@@ -699,7 +699,6 @@ def attendance_mark(request, pk, enrolment_id):
                 "error": error,
                 "saved": error is None,
             },
-            status=status,
         )
     if error:
         messages.error(request, error)
@@ -753,8 +752,3 @@ def checkin(request, token):
     except DomainError as error:
         return render(request, "staff/checkin_result.html", {"error": error.message}, status=409)
     return render(request, "staff/checkin_result.html", {"attendance": attendance})
-
-
-# Used by templates to list the items a session holds.
-def session_items(session) -> list[Equipment]:
-    return [sr.reservation.equipment for sr in session.session_reservations.all()]
