@@ -75,7 +75,12 @@ class CertificateSettingsForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Grund"), max_length=300, strip=True)
+    reason = forms.CharField(
+        label=_("Grund"),
+        max_length=300,
+        strip=True,
+        error_messages={"required": _("Bitte geben Sie einen Grund an.")},
+    )
 
 
 class IssueOneForm(forms.Form):

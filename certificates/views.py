@@ -131,7 +131,9 @@ def revoke(request, pk: int):
     certificate = _certificate_or_404(request, pk, "certificates.revoke_certificate")
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Bitte geben Sie einen Grund für den Widerruf an."))
+        messages.error(
+            request, _("Grund des Widerrufs: %(error)s") % {"error": form.errors["reason"][0]}
+        )
     else:
         try:
             services.revoke_certificate(
@@ -155,7 +157,9 @@ def reissue(request, pk: int):
         raise PermissionDenied
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Bitte geben Sie einen Grund für die Neuausstellung an."))
+        messages.error(
+            request, _("Grund der Neuausstellung: %(error)s") % {"error": form.errors["reason"][0]}
+        )
     else:
         try:
             new = services.reissue_certificate(

@@ -222,7 +222,11 @@ def test_revoke_and_reissue_from_the_run_page(certificate, client):
     response = client.post(
         reverse("certificates:revoke", args=[certificate.pk]), {"reason": ""}, follow=True
     )
-    assert "Bitte geben Sie einen Grund" in response.content.decode()
+    assert "Grund des Widerrufs: Bitte geben Sie einen Grund an." in response.content.decode()
+    response = client.post(
+        reverse("certificates:revoke", args=[certificate.pk]), {"reason": "x" * 301}, follow=True
+    )
+    assert "höchstens 300 Zeichen" in response.content.decode()
     certificate.refresh_from_db()
     assert certificate.is_valid
     response = client.post(
