@@ -365,3 +365,35 @@ def test_status_actions_cancel_with_reason(client):
     run = CourseRun.objects.get(pk=plan.run.pk)
     assert run.status == CourseRun.Status.CANCELLED and run.cancel_reason == "Ausbilder erkrankt"
     assert AuditEntry.objects.filter(action="run.cancelled").exists()
+
+
+def test_district_admin_manages_every_school_of_the_district_only(client):
+    from tests.factories import DistrictFactory, district_admin
+
+    plan = make_plan(units=0)
+    admin = district_admin(plan.school.district)
+    client.force_login(admin)
+    assert client.get(reverse("courses:staff_run_detail", args=[plan.run.pk])).status_code == 200
+    elsewhere = make_plan(units=0, school=SchoolFactory(district=DistrictFactory(code="anderswo")))
+    assert (
+        client.get(reverse("courses:staff_run_detail", args=[elsewhere.run.pk])).status_code == 403
+    )
+
+
+def test_coordinator_cannot_plan_with_another_schools_course_or_workshop(client):
+    plan = make_plan(units=0)
+    foreign = make_plan(units=0)
+    client.force_login(plan.coordinator)
+    url = reverse("courses:staff_run_create_for", args=[foreign.run.course.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(
+        reverse("courses:staff_session_create", args=[plan.run.pk]),
+        {
+            "day": "2031-03-03",
+            "start_time": "08:00",
+            "end_time": "12:00",
+            "workshop": foreign.workshop.pk,
+        },
+    )
+    assert response.status_code == 200 and "gültige" in response.content.decode()
+    assert not Session.objects.exists()
