@@ -297,16 +297,26 @@ class FeedForm(AccessibleForm):
         ("instructor", _("meine Termine")),
     ]
     scope = forms.ChoiceField(label=_("Umfang"), choices=SCOPES)
+    school = forms.ModelChoiceField(label=_("Schule"), queryset=None, required=False)
     workshop = forms.ModelChoiceField(label=_("Lernwerkstatt"), queryset=None, required=False)
 
     def __init__(self, *args, school_ids, **kwargs):
+        from people.models import School
+
         super().__init__(*args, **kwargs)
-        self.fields["workshop"].queryset = Workshop.objects.filter(school_id__in=list(school_ids))
+        ids = list(school_ids)
+        self.fields["school"].queryset = School.objects.filter(pk__in=ids)
+        self.fields["workshop"].queryset = Workshop.objects.filter(school_id__in=ids)
+        if len(ids) <= 1:
+            # One school: nothing to choose; the view takes it.
+            del self.fields["school"]
 
     def clean(self):
         data = super().clean()
         if data.get("scope") == "workshop" and not data.get("workshop"):
             self.add_error("workshop", _("Bitte eine Lernwerkstatt wählen."))
+        if data.get("scope") == "school" and "school" in self.fields and not data.get("school"):
+            self.add_error("school", _("Bitte eine Schule wählen."))
         return data
 
 

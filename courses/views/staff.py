@@ -557,8 +557,9 @@ def feed_list(request):
                 _require(request, "courses.manage_run", workshop)
                 feed = CalendarFeed.objects.create(token=_new_token(), workshop=workshop)
             else:
-                school_id = sorted(school_ids)[0] if school_ids else None
-                if school_id is None:
+                school = form.cleaned_data.get("school")
+                school_id = school.pk if school else next(iter(school_ids), None)
+                if school_id is None or school_id not in school_ids:
                     raise PermissionDenied
                 feed = CalendarFeed.objects.create(token=_new_token(), school_id=school_id)
             audit(actor=request.user, action="calendar_feed.created", obj=feed, scope=scope)
