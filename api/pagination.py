@@ -90,8 +90,11 @@ class UpdatedCursorPagination(BasePagination):
         raw = request.query_params.get(self.cursor_query_param)
         if raw:
             ts, pk = self._decode(raw)
+            # (field, id) > (ts, pk), written so that the first condition alone bounds an index
+            # range scan on (field, id); the OR only filters within it.
             queryset = queryset.filter(
-                Q(**{f"{self.field}__gt": ts}) | Q(**{self.field: ts, "pk__gt": pk})
+                Q(**{f"{self.field}__gte": ts}),
+                Q(**{f"{self.field}__gt": ts}) | Q(pk__gt=pk),
             )
         rows = list(queryset.order_by(self.field, "pk")[: size + 1])
         self.has_next = len(rows) > size

@@ -1,5 +1,7 @@
 """Receivers: webhooks from committed domain events; tombstones for deleted businesses/trainees."""
 
+import logging
+
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 
@@ -8,10 +10,17 @@ from people.models import Business, DomainEvent, TraineeProfile
 
 from . import services, webhooks
 
+logger = logging.getLogger(__name__)
+
 
 @receiver(event_committed, sender=DomainEvent, dispatch_uid="api.webhooks.on_event_committed")
 def on_event_committed(sender, event, **kwargs):
-    webhooks.create_deliveries(event)
+    # Runs after the change committed: a failure here must not turn a done booking into an
+    # error page. The beat task (`schedule_missing`) creates what was missed from the outbox.
+    try:
+        webhooks.create_deliveries(event)
+    except Exception:  # noqa: BLE001
+        logger.exception("webhook deliveries for event %s not created; beat will retry", event.pk)
 
 
 @receiver(post_delete, sender=Business, dispatch_uid="api.tombstone.business")

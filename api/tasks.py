@@ -12,7 +12,9 @@ def deliver(delivery_id: int) -> None:
 
 @shared_task(name="api.tasks.deliver_due", ignore_result=True)
 def deliver_due() -> int:
-    """Beat, every minute: retries that are due, and anything a dead worker left behind."""
+    """Beat, every minute: deliveries for events whose receiver never ran, retries that are due,
+    and anything a dead worker left behind."""
+    webhooks.schedule_missing()
     ids = webhooks.due_delivery_ids()
     for pk in ids:
         webhooks.attempt(pk)

@@ -51,12 +51,20 @@ def create_deliveries(event: DomainEvent) -> list[int]:
                 event=event, endpoint=endpoint, defaults={"next_attempt_at": now}
             )
             ids.append(delivery.pk)
-        if ids:
-            from .tasks import deliver
-
-            for pk in ids:
-                transaction.on_commit(lambda pk=pk: deliver.delay(pk))
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: _enqueue(pk))
     return ids
+
+
+def _enqueue(delivery_id: int) -> None:
+    """Hand the delivery to a worker now; if the broker is down, the beat task sends it later
+    (the row is due already), so the caller's request never fails for it."""
+    from .tasks import deliver
+
+    try:
+        deliver.delay(delivery_id)
+    except Exception:  # noqa: BLE001 - any broker error: the database row is the safety net
+        logger.warning("could not enqueue webhook delivery %s; beat will pick it up", delivery_id)
 
 
 def body_of(event: DomainEvent) -> bytes:
@@ -168,13 +176,17 @@ def due_delivery_ids(*, now: dt.datetime | None = None, limit: int = 500) -> lis
     )
 
 
-def schedule_missing(*, since: dt.timedelta = RETRY_FOR) -> int:
-    """Deliveries for events whose `event_committed` receiver never ran (the web process died
-    between commit and receiver): the outbox still has them."""
-    cutoff = timezone.now() - since
-    events = DomainEvent.objects.filter(created_at__gte=cutoff, chamber__isnull=False).exclude(
-        deliveries__isnull=False
-    )
+def schedule_missing(
+    *,
+    window: dt.timedelta = dt.timedelta(minutes=15),
+    grace: dt.timedelta = dt.timedelta(seconds=30),
+) -> int:
+    """Deliveries for recent events whose `event_committed` receiver never ran (the process died
+    between commit and receiver): the outbox still has them. Safe to repeat (get_or_create)."""
+    now = timezone.now()
+    events = DomainEvent.objects.filter(
+        created_at__gte=now - window, created_at__lte=now - grace, chamber__isnull=False
+    ).exclude(deliveries__isnull=False)
     count = 0
     for event in events.iterator():
         count += len(create_deliveries(event))

@@ -149,11 +149,15 @@ def seed(n_trainees: int, seats: int) -> tuple[int, list[str]]:
 
 
 def results(run_id: int) -> dict:
+    from django.db.models import Max, Min
+
     from courses.models import Enrolment
 
     rows = Enrolment.objects.filter(run_id=run_id)
     seqs = sorted(rows.filter(status="waitlisted").values_list("waitlist_seq", flat=True))
+    span = rows.aggregate(first=Min("created_at"), last=Max("created_at"))
     return {
+        "insert_span": (span["last"] - span["first"]).total_seconds() if span["first"] else 0.0,
         "confirmed": rows.filter(status="confirmed").count(),
         "waitlisted": rows.filter(status="waitlisted").count(),
         "other": rows.exclude(status__in=["confirmed", "waitlisted"]).count(),
@@ -269,6 +273,7 @@ def main() -> int:
                 outcome = type(exc).__name__
             return time.perf_counter() - started, outcome
 
+        load_before = f"{os.getloadavg()[0]:.1f}"
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             outcomes = list(pool.map(fire, clients))
@@ -295,6 +300,12 @@ def main() -> int:
             f"confirmed: {counts['confirmed']} (expected {min(args.seats, args.bookings)}), "
             f"waitlisted: {counts['waitlisted']} (expected {expected_waiting}), "
             f"other: {counts['other']}"
+        )
+        apart = counts["insert_span"] / max(len(outcomes) - 1, 1) * 1000
+        print(
+            f"inserts under the run lock spread over {counts['insert_span']:.2f} s "
+            f"({apart:.0f} ms apart on average); "
+            f"load average before/after: {load_before} / {os.getloadavg()[0]:.1f}"
         )
         print(f"errors: {len(errors)}" + (f" {sorted(set(errors))}" if errors else ""))
         print(f"waiting list positions 1..{counts['waitlisted']} gapless, no repeats: {gapless}")

@@ -207,3 +207,25 @@ def test_runs_show_seats_left_and_sessions(api, member):
     assert row["seats_left"] == 2
     assert len(row["sessions"]) == 1
     assert row["starts_at"].endswith(("+01:00", "+02:00"))  # ISO 8601 with offset
+
+
+def test_fast_enrolment_output_equals_the_declared_fields(api, member):
+    from rest_framework import serializers
+
+    from api.serializers import EnrolmentSerializer
+    from api.views import enrolments_of
+
+    run = CourseRunFactory(capacity=1, min_participants=0)
+    EnrolmentFactory(run=run, participant=TraineeProfileFactory(business=member).user)
+    EnrolmentFactory(
+        run=run,
+        participant=TraineeProfileFactory(business=member, lehrlingsrolle_number="LR-Q").user,
+        status="waitlisted",
+        waitlist_seq=1,
+        confirmed_at=None,
+    )
+    for enrolment in enrolments_of(member.chamber):
+        serializer = EnrolmentSerializer(enrolment)
+        assert serializer.data == serializers.ModelSerializer.to_representation(
+            serializer, enrolment
+        )

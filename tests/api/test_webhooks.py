@@ -183,3 +183,29 @@ def test_events_of_other_chambers_and_unsubscribed_types_are_not_sent(
         book(run=run, participant=apprentice.user, source="api")
     assert receiver.requests == []
     assert not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_lost_when_the_receiver_of_the_event_never_ran(chamber, booking_world):
+    from people.events import event_committed
+
+    run, apprentice = booking_world
+    create_webhook(
+        chamber=chamber, url=f"http://127.0.0.1:{PORT}/hook", events=["enrolment.created"]
+    )
+    # As if the web process died right after the commit: no delivery row was created.
+    event_committed.disconnect(dispatch_uid="api.webhooks.on_event_committed", sender=DomainEvent)
+    try:
+        book(run=run, participant=apprentice.user, source="api")
+    finally:
+        from api.signals import on_event_committed
+
+        event_committed.connect(
+            on_event_committed, sender=DomainEvent, dispatch_uid="api.webhooks.on_event_committed"
+        )
+    assert not WebhookDelivery.objects.exists()
+    DomainEvent.objects.update(created_at=timezone.now() - dt.timedelta(minutes=1))
+    with Receiver() as receiver:
+        tasks.deliver_due()
+    assert [json.loads(r["body"])["type"] for r in receiver.requests] == ["enrolment.created"]
+    assert WebhookDelivery.objects.get().status == "delivered"
