@@ -217,7 +217,8 @@ def main() -> None:
         sys.path.insert(0, str(ROOT))
         key = load(args.enrolments)
         print(
-            f"loaded {args.enrolments:,} enrolments in {time.perf_counter() - t0:.1f} s (incl. migrate)"
+            f"loaded {args.enrolments:,} enrolments in {time.perf_counter() - t0:.1f} s "
+            "(incl. migrate)"
         )
 
         server = subprocess.Popen(
@@ -254,7 +255,8 @@ def main() -> None:
         print(f"records per second: {records / elapsed:,.0f}")
         print(
             f"gunicorn worker peak RSS (VmHWM): {peak / 1024:.0f} MiB "
-            f"(after start: {max(baseline.values(), default=0) / 1024:.0f} MiB; {len(workers)} workers)"
+            f"(after start: {max(baseline.values(), default=0) / 1024:.0f} MiB; "
+            f"{len(workers)} workers)"
         )
     finally:
         if server is not None:
