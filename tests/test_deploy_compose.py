@@ -1,6 +1,7 @@
 """Docker does not run on these machines, so the compose file is checked against the project
 instead: every command, queue, health check, image and setting it names must exist."""
 
+import fnmatch
 import importlib
 import inspect
 import os
@@ -125,6 +126,9 @@ def test_routes_send_real_tasks_to_their_queues():
             assert queue == "pdf", name
         elif name.startswith("api.tasks."):
             assert queue == "webhooks", name
+    for pattern in settings.CELERY_TASK_ROUTES:
+        assert fnmatch.filter(tasks, pattern), f"route {pattern} matches no task"
+    assert "certificates.tasks.issue_for_run" in tasks and "api.tasks.deliver" in tasks
 
 
 def test_manage_commands_exist(compose):

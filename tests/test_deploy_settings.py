@@ -267,3 +267,28 @@ def test_collectstatic_succeeds_with_the_production_storage(tmp_path):
     some_css = next(name for name in manifest if name.endswith(".css"))
     assert (static_root / manifest[some_css]).exists()
     assert (static_root / (manifest[some_css] + ".gz")).exists()  # compressed for whitenoise
+
+
+def test_request_id_travels_with_a_task_into_the_worker():
+    """Publisher side puts the id in the message headers; the worker sets it while the task runs
+    and clears it afterwards (the smoke journey proves the same with a real worker)."""
+    from types import SimpleNamespace
+
+    from celery import signals
+
+    import config.celery  # noqa: F401 - connects the handlers, as the worker does
+    from config.logging import request_id_var
+
+    token = request_id_var.set("req-7")
+    headers: dict = {}
+    signals.before_task_publish.send(sender="courses.tasks.x", headers=headers, body=None)
+    request_id_var.reset(token)
+    assert headers == {"request_id": "req-7"}
+
+    class Task:  # what the worker passes: the task, whose request carries the message headers
+        request = SimpleNamespace(request_id="req-7")
+
+    signals.task_prerun.send(sender=Task, task=Task, task_id="1")
+    assert request_id_var.get() == "req-7"
+    signals.task_postrun.send(sender=Task, task=Task, task_id="1")
+    assert request_id_var.get() is None
