@@ -78,7 +78,7 @@ def equipment_list(request):
 def equipment_create(request):
     schools = School.objects.filter(pk__in=request.school_ids)
     school_id = request.POST.get("school") or request.GET.get("school")
-    school = schools.filter(pk=school_id).first() if school_id else None
+    school = schools.filter(pk=school_id).first() if str(school_id).isdigit() else None
     if school is None and schools.count() == 1:
         school = schools.first()
     if school is None:
