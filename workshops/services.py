@@ -132,14 +132,25 @@ def update_equipment(*, equipment: Equipment, actor, **fields) -> Equipment:
 
 @transaction.atomic
 def set_equipment_status(*, equipment: Equipment, status: str, actor, note: str = "") -> Equipment:
+    """Change the status. When an item stops working, its future reservations for course
+    sessions move to a free working unit of the same type in the same workshop where one exists
+    (`equipment.moved_reservations`, `equipment.stranded_reservations` tell the caller what
+    happened); the rest stay, and the run's seat warning shows the shortfall."""
     if status not in Equipment.Status.values:
         raise InvalidInput(_("Unbekannter Status."), field="status")
-    old = equipment.status
+    # Lock the row and read the stored status; the caller's instance gets the change too.
+    old = (
+        Equipment.objects.select_for_update().values_list("status", flat=True).get(pk=equipment.pk)
+    )
     equipment.status = status
     if note:
         stamp = timezone.localdate().strftime("%d.%m.%Y")
         equipment.notes = (equipment.notes + "\n" if equipment.notes else "") + f"{stamp}: {note}"
     equipment.save(update_fields=["status", "notes", "updated_at"])
+    moved, stranded = 0, 0
+    if status != Equipment.Status.AVAILABLE and old == Equipment.Status.AVAILABLE:
+        moved, stranded = _move_future_session_reservations(equipment)
+    equipment.moved_reservations, equipment.stranded_reservations = moved, stranded
     audit(
         actor=actor,
         action="equipment.status_changed",
@@ -147,8 +158,45 @@ def set_equipment_status(*, equipment: Equipment, status: str, actor, note: str 
         old=old,
         new=status,
         note=note,
+        moved_reservations=moved,
+        stranded_reservations=stranded,
     )
     return equipment
+
+
+def _move_future_session_reservations(equipment: Equipment) -> tuple[int, int]:
+    moved = stranded = 0
+    future = EquipmentReservation.objects.filter(
+        equipment=equipment,
+        is_active=True,
+        kind=EquipmentReservation.Kind.SESSION,
+        start__gt=timezone.now(),
+    ).order_by("start")
+    for reservation in future:
+        replacement = (
+            free_units(
+                equipment_type_id=equipment.type_id,
+                workshop=equipment.workshop,
+                start=reservation.start,
+                end=reservation.end,
+            )
+            .exclude(pk=equipment.pk)
+            .first()
+            if equipment.workshop_id
+            else None
+        )
+        if replacement is None:
+            stranded += 1
+            continue
+        try:
+            with transaction.atomic():
+                reservation.equipment = replacement
+                reservation.save(update_fields=["equipment", "updated_at"])
+        except IntegrityError:
+            stranded += 1  # taken at the same moment by someone else
+            continue
+        moved += 1
+    return moved, stranded
 
 
 # --- maintenance -----------------------------------------------------------------------------
@@ -309,7 +357,8 @@ def reserve_external(
     if start < timezone.now():
         raise InvalidInput(_("Eine Reservierung muss in der Zukunft liegen."), field="start")
     # Lock the item: reservations of one item are serialised, the constraint is the last word.
-    Equipment.objects.select_for_update().filter(pk=equipment.pk).first()
+    # Its status is read fresh under the lock (it may have broken since the page was shown).
+    equipment = Equipment.objects.select_for_update().get(pk=equipment.pk)
     (reservation,) = reserve_items(
         items=[equipment],
         start=start,

@@ -177,7 +177,7 @@ def equipment_status(request, pk):
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.set_equipment_status(
+            changed = services.set_equipment_status(
                 equipment=item,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
@@ -187,6 +187,22 @@ def equipment_status(request, pk):
             messages.error(request, error.message)
         else:
             messages.success(request, _("Der Status wurde geändert."))
+            moved = getattr(changed, "moved_reservations", 0)
+            stranded = getattr(changed, "stranded_reservations", 0)
+            if moved:
+                messages.info(
+                    request,
+                    _("%(n)s Kursreservierungen wurden auf Ersatzgeräte umgelegt.") % {"n": moved},
+                )
+            if stranded:
+                messages.warning(
+                    request,
+                    _(
+                        "Für %(n)s Kursreservierungen gibt es kein freies Ersatzgerät; "
+                        "bitte die betroffenen Kurse prüfen."
+                    )
+                    % {"n": stranded},
+                )
     else:
         messages.error(request, _("Bitte einen gültigen Status wählen."))
     return redirect("workshops:equipment_detail", pk=item.pk)

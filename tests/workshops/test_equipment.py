@@ -353,3 +353,36 @@ def test_odd_query_parameters_never_give_a_500(client):
         reverse("courses:staff_run_list") + "?status=unbekannt&page=999",
     ]:
         assert client.get(url).status_code in (200, 302), url
+
+
+def test_a_broken_item_hands_its_future_session_reservations_to_a_free_unit(client):
+    plan = make_plan(units=6, capacity=8, per_unit=2)  # 4 of 6 printers per session
+    session = planning.add_session(
+        run=plan.run, start=day_at(10, 8), end=day_at(10, 12), actor=plan.coordinator
+    )
+    held = list(
+        EquipmentReservation.objects.filter(session_link__session=session).order_by("equipment")
+    )
+    broken = held[0].equipment
+    client.force_login(plan.coordinator)
+    response = client.post(
+        reverse("workshops:equipment_status", args=[broken.pk]),
+        {"status": "defective", "note": "Heizbett defekt"},
+        follow=True,
+    )
+    assert "1 Kursreservierungen wurden auf Ersatzgeräte umgelegt." in response.content.decode()
+    items = set(
+        EquipmentReservation.objects.filter(session_link__session=session).values_list(
+            "equipment_id", flat=True
+        )
+    )
+    assert broken.pk not in items and len(items) == 4
+    # with no spare left, the next breakdown leaves the reservation and says so
+    for spare in plan.printers:
+        if spare.pk not in items and spare.pk != broken.pk:
+            set_equipment_status(equipment=spare, status="maintenance", actor=None)
+    second = next(iter(items))
+    changed = set_equipment_status(
+        equipment=Equipment.objects.get(pk=second), status="defective", actor=None
+    )
+    assert (changed.moved_reservations, changed.stranded_reservations) == (0, 1)
