@@ -266,7 +266,8 @@ def upsert_trainee(
         raise NotFound(_("Betrieb nicht gefunden."), field="business")
     with transaction.atomic():
         profile = (
-            TraineeProfile.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side (business) of the outer join.
+            TraineeProfile.objects.select_for_update(of=("self",))
             .select_related("user", "business")
             .filter(lehrlingsrolle_number=number)
             .first()

@@ -25,7 +25,22 @@ CHECKS = [
 
 
 @pytest.fixture
-def bearer(world, chamber):
+def _keep_test_connection():
+    """schemathesis calls the WSGI app directly, so Django's request signals close "old"
+    connections after each request; inside the test's transaction that would close it (on
+    PostgreSQL). Django's own test client switches this off the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(_keep_test_connection, world, chamber):
     _key, plaintext = create_api_key(chamber=chamber, name="schemathesis", scopes=ALL_SCOPES)
     return {"Authorization": f"Bearer {plaintext}"}
 
