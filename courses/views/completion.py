@@ -80,11 +80,7 @@ def run_completion(request, pk):
                     ever_present=ever,
                     threshold=run.course.attendance_threshold,
                 ),
-                "form": CorrectionForm(
-                    initial={"enrolment": e.pk, "status": e.status}, prefix=f"e{e.pk}"
-                )
-                if e.status in completion.FINAL_STATUSES
-                else None,
+                "correctable": e.status in completion.FINAL_STATUSES,
             }
         )
     return render(

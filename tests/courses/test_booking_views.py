@@ -302,3 +302,24 @@ def test_coordinator_completes_and_corrects(client):
     b.refresh_from_db()
     assert b.status == "not_completed"
     assert "nicht abgeschlossen" in html(client.get(url))
+
+
+def test_business_area_runs_a_fixed_number_of_queries(client):
+    business = BusinessFactory()
+    contact = business_contact(business)
+    client.force_login(contact)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/business/").status_code == 200
+        return len(ctx.captured_queries)
+
+    book(run=make_run(), participant=trainee(business=business))
+    small = queries()
+    for i in range(8):
+        book(run=make_run(day=40 + 2 * i), participant=trainee(business=business))
+    book(
+        run=make_run(requires_employer_approval=True, day=70),
+        participant=trainee(business=business),
+    )
+    assert queries() == small
