@@ -67,7 +67,7 @@ def api_key(database: str) -> str:
 
 
 def start_gunicorn(database: str) -> subprocess.Popen:
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -84,17 +84,20 @@ def start_gunicorn(database: str) -> subprocess.Popen:
         env=_env(database),
         start_new_session=True,  # its own process group: stopped as a whole
     )
-    deadline = time.monotonic() + 60
+
+
+def wait_ready(process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2):  # noqa: S310
-                return process
+                return
         except OSError:
             if process.poll() is not None:
                 raise RuntimeError("gunicorn exited") from None
             time.sleep(0.3)
     stop(process)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+    raise RuntimeError("gunicorn did not answer /healthz within 90 s")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -154,16 +157,17 @@ def _python_load(path: str, headers: dict, duration: float) -> float:
     return sum(counts) / (time.monotonic() - started)
 
 
-def load(path: str, headers: dict, duration: float = DURATION) -> float:
+def load(path: str, headers: dict, duration: float | None = None) -> float:
     runner = _wrk if shutil.which("wrk") else _python_load
     runner(path, headers, 1)  # warm-up: connections, caches, lazy imports in every worker
-    return runner(path, headers, duration)
+    return runner(path, headers, duration or DURATION)
 
 
 def run(database: str) -> list[dict]:
-    key = api_key(database)
     process = start_gunicorn(database)
     try:
+        key = api_key(database)  # while gunicorn boots
+        wait_ready(process)
         rows = []
         targets = [
             ("API /api/v1/runs/?page_size=100", "/api/v1/runs/?page_size=100", "json"),
