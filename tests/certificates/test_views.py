@@ -358,3 +358,12 @@ def test_preview_renders_a_sample_without_saving_or_issuing(school, client, tmp_
     assert school.certificate_wording == "" and not school.certificate_logo
     assert not Certificate.objects.exists()
     assert School.objects.get(pk=school.pk).certificate_signatory == ""
+
+
+def test_staff_messages_in_english(certificate, client):
+    client.cookies["django_language"] = "en"
+    client.force_login(coordinator(certificate.enrolment.run.school))
+    response = client.post(
+        reverse("certificates:revoke", args=[certificate.pk]), {"reason": ""}, follow=True
+    )
+    assert "Reason for revocation:" in response.content.decode()
