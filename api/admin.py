@@ -38,7 +38,6 @@ class ApiKeyForm(forms.ModelForm):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    form = ApiKeyForm
     list_display = (
         "name",
         "chamber",
@@ -52,6 +51,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
     list_filter = ("chamber", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "prefix", "chamber__name")
     actions = ("revoke",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The scope checkboxes exist only while creating: afterwards scopes are read-only.
+        kwargs["form"] = ApiKeyForm if obj is None else forms.ModelForm
+        return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -135,3 +135,20 @@ def test_only_staff_enter_the_admin(client):
     client.force_login(UserFactory())
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_api_key_name_and_expiry_stay_editable(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    from api.services import create_api_key
+
+    chamber = Chamber.objects.create(name="IHK Heideland", code="IHK-HL", kind="ihk")
+    key, _ = create_api_key(chamber=chamber, name="alt", scopes=["courses:read"])
+    response = client.post(
+        f"/admin/api/apikey/{key.pk}/change/",
+        {"name": "Kammer-Sync 2027", "expires_at_0": "31.12.2027", "expires_at_1": "23:59:00"},
+    )
+    assert response.status_code == 302
+    key.refresh_from_db()
+    assert key.name == "Kammer-Sync 2027"
+    assert key.expires_at.year == 2027
+    assert key.scopes == ["courses:read"]  # unchanged: scopes are fixed once issued
