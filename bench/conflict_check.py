@@ -131,6 +131,26 @@ def run_one(n_sessions: int, samples: int) -> None:
         (clash_times if error is not None else free_times).append(elapsed)
         hits += error is not None
 
+    # The database's share: the id query alone, as SQL, for the same kind of slots.
+    from django.test.utils import CaptureQueriesContext
+
+    sql_times = []
+    for _ in range(samples):
+        start, end = random_slot()
+        with CaptureQueriesContext(connection) as ctx:
+            planning.find_conflict(
+                start=start,
+                end=end,
+                workshop_id=rng.choice(workshops).pk,
+                instructor_id=rng.choice(instructors).pk,
+            )
+        sql = ctx.captured_queries[0]["sql"]
+        with connection.cursor() as cursor:
+            t0 = time.perf_counter()
+            cursor.execute(sql)
+            cursor.fetchall()
+            sql_times.append((time.perf_counter() - t0) * 1000)
+
     class Rollback(Exception):
         pass
 
@@ -156,7 +176,8 @@ def run_one(n_sessions: int, samples: int) -> None:
         f"{statistics.median(free_times or [0]):.2f} ms, clash incl. message "
         f"{statistics.median(clash_times or [0]):.2f} ms); add_session median "
         f"{statistics.median(add_times):.2f} ms, p95 {_percentile(add_times, 0.95):.2f} ms "
-        f"({len(add_times)} saves, {refused} refused)"
+        f"({len(add_times)} saves, {refused} refused); the check's SQL alone median "
+        f"{statistics.median(sql_times):.3f} ms"
     )
 
 
