@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,27 +50,40 @@ class SeatState:
     next_seq: int  # the next waiting-list sequence number (max + 1: never reused)
 
 
+_SENTINEL_PK = -7_654_321
+_seat_sql: dict[str, tuple[str, tuple]] = {}
+
+
+def _seat_state_sql(alias: str) -> tuple[str, tuple]:
+    """The seat query, built from `with_seats` (the one seat rule) and compiled once per
+    database: building and compiling its nested subqueries costs more CPU than running it, and
+    it runs while every other booking of the run waits for the lock."""
+    if alias not in _seat_sql:
+        max_seq = (
+            Enrolment.objects.filter(run_id=OuterRef("pk"), waitlist_seq__isnull=False)
+            .order_by()
+            .values("run_id")
+            .annotate(m=Max("waitlist_seq"))
+            .values("m")
+        )
+        qs = (
+            with_seats(CourseRun.objects.using(alias).filter(pk=_SENTINEL_PK))
+            .annotate(max_seq=Subquery(max_seq, output_field=IntegerField()))
+            .values_list("seats", "taken", "waitlist_length", "max_seq")
+        )
+        _seat_sql[alias] = qs.query.get_compiler(using=alias).as_sql()
+    return _seat_sql[alias]
+
+
 def _seat_state(run: CourseRun) -> SeatState:
-    """Seats and waiting list in one query, under the caller's run lock, using the one seat rule
-    of the selectors."""
-    max_seq = (
-        Enrolment.objects.filter(run_id=OuterRef("pk"), waitlist_seq__isnull=False)
-        .order_by()
-        .values("run_id")
-        .annotate(m=Max("waitlist_seq"))
-        .values("m")
-    )
-    row = (
-        with_seats(CourseRun.objects.filter(pk=run.pk))
-        .annotate(max_seq=Subquery(max_seq, output_field=IntegerField()))
-        .values("seats", "taken", "waitlist_length", "max_seq")
-        .get()
-    )
-    return SeatState(
-        free=row["seats"] - row["taken"],
-        waiting=row["waitlist_length"],
-        next_seq=(row["max_seq"] or 0) + 1,
-    )
+    """Seats and waiting list in one query, under the caller's run lock."""
+    alias = router.db_for_write(CourseRun)
+    sql, params = _seat_state_sql(alias)
+    params = tuple(run.pk if p == _SENTINEL_PK else p for p in params)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        seats, taken, waiting, max_seq = cursor.fetchone()
+    return SeatState(free=seats - taken, waiting=waiting, next_seq=(max_seq or 0) + 1)
 
 
 def _chamber_id(enrolment: Enrolment) -> int | None:
