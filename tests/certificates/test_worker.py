@@ -140,3 +140,14 @@ def test_bulk_job_runs_on_a_real_worker(worker, run, make_enrolment):
         "the certificate e-mails",
     )
     assert "Teilnahmebescheinigung" in worker.read_text()
+    # Running the job again on the worker issues nothing new.
+    again = start_issue_job(run=run, actor=None)
+    assert again.pk != job.pk
+
+    def again_finished():
+        again.refresh_from_db()
+        return again.status in (IssueJob.Status.DONE, IssueJob.Status.FAILED)
+
+    _wait_for(again_finished, 25, f"job {again.pk}; worker log:\n{worker.read_text()[-3000:]}")
+    assert (again.status, again.done, again.total) == (IssueJob.Status.DONE, 4, 4)
+    assert Certificate.objects.count() == 4
