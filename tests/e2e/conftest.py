@@ -116,7 +116,14 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def e2e_server(tmp_path_factory) -> "LiveServer":
-    """Migrate and seed a fresh SQLite file, then serve it on a free local port."""
+    """Create and seed a fresh SQLite file, then serve it on a free local port.
+    (E2E_SERVER_URL reuses a server running with these settings, while writing tests.)"""
+    if os.environ.get("E2E_SERVER_URL"):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.e2e.server_settings"}
+        yield LiveServer(
+            os.environ["E2E_SERVER_URL"], Path(os.environ["E2E_MAIL_DIR"]), Path("/dev/null"), env
+        )
+        return
     base = tmp_path_factory.mktemp("e2e")
     mail_dir = base / "mail"
     mail_dir.mkdir()
@@ -130,6 +137,7 @@ def e2e_server(tmp_path_factory) -> "LiveServer":
             "DEBUG": "1",  # static files served from the app folders, no collectstatic needed
             "TESTING": "1",  # fast password hashing, no login rate limits
             "E2E_MAIL_DIR": str(mail_dir),
+            "E2E_SYNCDB": "1",
             "MEDIA_ROOT": str(base / "media"),
             "SITE_URL": url,
             "LOG_LEVEL": "WARNING",
@@ -138,7 +146,7 @@ def e2e_server(tmp_path_factory) -> "LiveServer":
     )
     server = LiveServer(url, mail_dir, base / "server.log", env)
     started = time.monotonic()
-    server.manage("migrate", "--noinput", "-v0")
+    server.manage("migrate", "--run-syncdb", "--noinput", "-v0")
     server.manage("seed_demo")
     seeded = time.monotonic() - started
     log = server.log.open("w")
