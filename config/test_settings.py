@@ -1,4 +1,5 @@
-"""Settings for the test suite: the normal settings with TESTING on (fast hashing, no SSL redirect)."""
+"""Settings for the test suite: the normal settings with TESTING on (fast hashing, no SSL
+redirect)."""
 
 import os
 
