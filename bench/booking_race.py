@@ -31,15 +31,37 @@ PORTS = range(8120, 8130)
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit("no free port in 8120-8129")
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def wait_for_own_server(server, base: str, run_id: int, token: str) -> bool:
+    """True once our gunicorn answers with our run; False if it died (port taken meanwhile)
+    or another server answers on that port."""
+    for _ in range(120):
+        if server.poll() is not None:
+            return False
+        try:
+            page = requests.get(f"{base}/runs/{run_id}/", timeout=5)
+            if page.ok:
+                return token in page.text
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def stop(server) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def create_database() -> tuple[str, str]:
@@ -59,7 +81,7 @@ def drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def server_env(database_url: str, static_root: str, port: int) -> dict:
+def server_env(database_url: str, static_root: str) -> dict:
     env = dict(os.environ)
     env.update(
         {
@@ -68,7 +90,6 @@ def server_env(database_url: str, static_root: str, port: int) -> dict:
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SITE_URL": f"http://127.0.0.1:{port}",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",
             "STATIC_ROOT": static_root,
@@ -81,8 +102,10 @@ def server_env(database_url: str, static_root: str, port: int) -> dict:
     return env
 
 
-def seed(n_trainees: int, seats: int) -> tuple[int, list[str]]:
-    """A published run with `seats` seats, `n_trainees` verified trainees, one session each."""
+def seed(n_trainees: int, seats: int, token: str) -> tuple[int, list[str]]:
+    """A published run with `seats` seats and `n_trainees` verified trainees. Every name carries
+    `token`, so the script also runs on a database that already holds data, and so that it can
+    tell its own server from another one on the same port."""
     import datetime as dt
 
     import django
@@ -98,11 +121,15 @@ def seed(n_trainees: int, seats: int) -> tuple[int, list[str]]:
     from workshops.models import Workshop
 
     now = timezone.now()
-    district = District.objects.create(name="Bench-Kreis", code="bench")
-    school = School.objects.create(district=district, name="BBS Bench", code="BENCH", city="Celle")
+    district = District.objects.create(name="Bench-Kreis", code=f"bench-{token}")
+    school = School.objects.create(
+        district=district, name=f"BBS Bench {token}", code=f"B{token}"[:16], city="Celle"
+    )
     workshop = Workshop.objects.create(school=school, name="Lernwerkstatt", room="A1", seats=40)
-    topic = Topic.objects.create(name="3D-Druck", slug="3d-druck")
-    course = Course.objects.create(school=school, topic=topic, title="3D-Druck kompakt", hours=8)
+    topic = Topic.objects.create(name=f"Bench {token}", slug=f"bench-{token}")
+    course = Course.objects.create(
+        school=school, topic=topic, title=f"3D-Druck kompakt {token}", hours=8
+    )
     start = (now + dt.timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
     run = CourseRun.objects.create(
         course=course,
@@ -119,13 +146,13 @@ def seed(n_trainees: int, seats: int) -> tuple[int, list[str]]:
     Session.objects.create(
         run=run, workshop=workshop, start=start, end=start + dt.timedelta(hours=8)
     )
-    chamber = Chamber.objects.create(name="HWK Bench", code="HWKB", kind="hwk")
+    chamber = Chamber.objects.create(name=f"HWK {token}", code=f"HWK-{token}", kind="hwk")
     business = Business.objects.create(name="Tischlerei Bench", chamber=chamber)
     password = make_password("lernwerkstatt")
     users = User.objects.bulk_create(
         [
             User(
-                email=f"azubi{i}@bench.example",
+                email=f"azubi{i}-{token}@bench.example",
                 first_name="Azubi",
                 last_name=str(i),
                 password=password,
@@ -187,14 +214,14 @@ def main() -> int:
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
         own_db, database_url = create_database()
-    port = free_port()
+    token = secrets.token_hex(4)
     static_root = tempfile.mkdtemp(prefix="lw-bench-static-")
-    env = server_env(database_url, static_root, port)
+    env = server_env(database_url, static_root)
     if args.broker:
         env["CELERY_BROKER_URL"] = args.broker
     os.environ.update(env)
     server = None
-    log = open(Path(tempfile.gettempdir()) / f"lw-bench-booking-{port}.log", "w")  # noqa: SIM115
+    log = open(Path(tempfile.gettempdir()) / f"lw-bench-booking-{token}.log", "w")  # noqa: SIM115
     try:
         print(f"database: {database_url}", flush=True)
         subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env, check=True)
@@ -211,33 +238,37 @@ def main() -> int:
             print("  " + collected.stderr.strip().splitlines()[-1][:300], flush=True)
             env["DEBUG"] = "1"
             os.environ["DEBUG"] = "1"
-        run_id, keys = seed(args.bookings, args.seats)
+        run_id, keys = seed(args.bookings, args.seats, token)
         print(f"seeded run {run_id}: {args.seats} seats, {len(keys)} trainees", flush=True)
 
-        server = subprocess.Popen(
-            [
-                str(Path(PY).with_name("gunicorn")),
-                "config.wsgi",
-                f"--bind=127.0.0.1:{port}",
-                f"--workers={args.workers}",
-                f"--threads={args.threads}",
-                "--worker-class=gthread",
-                "--log-level=warning",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(120):
-            try:
-                if requests.get(f"{base}/healthz", timeout=5).ok:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        else:
-            raise SystemExit("gunicorn did not come up; see " + log.name)
+        base = ""
+        for port in PORTS:
+            if not port_is_free(port):
+                continue
+            env["SITE_URL"] = f"http://127.0.0.1:{port}"
+            server = subprocess.Popen(
+                [
+                    str(Path(PY).with_name("gunicorn")),
+                    "config.wsgi",
+                    f"--bind=127.0.0.1:{port}",
+                    f"--workers={args.workers}",
+                    f"--threads={args.threads}",
+                    "--worker-class=gthread",
+                    "--log-level=warning",
+                ],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            if wait_for_own_server(server, f"http://127.0.0.1:{port}", run_id, token):
+                base = f"http://127.0.0.1:{port}"
+                break
+            stop(server)
+            server = None
+        if not base:
+            raise SystemExit(
+                "gunicorn did not come up on a free port in 8120-8129; see " + log.name
+            )
 
         # Each client opens the run page like a browser: that sets the CSRF cookie and gives the
         # token in the form. Done before the clock starts: the race is the POSTs.
@@ -307,6 +338,10 @@ def main() -> int:
             f"({apart:.0f} ms apart on average); "
             f"load average before/after: {load_before} / {os.getloadavg()[0]:.1f}"
         )
+        # A refused booking also answers with a redirect (and a message): count what was written.
+        written = counts["confirmed"] + counts["waitlisted"] + counts["other"]
+        if written < len(outcomes):
+            errors += ["no enrolment written"] * (len(outcomes) - written)
         print(f"errors: {len(errors)}" + (f" {sorted(set(errors))}" if errors else ""))
         print(f"waiting list positions 1..{counts['waitlisted']} gapless, no repeats: {gapless}")
         good = (
@@ -319,11 +354,7 @@ def main() -> int:
         return 0 if good else 1
     finally:
         if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
         log.close()
         from django.db import connections
 
