@@ -247,3 +247,11 @@ def test_signature_list_prints_names_beyond_latin_1(staff_client, run, tmp_path)
     session = SessionFactory(run=run)
     content = staff_client.get(reverse("courses:export_signature_list", args=[session.pk])).content
     assert "Yılmaz, Łukasz" in _pdf_text(content, tmp_path)
+
+
+def test_run_page_links_the_exports(staff_client, run):
+    session = SessionFactory(run=run)
+    html = staff_client.get(reverse("courses:staff_run_detail", args=[run.pk])).content.decode()
+    assert reverse("courses:export_participants_csv", args=[run.pk]) in html
+    assert reverse("courses:export_participants_xlsx", args=[run.pk]) in html
+    assert reverse("courses:export_signature_list", args=[session.pk]) in html
