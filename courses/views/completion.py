@@ -93,5 +93,6 @@ def run_completion(request, pk):
             "threshold": run.course.attendance_threshold,
             "outcomes": OUTCOMES,
             "last_end": completion.last_session_end(run),
+            "can_issue_certificates": request.user.has_perm("certificates.issue_certificate", run),
         },
     )

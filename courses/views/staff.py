@@ -280,6 +280,11 @@ def run_detail(request, pk):
             "at_risk": run.status == CourseRun.Status.PUBLISHED and run.confirmed > run.seats,
             "status_form": RunStatusForm(),
             "needs": run.course.equipment_needs.select_related("equipment_type"),
+            # Links to the other areas (completion, certificates, exports, reports) are shown
+            # only to whoever may open them; manage_run (checked above) covers completion and
+            # the ÜLU report, the others have perms of their own.
+            "can_issue_certificates": request.user.has_perm("certificates.issue_certificate", run),
+            "can_view_participants": request.user.has_perm("courses.view_run_participants", run),
         },
     )
 
