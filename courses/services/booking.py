@@ -43,6 +43,14 @@ def _lock_run(run: CourseRun | int) -> CourseRun:
     return CourseRun.objects.select_for_update(of=("self",)).select_related("course").get(pk=run_id)
 
 
+def _touch_run(run: CourseRun) -> None:
+    """Seats changed: bump the run's updated_at so API clients syncing with `updated_since` see
+    the new seats_left. One UPDATE of that column on the row the caller has already locked (no
+    save() of the whole row, which could overwrite a concurrent edit of other fields)."""
+    run.updated_at = timezone.now()
+    CourseRun.objects.filter(pk=run.pk).update(updated_at=run.updated_at)
+
+
 @dataclass
 class SeatState:
     free: int  # seats not held by confirmed or pending enrolments
@@ -324,7 +332,7 @@ def book(
         business = _check_participant(run=run, participant=participant, business=business)
         locked = _lock_run(run)
         _check_open(locked, source=source, now=now)
-        return _create_locked(
+        enrolment = _create_locked(
             run=locked,
             participant=participant,
             booked_by=booked_by,
@@ -333,6 +341,8 @@ def book(
             now=now,
             state=_seat_state(locked),
         )
+        _touch_run(locked)
+        return enrolment
 
 
 def book_many(
@@ -368,7 +378,7 @@ def book_many(
         locked = _lock_run(run)
         _check_open(locked, source=source, now=now)
         state = _seat_state(locked)
-        return [
+        enrolments = [
             _create_locked(
                 run=locked,
                 participant=person,
@@ -380,6 +390,8 @@ def book_many(
             )
             for person in participants
         ]
+        _touch_run(locked)
+        return enrolments
 
 
 # --- cancelling and the waiting list -----------------------------------------------------------
@@ -443,7 +455,11 @@ def _promote_locked(
 def promote_waiting(run: CourseRun, *, actor: User | None = None, now=None) -> list[Enrolment]:
     """Seats freed up (more capacity, repaired equipment): move the first waiting up, at once."""
     with transaction.atomic():
-        return _promote_locked(_lock_run(run), now=now or timezone.now(), actor=actor)
+        locked = _lock_run(run)
+        promoted = _promote_locked(locked, now=now or timezone.now(), actor=actor)
+        if promoted:
+            _touch_run(locked)
+        return promoted
 
 
 def _cancel_locked(
@@ -501,6 +517,7 @@ def cancel(
         _cancel_locked(enrolment, actor=actor, reason=reason, now=now)
         if freed_seat:
             _promote_locked(run, now=now, actor=actor)
+        _touch_run(run)
         return enrolment
 
 
@@ -571,7 +588,7 @@ def approve(*, token: str, actor: User, now=None) -> Enrolment:
     now = now or timezone.now()
     with transaction.atomic():
         found = _pending_by_token(token)
-        _lock_run(found.run_id)
+        run = _lock_run(found.run_id)
         enrolment = (
             Enrolment.objects.select_for_update(of=("self",))
             .select_related("business")
@@ -584,6 +601,7 @@ def approve(*, token: str, actor: User, now=None) -> Enrolment:
         enrolment.confirmed_at = now
         enrolment.hold_until = None
         enrolment.save(update_fields=["status", "confirmed_at", "hold_until", "updated_at"])
+        _touch_run(run)
         audit(actor=actor, action="enrolment.approved", obj=enrolment)
         _record("enrolment.confirmed", enrolment)
         _send_on_commit(enrolment, "confirmation")
@@ -608,6 +626,7 @@ def decline(*, token: str, actor: User, reason: str = "", now=None) -> Enrolment
             enrolment, actor=actor, reason=reason or _("Vom Arbeitgeber abgelehnt"), now=now
         )
         _promote_locked(run, now=now, actor=actor)
+        _touch_run(run)
         return enrolment
 
 
@@ -635,6 +654,8 @@ def release_expired_holds(*, now=None) -> int:
                 )
             released += len(expired)
             _promote_locked(run, now=now)
+            if expired:
+                _touch_run(run)
     return released
 
 

@@ -1,0 +1,92 @@
+"""A chamber syncing runs with `updated_since` sees seat changes: booking, cancelling and the
+promotion that follows touch the run's updated_at in the same transaction."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from courses.models import CourseRun, Enrolment
+from courses.services import booking
+from tests.factories import CourseRunFactory, SessionFactory, TraineeProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _runs_since(api, since: dt.datetime) -> dict[int, dict]:
+    response = api.get("/api/v1/runs/", {"updated_since": since.isoformat(), "page_size": 100})
+    assert response.status_code == 200, response.content
+    return {row["id"]: row for row in response.json()["results"]}
+
+
+@pytest.fixture
+def synced_run(member):
+    run = CourseRunFactory(capacity=2, min_participants=0)
+    SessionFactory(run=run)
+    # the run was last edited days ago; the chamber synced after that
+    CourseRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - dt.timedelta(days=2))
+    return run
+
+
+def test_booking_through_the_api_shows_up_in_updated_since_with_new_seats_left(
+    api, member, synced_run
+):
+    TraineeProfileFactory(business=member, lehrlingsrolle_number="LR-7")
+    before = timezone.now() - dt.timedelta(seconds=1)
+    assert synced_run.pk not in _runs_since(api, before)  # nothing changed yet
+
+    booked = api.post(
+        "/api/v1/enrolments/", {"run": synced_run.pk, "trainee": "LR-7"}, format="json"
+    )
+    assert booked.status_code == 201, booked.content
+
+    rows = _runs_since(api, before)
+    assert synced_run.pk in rows
+    assert rows[synced_run.pk]["seats_left"] == 1
+
+
+def test_cancel_and_promotion_touch_the_run_too(api, member, synced_run):
+    people = [TraineeProfileFactory(business=member).user for _ in range(3)]
+    enrolments = [
+        booking.book(run=synced_run, participant=p, business=member, source="api") for p in people
+    ]
+    assert enrolments[2].status == Enrolment.Status.WAITLISTED
+    CourseRun.objects.filter(pk=synced_run.pk).update(
+        updated_at=timezone.now() - dt.timedelta(days=2)
+    )
+    before = timezone.now() - dt.timedelta(seconds=1)
+    assert synced_run.pk not in _runs_since(api, before)
+
+    cancelled = api.post(f"/api/v1/enrolments/{enrolments[0].pk}/cancel/", {}, format="json")
+    assert cancelled.status_code == 200, cancelled.content
+    rows = _runs_since(api, before)
+    assert synced_run.pk in rows
+    assert rows[synced_run.pk]["seats_left"] == 0  # the waiting one moved up
+    assert Enrolment.objects.get(pk=enrolments[2].pk).status == Enrolment.Status.CONFIRMED
+
+    # a promotion alone (capacity raised elsewhere) touches the run as well
+    waiting = booking.book(
+        run=synced_run, participant=TraineeProfileFactory(business=member).user, business=member
+    )
+    assert waiting.status == Enrolment.Status.WAITLISTED
+    CourseRun.objects.filter(pk=synced_run.pk).update(
+        capacity=3, updated_at=timezone.now() - dt.timedelta(days=2)
+    )
+    assert synced_run.pk not in _runs_since(api, before)
+    assert len(booking.promote_waiting(synced_run)) == 1
+    rows = _runs_since(api, before)
+    assert rows[synced_run.pk]["seats_left"] == 0
+
+
+def test_a_refused_booking_leaves_updated_at_alone(api, member, synced_run):
+    trainee = TraineeProfileFactory(business=member, lehrlingsrolle_number="LR-8")
+    booking.book(run=synced_run, participant=trainee.user, business=member)
+    CourseRun.objects.filter(pk=synced_run.pk).update(
+        updated_at=timezone.now() - dt.timedelta(days=2)
+    )
+    before = timezone.now() - dt.timedelta(seconds=1)
+    again = api.post(
+        "/api/v1/enrolments/", {"run": synced_run.pk, "trainee": "LR-8"}, format="json"
+    )
+    assert again.status_code == 409
+    assert synced_run.pk not in _runs_since(api, before)
