@@ -16,7 +16,7 @@ from people.audit import audit
 from people.errors import InvalidInput
 from people.models import Business, Chamber, TraineeProfile
 
-from . import crypto
+from . import crypto, netguard
 from .errors import Conflict, InvalidWebhook, NotFound
 from .models import EVENTS, SCOPES, ApiKey, Tombstone, WebhookEndpoint
 
@@ -101,6 +101,16 @@ def _validate_webhook(url: str, events: list[str]) -> None:
     parts = urlsplit(url or "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidWebhook(_("Nur http- und https-Adressen sind erlaubt."), field="url")
+    try:
+        netguard.check_url(url)
+    except netguard.UnsafeTarget as exc:
+        raise InvalidWebhook(
+            _(
+                "Die Adresse muss ein öffentlich erreichbarer Server sein; interne, private und "
+                "lokale Adressen sind nicht erlaubt."
+            ),
+            field="url",
+        ) from exc
     if not events:
         raise InvalidWebhook(_("Mindestens ein Ereignis angeben."), field="events")
     unknown = sorted(set(events) - set(EVENTS))

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from people.models import DomainEvent
 
+from . import netguard
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .services import webhook_secret
 
@@ -104,10 +105,23 @@ def _claim(delivery_id: int, now: dt.datetime) -> WebhookDelivery | None:
         return delivery
 
 
+class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is a new target: it must pass the same SSRF check as the registered URL."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        netguard.check_url(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_opener = urllib.request.build_opener(_GuardedRedirects)
+
+
 def _post(url: str, body: bytes, headers: dict) -> int:
+    # Re-checked at delivery: the host may resolve elsewhere now than at registration.
+    netguard.check_url(url)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked at registration
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
@@ -140,6 +154,9 @@ def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> WebhookDeliv
                 ),
             }
             status_code = _post(endpoint.url, body, headers)
+        except netguard.UnsafeTarget as exc:
+            error = f"refused: {exc}"[:500]
+            logger.warning("webhook %s to %s refused: %s", delivery.pk, endpoint.url, exc)
         except (urllib.error.URLError, OSError, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
     duration_ms = int((time.monotonic() - started) * 1000)
