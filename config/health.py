@@ -38,6 +38,8 @@ def readyz(request):
         "status": "unavailable" if failed else "ok",
         "checks": {name: "failed" if err else "ok" for name, err in checks.items()},
     }
+    if not settings.CELERY_BROKER_URL:
+        body["checks"]["broker"] = "not configured"  # eager tasks: nothing to reach
     if failed:
         body["failed"] = failed
     return JsonResponse(body, status=503 if failed else 200)

@@ -88,3 +88,10 @@ def test_readyz_is_200_with_a_live_broker(client, settings, db):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_readyz_says_when_no_broker_is_configured(client, settings, db):
+    settings.CELERY_BROKER_URL = ""
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "broker": "not configured"}
