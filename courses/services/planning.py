@@ -272,11 +272,84 @@ def update_run(*, run: CourseRun, actor, **fields) -> CourseRun:
     values = {name: getattr(run, name) for name in RUN_FIELDS}
     values.update(fields)
     _validate_run(school_id=run.school_id, values=values)
+    old_workshop_id, old_instructor_id = run.workshop_id, run.instructor_id
     for name, value in fields.items():
         setattr(run, name, value)
     run.save()
+    if run.status not in (CourseRun.Status.CANCELLED, CourseRun.Status.COMPLETED) and (
+        run.workshop_id != old_workshop_id or run.instructor_id != old_instructor_id
+    ):
+        _move_future_sessions(
+            run=run,
+            old_workshop_id=old_workshop_id,
+            old_instructor_id=old_instructor_id,
+            actor=actor,
+        )
     audit(actor=actor, action="run.updated", obj=run, fields=sorted(fields))
     return run
+
+
+def _move_future_sessions(*, run: CourseRun, old_workshop_id, old_instructor_id, actor) -> None:
+    """A new room or instructor for the run applies to its future scheduled sessions that followed
+    the run's old value (a session deliberately planned elsewhere keeps its own), with the same
+    conflict checks as editing a session. Runs inside update_run's transaction: one conflict and
+    nothing of the run's change is kept (SessionConflict names the other session)."""
+    sessions = list(
+        Session.objects.select_for_update()
+        .filter(run=run, status=Session.Status.SCHEDULED, start__gt=timezone.now())
+        .order_by("start")
+    )
+    for session in sessions:
+        workshop_id = session.workshop_id
+        instructor_id = session.instructor_id
+        if run.workshop_id != old_workshop_id and workshop_id == old_workshop_id:
+            workshop_id = run.workshop_id
+        if run.instructor_id != old_instructor_id and instructor_id == old_instructor_id:
+            instructor_id = run.instructor_id
+        if (workshop_id, instructor_id) == (session.workshop_id, session.instructor_id):
+            continue
+        if workshop_id != session.workshop_id:
+            # Another room: its equipment is reserved anew there (_write_session releases the old
+            # reservations and reserves what the course needs in the new workshop).
+            _write_session(
+                run=run,
+                session=session,
+                start=session.start,
+                end=session.end,
+                workshop=run.workshop,
+                instructor=run.instructor
+                if instructor_id == run.instructor_id
+                else session.instructor,
+                equipment=(),
+                actor=actor,
+            )
+        else:
+            # Only the person changes: the reserved equipment stays as it is.
+            check_session_conflicts(
+                start=session.start,
+                end=session.end,
+                workshop_id=session.workshop_id,
+                instructor_id=instructor_id,
+                exclude_ids=[session.pk],
+            )
+            session.instructor_id = instructor_id
+            session.sequence += 1  # calendar subscribers see the change
+            try:
+                with transaction.atomic():
+                    session.save(update_fields=["instructor", "sequence", "updated_at"])
+            except IntegrityError as exc:
+                error = _db_conflict(
+                    exc,
+                    start=session.start,
+                    end=session.end,
+                    workshop_id=session.workshop_id,
+                    instructor_id=instructor_id,
+                    exclude_ids=[session.pk],
+                )
+                if error is None:
+                    raise
+                raise error from exc
+        audit(actor=actor, action="session.updated", obj=session, via="run.updated")
 
 
 @transaction.atomic
