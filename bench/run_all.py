@@ -123,7 +123,7 @@ EXTERNAL = [
     (
         "certificates (bulk job)",
         "certificates.py",
-        ["--count", "100"],
+        [],  # its default: 500 certificates
         180,
         ("server", "DATABASE_URL"),
         _certificates,
@@ -131,7 +131,7 @@ EXTERNAL = [
     (
         "API sync",
         "api_sync.py",
-        ["--enrolments", "50000"],
+        [],  # its default: 100,000 enrolments
         240,
         ("clone", "BENCH_DATABASE_URL"),
         _api_sync,
