@@ -126,6 +126,8 @@ class Smoke:
             LOG_LEVEL="INFO",
             # Mail goes nowhere (no SMTP here); the console backend would dump PDFs into the logs.
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            # The smoke webhook receiver listens on 127.0.0.1, which production refuses by default.
+            WEBHOOK_ALLOW_PRIVATE_TARGETS="1",
         )
         self.env.pop("EMAIL_HOST", None)
         self.env.pop("ANYMAIL_PROVIDER", None)
