@@ -105,15 +105,8 @@ def _claim(delivery_id: int, now: dt.datetime) -> WebhookDelivery | None:
         return delivery
 
 
-class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is a new target: it must pass the same SSRF check as the registered URL."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        netguard.check_url(newurl)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-_opener = urllib.request.build_opener(_GuardedRedirects)
+# Checks the peer of every connection and every redirect target (SSRF, see netguard).
+_opener = netguard.build_opener()
 
 
 def _post(url: str, body: bytes, headers: dict) -> int:

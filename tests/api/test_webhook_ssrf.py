@@ -128,3 +128,25 @@ def test_delivery_to_an_allowed_local_target_still_works(chamber, member, settin
         book(run=run, participant=TraineeProfileFactory(business=member).user, source="api")
     assert receiver.hits == 1
     assert WebhookDelivery.objects.get().status == "delivered"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dns_rebinding_between_check_and_connect_is_refused(chamber, member, settings, monkeypatch):
+    """The name passes the check with a public answer, then resolves to 127.0.0.1 when the
+    connection is made: the peer address itself is checked, nothing reaches the server."""
+    from api import netguard
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    create_webhook(
+        chamber=chamber, url=f"http://localhost:{PORT}/hook", events=["enrolment.created"]
+    )
+    run = CourseRunFactory(capacity=5, min_participants=0)
+    SessionFactory(run=run)
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
+    monkeypatch.setattr(netguard, "resolve", lambda host, port: ["93.184.216.34"])
+    with _Receiver() as receiver:
+        book(run=run, participant=TraineeProfileFactory(business=member).user, source="api")
+    assert receiver.hits == 0
+    attempt = WebhookAttempt.objects.get()
+    assert attempt.error.startswith("refused")
+    assert "127.0.0.1" in attempt.error
