@@ -24,6 +24,7 @@ urlpatterns = [
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     path("moochub/courses/", MoochubCoursesView.as_view(), name="moochub-courses"),
     *router.urls,
-    # Anything else under /api/v1/ is a problem-details 404, not an HTML page.
-    re_path(r"^.*$", ApiNotFoundView.as_view(), name="not-found"),
+    # Anything else under /api/v1/ is a problem-details 404, not an HTML page. [\s\S]: a path
+    # with an encoded newline (%0A) must not fall through to the HTML 404.
+    re_path(r"^[\s\S]*$", ApiNotFoundView.as_view(), name="not-found"),
 ]

@@ -181,3 +181,11 @@ def test_create_api_key_command_prints_the_key_last(chamber):
         call_command(
             "create_api_key", "--chamber", chamber.code, "--scopes", "everything", stdout=out
         )
+
+
+@pytest.mark.django_db
+def test_unknown_path_with_an_encoded_newline_is_a_problem_404(api):
+    # found by schemathesis: "%0A" in an id fell through the catch-all to the HTML 404
+    response = api.get("/api/v1/courses/abc%0Adef/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")
