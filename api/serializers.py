@@ -1,6 +1,7 @@
 """Explicit output and input serializers: the wire format is a contract, not a mirror of models."""
 
 from django.conf import settings
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -64,10 +65,39 @@ class CourseSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+def _iso(value, tz) -> str | None:
+    # Same output as DRF's DateTimeField (ISO 8601 in the current time zone, "Z" for UTC).
+    if not value:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class SessionListSerializer(serializers.ListSerializer):
+    """The sessions nested in every run: up to 1,000 runs x their sessions per page. DRF's
+    per-field machinery (attribute lookup, time-zone lookup per datetime) cost more than the
+    query; this writes the same five keys directly, resolving the time zone once per list."""
+
+    def to_representation(self, data):
+        iterable = data.all() if isinstance(data, models.manager.BaseManager) else data
+        tz = timezone.get_current_timezone()
+        return [
+            {
+                "id": s.id,
+                "uid": str(s.uid),
+                "start": _iso(s.start, tz),
+                "end": _iso(s.end, tz),
+                "status": s.status,
+            }
+            for s in iterable
+        ]
+
+
 class SessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Session
         fields = ["id", "uid", "start", "end", "status"]
+        list_serializer_class = SessionListSerializer
 
 
 class RunSerializer(serializers.ModelSerializer):

@@ -143,7 +143,13 @@ class CourseViewSet(ChamberViewMixin, viewsets.ReadOnlyModelViewSet):
 
 
 def runs_queryset():
-    sessions = Prefetch("sessions", queryset=Session.objects.order_by("start", "id"))
+    # Only the columns the nested session list shows (see SessionListSerializer).
+    sessions = Prefetch(
+        "sessions",
+        queryset=Session.objects.only("id", "run_id", "uid", "start", "end", "status").order_by(
+            "start", "id"
+        ),
+    )
     return with_seats(
         CourseRun.objects.filter(status__in=VISIBLE_RUN_STATUSES).select_related(
             "course", "school", "workshop"
