@@ -14,7 +14,8 @@ BEAT_SCHEDULE["workshops.notify_maintenance_due"] = {
     "schedule": crontab(hour=6, minute=20),
 }
 BEAT_SCHEDULE["api.deliver_due_webhooks"] = {
-    # Webhook retries with backoff, and deliveries a dead worker left behind (the outbox keeps them).
+    # Webhook retries with backoff, and deliveries a dead worker left behind
+    # (the outbox keeps them).
     "task": "api.tasks.deliver_due",
     "schedule": 60.0,
 }

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from .logging import build_logging
 
@@ -114,7 +113,9 @@ else:
     INSTALLED_APPS.append("django.contrib.postgres")
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if TESTING:
-        DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME", "test_lernwerkstatt")}
+        DATABASES["default"]["TEST"] = {
+            "NAME": os.environ.get("TEST_DB_NAME", "test_lernwerkstatt")
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
@@ -185,7 +186,9 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
 
 # E-mail: console by default; SMTP when EMAIL_HOST is given.
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Lernwerkstatt <noreply@lernwerkstatt.example>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Lernwerkstatt <noreply@lernwerkstatt.example>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -267,7 +270,10 @@ WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", DEBUG 
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+        }
         if os.environ.get("CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -280,7 +286,9 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Load balancers and orchestrators probe these over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000"))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000")
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -313,5 +321,3 @@ if SENTRY_DSN:
 
 # Benchmarks only (bench/catalogue.py): a bare view as the ceiling of any view on this stack.
 BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
-
-from .beat import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402

@@ -27,7 +27,11 @@ def session_event(session: Session, *, cancelled: bool = False) -> Event:
     event.add("summary", run.course.title)
     event.add("location", vText(f"{session.workshop}, {run.school.name}"))
     event.add("url", f"{settings.SITE_URL}/runs/{run.pk}/")
-    if cancelled or session.status == Session.Status.CANCELLED or run.status == run.Status.CANCELLED:
+    if (
+        cancelled
+        or session.status == Session.Status.CANCELLED
+        or run.status == run.Status.CANCELLED
+    ):
         event.add("status", "CANCELLED")
     else:
         event.add("status", "CONFIRMED")
@@ -38,7 +42,8 @@ def build_calendar(
     sessions: Iterable[Session], *, method: str = "PUBLISH", name: str = "", cancelled: bool = False
 ) -> bytes:
     """A VCALENDAR with one VEVENT per session. `method` is PUBLISH for feeds and downloads,
-    REQUEST for booking confirmations and CANCEL for cancellations (then every event is cancelled)."""
+    REQUEST for booking confirmations and CANCEL for cancellations (then every event is
+    cancelled)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

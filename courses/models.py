@@ -43,15 +43,21 @@ class Course(TimeStamped):
     title = models.CharField(_("Titel"), max_length=200)
     summary = models.CharField(_("Kurzbeschreibung"), max_length=300, blank=True)
     description = models.TextField(_("Beschreibung"), blank=True)
-    level = models.CharField(_("Niveau"), max_length=16, choices=Level.choices, default=Level.BEGINNER)
+    level = models.CharField(
+        _("Niveau"), max_length=16, choices=Level.choices, default=Level.BEGINNER
+    )
     target_group = models.CharField(
         _("Zielgruppe"), max_length=16, choices=TargetGroup.choices, default=TargetGroup.BOTH
     )
     hours = models.DecimalField(_("Unterrichtsstunden"), max_digits=5, decimal_places=1)
-    learning_outcomes = models.TextField(_("Lernziele"), blank=True, help_text=_("Ein Lernziel je Zeile"))
+    learning_outcomes = models.TextField(
+        _("Lernziele"), blank=True, help_text=_("Ein Lernziel je Zeile")
+    )
     prerequisites = models.TextField(_("Voraussetzungen"), blank=True)
     attendance_threshold = models.PositiveSmallIntegerField(
-        _("Mindestanwesenheit (%)"), default=80, help_text=_("Anteil der Terminstunden für den Abschluss")
+        _("Mindestanwesenheit (%)"),
+        default=80,
+        help_text=_("Anteil der Terminstunden für den Abschluss"),
     )
     equipment_types = models.ManyToManyField(
         EquipmentType, through="CourseEquipment", related_name="courses", blank=True
@@ -89,7 +95,9 @@ class CourseEquipment(models.Model):
         verbose_name = _("benötigte Geräteart")
         verbose_name_plural = _("benötigte Gerätearten")
         constraints = [
-            models.UniqueConstraint(fields=["course", "equipment_type"], name="course_equipment_unique")
+            models.UniqueConstraint(
+                fields=["course", "equipment_type"], name="course_equipment_unique"
+            )
         ]
 
     def __str__(self):
@@ -123,7 +131,9 @@ class CourseRun(TimeStamped):
     price_business = models.DecimalField(
         _("Preis für Betriebe (€)"), max_digits=8, decimal_places=2, default=Decimal("0")
     )
-    requires_employer_approval = models.BooleanField(_("Freigabe durch Arbeitgeber nötig"), default=False)
+    requires_employer_approval = models.BooleanField(
+        _("Freigabe durch Arbeitgeber nötig"), default=False
+    )
     status = models.CharField(
         _("Status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -145,9 +155,12 @@ class CourseRun(TimeStamped):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(booking_closes_at__gt=F("booking_opens_at")), name="run_booking_window_order"
+                condition=Q(booking_closes_at__gt=F("booking_opens_at")),
+                name="run_booking_window_order",
             ),
-            models.CheckConstraint(condition=Q(price_business__gte=0), name="run_price_non_negative"),
+            models.CheckConstraint(
+                condition=Q(price_business__gte=0), name="run_price_non_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(min_participants__lte=F("capacity")), name="run_min_not_above_capacity"
             ),
@@ -180,7 +193,9 @@ class Session(TimeStamped):
     status = models.CharField(
         _("Status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED, db_index=True
     )
-    series = models.UUIDField(null=True, blank=True, db_index=True, help_text="Shared by a generated series")
+    series = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="Shared by a generated series"
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # stable iCal UID
     sequence = models.PositiveIntegerField(default=0)  # iCal SEQUENCE, bumped on each change
     checkin_token = models.CharField(max_length=64, blank=True)
@@ -210,7 +225,9 @@ class Session(TimeStamped):
 
 
 class SessionReservation(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_reservations")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="session_reservations"
+    )
     reservation = models.OneToOneField(
         EquipmentReservation, on_delete=models.CASCADE, related_name="session_link"
     )
@@ -250,7 +267,8 @@ class Enrolment(TimeStamped):
         related_name="enrolments",
         verbose_name=_("Teilnehmer:in"),
     )
-    # Kept when the account is deleted so that lists and certificates stay readable until retention ends.
+    # Kept when the account is deleted so that lists and certificates stay readable
+    # until retention ends.
     participant_name = models.CharField(_("Name"), max_length=200, blank=True)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -342,11 +360,16 @@ class Attendance(TimeStamped):
 
 
 class CalendarFeed(TimeStamped):
-    """A private iCal feed behind an unguessable token (renewable): per school, workshop or instructor."""
+    """A private iCal feed behind an unguessable token (renewable): per school, workshop or
+    instructor."""
 
     token = models.CharField(max_length=64, unique=True)
-    school = models.ForeignKey(School, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     instructor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

@@ -45,9 +45,9 @@ def roles_of(user) -> Roles:
     if cached is not None:
         return cached
     by_role: dict[str, set[int]] = {r: set() for r in Membership.Role.values}
-    for role, district_id, school_id, business_id in Membership.objects.filter(user=user).values_list(
-        "role", "district_id", "school_id", "business_id"
-    ):
+    for role, district_id, school_id, business_id in Membership.objects.filter(
+        user=user
+    ).values_list("role", "district_id", "school_id", "business_id"):
         by_role[role].add(district_id or school_id or business_id)
     roles = Roles(
         district_ids=frozenset(by_role[Membership.Role.DISTRICT_ADMIN]),
@@ -60,12 +60,15 @@ def roles_of(user) -> Roles:
 
 
 def managed_school_ids(user):
-    """Schools whose objects the user may change: coordinators' own; district admins' whole district.
+    """Schools whose objects the user may change: coordinators' own; district admins'
+    whole district.
     Returns None for 'all schools of the admin's districts' resolved by the caller's query."""
     from .models import School
 
     roles = roles_of(user)
     ids = set(roles.coordinator_school_ids)
     if roles.district_ids:
-        ids |= set(School.objects.filter(district_id__in=roles.district_ids).values_list("id", flat=True))
+        ids |= set(
+            School.objects.filter(district_id__in=roles.district_ids).values_list("id", flat=True)
+        )
     return ids

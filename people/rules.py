@@ -107,14 +107,18 @@ rules.add_perm("courses.manage_run", manages_school_of)
 rules.add_perm("courses.view_run_participants", manages_school_of | instructs)
 rules.add_perm("courses.take_attendance", manages_school_of | instructs)
 rules.add_perm(
-    "courses.view_enrolment", is_participant | is_contact_for_business_of | manages_school_of | instructs
+    "courses.view_enrolment",
+    is_participant | is_contact_for_business_of | manages_school_of | instructs,
 )
-rules.add_perm("courses.cancel_enrolment", is_participant | is_contact_for_business_of | manages_school_of)
+rules.add_perm(
+    "courses.cancel_enrolment", is_participant | is_contact_for_business_of | manages_school_of
+)
 rules.add_perm("courses.cancel_after_deadline", manages_school_of)
 rules.add_perm("courses.approve_enrolment", is_contact_for_business_of)
 
 rules.add_perm("certificates.issue_certificate", manages_school_of)
 rules.add_perm("certificates.revoke_certificate", manages_school_of)
 rules.add_perm(
-    "certificates.download_certificate", is_participant | is_contact_for_business_of | manages_school_of
+    "certificates.download_certificate",
+    is_participant | is_contact_for_business_of | manages_school_of,
 )

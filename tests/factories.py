@@ -91,7 +91,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def coordinator(school=None) -> User:
-    return MembershipFactory(role=Membership.Role.COORDINATOR, school=school or SchoolFactory()).user
+    return MembershipFactory(
+        role=Membership.Role.COORDINATOR, school=school or SchoolFactory()
+    ).user
 
 
 def instructor(school=None) -> User:
@@ -210,7 +212,9 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
 
     run = factory.SubFactory(CourseRunFactory)
     participant = factory.LazyFunction(trainee)
-    participant_name = factory.LazyAttribute(lambda o: o.participant.get_full_name() if o.participant else "")
+    participant_name = factory.LazyAttribute(
+        lambda o: o.participant.get_full_name() if o.participant else ""
+    )
     business = factory.LazyAttribute(
         lambda o: getattr(getattr(o.participant, "trainee_profile", None), "business", None)
     )

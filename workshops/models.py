@@ -25,7 +25,9 @@ class Workshop(TimeStamped):
         verbose_name = _("Lernwerkstatt")
         verbose_name_plural = _("Lernwerkstätten")
         constraints = [
-            models.UniqueConstraint(fields=["school", "name"], name="workshop_unique_name_per_school"),
+            models.UniqueConstraint(
+                fields=["school", "name"], name="workshop_unique_name_per_school"
+            ),
             models.CheckConstraint(condition=Q(seats__gte=0), name="workshop_seats_non_negative"),
         ]
 
@@ -37,7 +39,9 @@ class EquipmentType(TimeStamped):
     name = models.CharField(_("Name"), max_length=100, unique=True)
     slug = models.SlugField(_("Kürzel"), max_length=50, unique=True)
     participants_per_unit = models.PositiveSmallIntegerField(
-        _("Teilnehmende je Gerät"), default=1, help_text=_("Wie viele Teilnehmende sich ein Gerät teilen")
+        _("Teilnehmende je Gerät"),
+        default=1,
+        help_text=_("Wie viele Teilnehmende sich ein Gerät teilen"),
     )
     maintenance_interval_days = models.PositiveIntegerField(
         _("Wartungsintervall (Tage)"), null=True, blank=True
@@ -52,7 +56,8 @@ class EquipmentType(TimeStamped):
         verbose_name_plural = _("Gerätearten")
         constraints = [
             models.CheckConstraint(
-                condition=Q(participants_per_unit__gte=1), name="equipmenttype_participants_per_unit_min_1"
+                condition=Q(participants_per_unit__gte=1),
+                name="equipmenttype_participants_per_unit_min_1",
             )
         ]
 
@@ -81,7 +86,9 @@ class Equipment(TimeStamped):
         _("Status"), max_length=16, choices=Status.choices, default=Status.AVAILABLE, db_index=True
     )
     purchase_date = models.DateField(_("Anschaffungsdatum"), null=True, blank=True)
-    operating_hours = models.DecimalField(_("Betriebsstunden"), max_digits=9, decimal_places=1, default=0)
+    operating_hours = models.DecimalField(
+        _("Betriebsstunden"), max_digits=9, decimal_places=1, default=0
+    )
     notes = models.TextField(_("Notizen"), blank=True)
 
     class Meta:
@@ -90,7 +97,9 @@ class Equipment(TimeStamped):
         verbose_name_plural = _("Geräte")
         indexes = [models.Index(fields=["school", "type", "status"])]
         constraints = [
-            models.CheckConstraint(condition=Q(operating_hours__gte=0), name="equipment_hours_non_negative")
+            models.CheckConstraint(
+                condition=Q(operating_hours__gte=0), name="equipment_hours_non_negative"
+            )
         ]
 
     def __str__(self):
@@ -104,7 +113,9 @@ class Equipment(TimeStamped):
 class MaintenanceSchedule(TimeStamped):
     """A recurring maintenance duty for one item or for every item of a type at a school."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="maintenance_schedules")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="maintenance_schedules"
+    )
     equipment = models.ForeignKey(
         Equipment, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
     )
@@ -141,7 +152,9 @@ class MaintenanceRecord(TimeStamped):
         REPAIR = "repair", _("Reparatur")
         CALIBRATION = "calibration", _("Kalibrierung")
 
-    equipment = models.ForeignKey(Equipment, on_delete=models.CASCADE, related_name="maintenance_records")
+    equipment = models.ForeignKey(
+        Equipment, on_delete=models.CASCADE, related_name="maintenance_records"
+    )
     kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices)
     performed_on = models.DateField(_("durchgeführt am"))
     performed_by = models.ForeignKey(
@@ -151,7 +164,9 @@ class MaintenanceRecord(TimeStamped):
     operating_hours_at = models.DecimalField(
         _("Betriebsstunden dabei"), max_digits=9, decimal_places=1, null=True, blank=True
     )
-    cost = models.DecimalField(_("Kosten (€)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    cost = models.DecimalField(
+        _("Kosten (€)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     notes = models.TextField(_("Notizen"), blank=True)
 
     class Meta:
@@ -160,7 +175,10 @@ class MaintenanceRecord(TimeStamped):
         verbose_name_plural = _("Wartungseinträge")
         indexes = [models.Index(fields=["equipment", "-performed_on"])]
         constraints = [
-            models.CheckConstraint(condition=Q(cost__gte=0) | Q(cost__isnull=True), name="maintenance_cost_non_negative")
+            models.CheckConstraint(
+                condition=Q(cost__gte=0) | Q(cost__isnull=True),
+                name="maintenance_cost_non_negative",
+            )
         ]
 
     def __str__(self):
@@ -191,7 +209,9 @@ class EquipmentReservation(TimeStamped):
         verbose_name_plural = _("Gerätereservierungen")
         indexes = [models.Index(fields=["equipment", "start", "end"])]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="reservation_end_after_start")
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="reservation_end_after_start"
+            )
         ]
 
     def __str__(self):

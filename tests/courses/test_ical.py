@@ -13,7 +13,10 @@ def test_calendar_has_stable_uid_sequence_and_cancel_status():
     cal = Calendar.from_ical(build_calendar([session, cancelled], method="REQUEST"))
     events = cal.walk("VEVENT")
     assert cal["METHOD"] == "REQUEST"
-    assert [str(e["UID"]) for e in events] == [f"{session.uid}@lernwerkstatt", f"{cancelled.uid}@lernwerkstatt"]
+    assert [str(e["UID"]) for e in events] == [
+        f"{session.uid}@lernwerkstatt",
+        f"{cancelled.uid}@lernwerkstatt",
+    ]
     assert [str(e["STATUS"]) for e in events] == ["CONFIRMED", "CANCELLED"]
     assert int(events[1]["SEQUENCE"]) == 2
     assert events[0].decoded("DTSTART") == session.start
