@@ -292,3 +292,18 @@ def test_request_id_travels_with_a_task_into_the_worker():
     assert request_id_var.get() == "req-7"
     signals.task_postrun.send(sender=Task, task=Task, task_id="1")
     assert request_id_var.get() is None
+
+
+def test_a_bare_checkout_runs_management_commands_in_development_mode(tmp_path):
+    env = _production_env(tmp_path)
+    env.pop("SECRET_KEY")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "development mode (DEBUG=1)" in result.stderr
