@@ -1,4 +1,4 @@
-from people.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 
 
 class NotFound(DomainError):

@@ -3,7 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Chamber, DomainEvent, TimeStamped
+from core.events import EventType
+from core.models import DomainEvent, TimeStamped
+from people.models import Chamber
 
 SCOPES = [
     ("courses:read", _("Kurse lesen")),
@@ -14,15 +16,8 @@ SCOPES = [
     ("webhooks:manage", _("Webhooks verwalten")),
 ]
 
-EVENTS = [
-    "enrolment.created",
-    "enrolment.confirmed",
-    "enrolment.cancelled",
-    "attendance.recorded",
-    "certificate.issued",
-    "certificate.revoked",
-    "run.cancelled",
-]
+# What a chamber can subscribe to: every event of the outbox.
+EVENTS = list(EventType.ALL)
 
 
 class ApiKey(TimeStamped):

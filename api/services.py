@@ -12,11 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.audit import audit
-from people.errors import InvalidInput
+from core import netguard
+from core.audit import audit
+from core.errors import InvalidInput
 from people.models import Business, Chamber, TraineeProfile
 
-from . import crypto, netguard
+from . import crypto
 from .errors import Conflict, InvalidWebhook, NotFound
 from .models import EVENTS, SCOPES, ApiKey, Tombstone, WebhookEndpoint
 

@@ -5,8 +5,9 @@ import logging
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 
-from people.events import event_committed
-from people.models import Business, DomainEvent, TraineeProfile
+from core.events import event_committed
+from core.models import DomainEvent
+from people.models import Business, TraineeProfile
 
 from . import services, webhooks
 

@@ -27,10 +27,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from certificates.models import Certificate
+from core.errors import DomainError, InvalidInput
 from courses.models import Attendance, Course, CourseRun, Enrolment, Session
 from courses.reports import uelu_report
 from courses.selectors import with_seats
-from people.errors import DomainError, InvalidInput
 from people.models import Business, TraineeProfile
 
 from . import services

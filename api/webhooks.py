@@ -15,9 +15,9 @@ import urllib.request
 from django.db import transaction
 from django.utils import timezone
 
-from people.models import DomainEvent
+from core import netguard
+from core.models import DomainEvent
 
-from . import netguard
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .services import webhook_secret
 

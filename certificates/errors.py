@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from people.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 
 
 class NotEligible(DomainError):

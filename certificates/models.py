@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TimeStamped
 from courses.models import CourseRun, Enrolment
-from people.models import School, TimeStamped
+from people.models import School
 
 
 class Certificate(TimeStamped):

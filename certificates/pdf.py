@@ -2,7 +2,7 @@
 
 `render_certificate_pdf` draws only from the frozen `Certificate.data` dict (see
 `certificates.snapshot`), never from live models, so an issued certificate renders the same after
-the course changes. Fonts are the DejaVu TTFs shipped in certificates/fonts/ and are embedded, so
+the course changes. Fonts are the DejaVu TTFs shipped in core/fonts/ and are embedded, so
 the PDF looks the same on every machine and its text (umlauts, ß, Turkish letters) can be
 extracted.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
@@ -25,8 +24,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     Image,
@@ -40,27 +37,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
+from core.fonts import FONT, FONT_BOLD, register_fonts
+
 # Every table names its font: reportlab's tables set a font per cell (Helvetica unless told), and
 # Helvetica would be the one font not embedded.
 LANGUAGES = ("de", "en")
 ACCENT = colors.HexColor("#1f4e79")
-
-_fonts_registered = False
-
-
-def _register_fonts() -> None:
-    global _fonts_registered
-    if _fonts_registered:
-        return
-    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
-    )
-    _fonts_registered = True
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -184,7 +166,7 @@ def load_images(data: dict) -> dict[str, bytes | None]:
 def render_certificate_pdf(data: dict, *, images: dict[str, bytes | None] | None = None) -> bytes:
     """The certificate described by `data` as PDF bytes. `images` (logo, signature) defaults to the
     files named in the data; the settings preview passes uploaded bytes that are not saved yet."""
-    _register_fonts()
+    register_fonts()
     language = data.get("language") if data.get("language") in LANGUAGES else "de"
     if images is None:
         images = load_images(data)

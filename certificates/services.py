@@ -21,9 +21,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.audit import audit
+from core.events import record_event
 from courses.models import CourseRun, Enrolment
-from people.audit import audit
-from people.events import record_event
 from people.models import School
 
 from .errors import AlreadyRevoked, NotEligible, ReasonRequired

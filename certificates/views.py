@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import DomainError
 from courses.models import CourseRun, Enrolment
-from people.errors import DomainError
 from people.models import School
 from people.roles import managed_school_ids
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .beat import collect_schedule
 from .logging import build_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +36,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Our apps, from the kernel upward (DESIGN.md, "The house").
+LOCAL_APPS = ["core", "people", "workshops", "courses", "certificates", "api"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -52,11 +56,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
-    "people",
-    "workshops",
-    "courses",
-    "certificates",
-    "api",
+    *LOCAL_APPS,
 ]
 
 MIDDLEWARE = [
@@ -223,6 +223,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Each app declares its periodic tasks in <app>/schedule.py; beat installs the merged entries.
+CELERY_BEAT_SCHEDULE = collect_schedule(LOCAL_APPS)
 CELERY_TASK_ROUTES = {
     "*.send_*": {"queue": "mail"},
     "certificates.*": {"queue": "pdf"},

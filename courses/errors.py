@@ -3,7 +3,7 @@ Append new errors at the end; others add theirs here too."""
 
 from django.utils.translation import gettext_lazy as _  # noqa: F401 - used by subclasses' messages
 
-from people.errors import DomainError
+from core.errors import DomainError
 
 
 class BookingClosed(DomainError):

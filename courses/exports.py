@@ -7,14 +7,14 @@ Texts follow the active language, so an English-speaking coordinator gets Englis
 import csv
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from core.fonts import register_fonts
 
 from .models import CourseRun, Enrolment, Session
 
@@ -35,11 +35,6 @@ SIGNING_STATUSES = (
     Enrolment.Status.NOT_COMPLETED,
     Enrolment.Status.NO_SHOW,
 )
-# The DejaVu fonts the certificates app ships: they cover names like "Yılmaz" or "Łukasz" that
-# the PDF base font Helvetica (Latin-1 only) prints as black boxes. Read by path, not imported,
-# so courses stays below certificates in the layering.
-FONT_DIR = Path(settings.BASE_DIR) / "certificates" / "fonts"
-_fonts: tuple[str, str] | None = None
 
 # Spreadsheet programs run cells that start like a formula; a participant could type one into
 # their name. Such cells get a leading apostrophe (OWASP "CSV injection").
@@ -235,7 +230,7 @@ def signature_list_pdf(session: Session) -> bytes:
     enrolments = getattr(run, "signing_enrolments", None)
     if enrolments is None:
         enrolments = list(listed_enrolments(run, SIGNING_STATUSES))
-    regular, bold = _pdf_fonts()
+    regular, bold = register_fonts()
     styles = getSampleStyleSheet()
     for name in ("Title", "Heading2", "Normal", "BodyText", "Italic"):
         styles[name].fontName = bold if name in ("Title", "Heading2") else regular
@@ -312,30 +307,6 @@ def signature_list_pdf(session: Session) -> bytes:
     )
     doc.build(story)
     return buffer.getvalue()
-
-
-def _pdf_fonts() -> tuple[str, str]:
-    """(regular, bold) font names for reportlab; DejaVu when its files are there."""
-    global _fonts
-    if _fonts is None:
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
-
-        regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            pdfmetrics.registerFont(TTFont("ExportSans", str(regular)))
-            pdfmetrics.registerFont(TTFont("ExportSans-Bold", str(bold)))
-            pdfmetrics.registerFontFamily(
-                "ExportSans",
-                normal="ExportSans",
-                bold="ExportSans-Bold",
-                italic="ExportSans",
-                boldItalic="ExportSans-Bold",
-            )
-            _fonts = ("ExportSans", "ExportSans-Bold")
-        else:
-            _fonts = ("Helvetica", "Helvetica-Bold")
-    return _fonts
 
 
 def _esc(text: str) -> str:

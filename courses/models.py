@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Business, School, TimeStamped
+from core.models import TimeStamped
+from people.models import Business, School
 from workshops.models import EquipmentReservation, EquipmentType, Workshop
 
 

@@ -1,5 +1,5 @@
 """Admin for the district: users (e-mail login, no username), organisations, roles, and read-only
-views of the audit log and the event outbox. Every list joins what its rows show
+(the audit log and the outbox are in core/admin.py). Every list joins what its rows show
 (`list_select_related`) so that a page of 100 rows runs a fixed number of queries."""
 
 from django.contrib import admin
@@ -8,11 +8,9 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    AuditEntry,
     Business,
     Chamber,
     District,
-    DomainEvent,
     Membership,
     School,
     TraineeProfile,
@@ -155,34 +153,3 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role", "school", "district")
     search_fields = ("user__email", "user__last_name", "school__name", "business__name")
     autocomplete_fields = ("user", "school", "business")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: visible to the district admin, changed by nobody."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("at", "actor", "action", "object_type", "object_id")
-    list_select_related = ("actor",)
-    list_filter = ("action", "object_type")
-    search_fields = ("action", "object_type", "object_id", "actor__email")
-    date_hierarchy = "at"
-
-
-@admin.register(DomainEvent)
-class DomainEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "type", "chamber", "event_id")
-    list_select_related = ("chamber",)
-    list_filter = ("type", "chamber")
-    search_fields = ("event_id", "type")
-    date_hierarchy = "created_at"

@@ -1,19 +1,11 @@
 """Who: users, the organisations they belong to, and the roles that scope what they may do."""
 
-import uuid
-
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("geändert"), auto_now=True, db_index=True)
-
-    class Meta:
-        abstract = True
+from core.models import TimeStamped
 
 
 class UserManager(BaseUserManager):
@@ -248,47 +240,3 @@ class Membership(TimeStamped):
     def __str__(self):
         scope = self.school or self.business or self.district
         return f"{self.user} – {self.get_role_display()} ({scope})"
-
-
-class AuditEntry(models.Model):
-    """A write that matters leaves one row here, in the same transaction as the write."""
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=64, db_index=True)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = _("Protokolleintrag")
-        verbose_name_plural = _("Protokoll")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
-
-
-class DomainEvent(models.Model):
-    """Outbox: a change that outside systems (chamber webhooks) must hear of, recorded in the same
-    transaction as the change. Lower apps write it through `people.events.record_event`; the `api`
-    app delivers it, so nothing here imports `api`."""
-
-    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    type = models.CharField(max_length=40, db_index=True)
-    chamber = models.ForeignKey(
-        Chamber, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("Ereignis")
-        verbose_name_plural = _("Ereignisse")
-
-    def __str__(self):
-        return f"{self.type} {self.event_id}"

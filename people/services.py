@@ -1,6 +1,7 @@
 from django.db import transaction
 
-from .audit import audit
+from core.audit import audit
+
 from .models import Business, TraineeProfile, User
 
 

@@ -93,6 +93,17 @@ def _admin_url() -> str:
     return _with_database(url, "postgres")
 
 
+def _local_apps() -> list[str]:
+    """Our apps as settings list them, without importing the settings (they need Django)."""
+    import ast
+
+    tree = ast.parse((ROOT / "config" / "settings.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "LOCAL_APPS":
+            return ast.literal_eval(node.value)
+    raise RuntimeError("config/settings.py has no LOCAL_APPS")
+
+
 def _admin_sql(sql: str) -> None:
     import psycopg
 
@@ -368,6 +379,24 @@ def journey(smoke: Smoke, receiver: Receiver) -> None:
         time.sleep(1)
         expect(smoke.processes["beat"].poll() is None, "beat exited")
         smoke.wait_for("beat pidfile", lambda: (smoke.workdir / "beat.pid").exists())
+    with check("beat installed the apps' periodic tasks"):
+        sys.path.insert(0, str(ROOT))
+        from config.beat import collect_schedule
+
+        expected = {entry["task"] for entry in collect_schedule(_local_apps()).values()}
+        expect(expected, "the apps declare no periodic task")
+
+        def installed():
+            import psycopg
+
+            url = smoke.env["DATABASE_URL"]
+            with psycopg.connect(url, connect_timeout=10) as conn:
+                rows = conn.execute(
+                    "SELECT task FROM django_celery_beat_periodictask WHERE enabled"
+                ).fetchall()
+            return expected <= {task for (task,) in rows}
+
+        smoke.wait_for("periodic tasks in django_celery_beat", installed, every=1)
 
     with check("catalogue page / (HTML, request id)"):
         status, headers, body = smoke.http("GET", "/", headers={"X-Request-ID": "smoke-1"})

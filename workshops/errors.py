@@ -1,6 +1,6 @@
 """Domain errors of the workshops app (equipment, reservations, maintenance)."""
 
-from people.errors import DomainError
+from core.errors import DomainError
 
 
 class ReservationConflict(DomainError):

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from people.models import School, TimeStamped
+from core.models import TimeStamped
+from people.models import School
 
 
 class Workshop(TimeStamped):

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from people.audit import audit
-from people.errors import InvalidInput
+from core.audit import audit
+from core.errors import InvalidInput
 
 from .errors import EquipmentUnavailable, ReservationConflict
 from .models import (

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from people.errors import DomainError
+from core.errors import DomainError
 from people.models import School
 from people.roles import managed_school_ids
 

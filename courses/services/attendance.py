@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.audit import audit
-from people.errors import InvalidInput
-from people.events import record_event
+from core.audit import audit
+from core.errors import InvalidInput
+from core.events import record_event
 
 from ..errors import AttendanceNotAllowed, CheckInClosed
 from ..models import Attendance, CourseRun, Enrolment, Session

@@ -18,7 +18,7 @@ from django.db.models import Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.audit import audit
+from core.audit import audit
 from people.models import Business, Membership, TraineeProfile, User
 
 from ..errors import (
@@ -123,7 +123,7 @@ def enrolment_payload(enrolment: Enrolment, position: int | None = None) -> dict
 
 
 def _record(type_: str, enrolment: Enrolment, position: int | None = None) -> None:
-    from people.events import record_event
+    from core.events import record_event
 
     record_event(
         type=type_,
@@ -549,7 +549,7 @@ def cancel_run(*, run: CourseRun, actor: User | None, reason: str, now=None) -> 
         audit(
             actor=actor, action="run.cancelled", obj=run, reason=reason, enrolments=len(enrolments)
         )
-        from people.events import record_event
+        from core.events import record_event
 
         payload = {"id": run.pk, "course": run.course_id, "status": run.status, "reason": reason}
         for chamber_id in sorted(chambers, key=lambda c: (c is None, c)) or [None]:

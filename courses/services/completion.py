@@ -11,8 +11,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.audit import audit
-from people.events import record_event
+from core.audit import audit
+from core.events import record_event
 
 from ..errors import CompletionNotAllowed
 from ..models import Attendance, CourseRun, Enrolment, Session

@@ -18,8 +18,8 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.audit import audit
-from people.errors import InvalidInput
+from core.audit import audit
+from core.errors import InvalidInput
 from people.models import Membership
 from workshops.errors import EquipmentUnavailable, ReservationConflict
 from workshops.models import Equipment, EquipmentReservation, Workshop

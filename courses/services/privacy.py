@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from people.audit import audit
-from people.models import AuditEntry, Membership, TraineeProfile, User
+from core.audit import audit
+from core.models import AuditEntry
+from people.models import Membership, TraineeProfile, User
 
 from ..models import ACTIVE_ENROLMENT_STATUSES, Attendance, Enrolment
 

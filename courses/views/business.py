@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from people.errors import DomainError
+from core.errors import DomainError
 from people.models import Business, TraineeProfile, User
 from people.roles import roles_of
 

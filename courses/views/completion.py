@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from people.errors import DomainError
+from core.errors import DomainError
 
 from ..models import CourseRun, Enrolment
 from ..services import completion

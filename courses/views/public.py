@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from people.errors import DomainError
+from core.errors import DomainError
 
 from ..filters import CatalogueFilter
 from ..ical import build_calendar

@@ -26,8 +26,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from people.audit import audit
-from people.errors import DomainError
+from core.audit import audit
+from core.errors import DomainError
 from people.models import School
 from people.roles import managed_school_ids
 from workshops.models import Workshop

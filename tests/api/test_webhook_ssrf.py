@@ -134,7 +134,7 @@ def test_delivery_to_an_allowed_local_target_still_works(chamber, member, settin
 def test_dns_rebinding_between_check_and_connect_is_refused(chamber, member, settings, monkeypatch):
     """The name passes the check with a public answer, then resolves to 127.0.0.1 when the
     connection is made: the peer address itself is checked, nothing reaches the server."""
-    from api import netguard
+    from core import netguard
 
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
     create_webhook(

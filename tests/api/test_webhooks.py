@@ -14,8 +14,8 @@ from django.utils import timezone
 from api import tasks
 from api.models import WebhookAttempt, WebhookDelivery
 from api.services import create_webhook
+from core.models import DomainEvent
 from courses.services.booking import book
-from people.models import DomainEvent
 from tests.factories import CourseRunFactory, SessionFactory, TraineeProfileFactory
 
 PORT = 8141
@@ -187,7 +187,7 @@ def test_events_of_other_chambers_and_unsubscribed_types_are_not_sent(
 
 @pytest.mark.django_db(transaction=True)
 def test_nothing_is_lost_when_the_receiver_of_the_event_never_ran(chamber, booking_world):
-    from people.events import event_committed
+    from core.events import event_committed
 
     run, apprentice = booking_world
     create_webhook(

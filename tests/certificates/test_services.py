@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from certificates.errors import AlreadyRevoked, NotEligible, ReasonRequired
 from certificates.models import Certificate, CertificateSequence
 from certificates.services import issue_certificate, reissue_certificate, revoke_certificate
+from core.models import AuditEntry, DomainEvent
 from courses.models import Enrolment
-from people.models import AuditEntry, DomainEvent
 from tests.factories import CourseRunFactory, coordinator
 
 pytestmark = pytest.mark.django_db

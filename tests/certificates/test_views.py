@@ -8,7 +8,8 @@ from PIL import Image
 
 from certificates.models import Certificate, IssueJob
 from certificates.services import issue_certificate
-from people.models import AuditEntry, School
+from core.models import AuditEntry
+from people.models import School
 from tests.factories import (
     SchoolFactory,
     business_contact,

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEntry, DomainEvent
 from courses.errors import AttendanceNotAllowed, CheckInClosed
 from courses.models import Attendance, Enrolment
 from courses.services import planning
 from courses.services.attendance import record_attendance, self_check_in
-from people.models import AuditEntry, DomainEvent
 from tests.courses.planning_fixtures import make_plan
 from tests.factories import EnrolmentFactory, trainee
 

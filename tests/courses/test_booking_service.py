@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from core.models import AuditEntry, DomainEvent
 from courses.errors import (
     AlreadyEnrolled,
     ApprovalError,
@@ -27,7 +28,6 @@ from courses.services.booking import (
     release_expired_holds,
     waitlist_position,
 )
-from people.models import AuditEntry, DomainEvent
 from tests.courses.booking_fixtures import at, make_run
 from tests.factories import (
     BusinessFactory,

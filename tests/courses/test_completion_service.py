@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from certificates.models import Certificate
+from core.models import DomainEvent
 from courses.errors import CompletionNotAllowed
 from courses.models import Attendance, CourseRun, Enrolment
 from courses.services.completion import complete_due_runs, complete_run, set_completion_status
-from people.models import DomainEvent
 from tests.courses.booking_fixtures import make_run
 from tests.factories import coordinator, trainee
 

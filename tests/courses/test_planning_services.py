@@ -3,12 +3,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from core.errors import InvalidInput
+from core.models import AuditEntry
 from courses.errors import InvalidRunTransition, NotEnoughEquipment, SessionConflict
 from courses.models import CourseRun, Session, SessionReservation
 from courses.selectors import runs_at_risk, seats_of
 from courses.services import planning
-from people.errors import InvalidInput
-from people.models import AuditEntry
 from tests.courses.planning_fixtures import day_at, make_plan
 from tests.factories import CourseRunFactory, EnrolmentFactory, EquipmentFactory
 from workshops.models import Equipment, EquipmentReservation

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEntry
 from courses.models import Course, CourseRun, Session
 from courses.services import planning
-from people.models import AuditEntry
 from tests.courses.planning_fixtures import day_at, make_plan
 from tests.factories import (
     CourseRunFactory,

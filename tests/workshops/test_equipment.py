@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.errors import InvalidInput
+from core.models import AuditEntry
 from courses.services import planning
-from people.errors import InvalidInput
-from people.models import AuditEntry
 from tests.courses.planning_fixtures import day_at, make_plan
 from tests.factories import EquipmentFactory, EquipmentTypeFactory, coordinator, instructor
 from workshops.errors import EquipmentUnavailable, ReservationConflict

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from people.errors import InvalidInput
+from core.errors import InvalidInput
 from tests.factories import (
     EquipmentFactory,
     EquipmentTypeFactory,

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from api.services import VALID_SCOPES, create_api_key
-from people.errors import DomainError
+from core.errors import DomainError
 from people.models import Chamber
 
 

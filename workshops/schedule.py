@@ -1,0 +1,11 @@
+"""Periodic tasks of workshops; config/beat.py merges them into the beat schedule."""
+
+from celery.schedules import crontab
+
+SCHEDULE = {
+    # Maintenance falling due within MAINTENANCE_NOTICE_DAYS, announced once per duty.
+    "workshops.notify_maintenance_due": {
+        "task": "workshops.tasks.notify_maintenance_due",
+        "schedule": crontab(hour=6, minute=20),
+    },
+}
