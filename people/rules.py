@@ -1,6 +1,7 @@
-"""Object-level permissions (django-rules). Every view and endpoint asks these, e.g.
-`request.user.has_perm("courses.manage_run", run)`. Objects are mapped to the school or business
-they belong to, so one predicate serves every model."""
+"""The shared predicates of object-level permissions (django-rules) and the people app's own
+permissions. Each app declares its permissions in its own rules.py on top of these predicates, e.g.
+courses/rules.py: `request.user.has_perm("courses.manage_run", run)`. Objects are mapped to the
+school or business they belong to, so one predicate serves every model."""
 
 import rules
 
@@ -98,27 +99,3 @@ staff = is_coordinator | is_instructor
 rules.add_perm("people.access_staff_area", staff)
 rules.add_perm("people.manage_school", manages_school_of)
 rules.add_perm("people.act_for_business", is_contact_for_business_of)
-
-rules.add_perm("workshops.manage_equipment", manages_school_of)
-rules.add_perm("workshops.view_equipment", manages_school_of | instructs)
-
-rules.add_perm("courses.manage_course", manages_school_of)
-rules.add_perm("courses.manage_run", manages_school_of)
-rules.add_perm("courses.view_run_participants", manages_school_of | instructs)
-rules.add_perm("courses.take_attendance", manages_school_of | instructs)
-rules.add_perm(
-    "courses.view_enrolment",
-    is_participant | is_contact_for_business_of | manages_school_of | instructs,
-)
-rules.add_perm(
-    "courses.cancel_enrolment", is_participant | is_contact_for_business_of | manages_school_of
-)
-rules.add_perm("courses.cancel_after_deadline", manages_school_of)
-rules.add_perm("courses.approve_enrolment", is_contact_for_business_of)
-
-rules.add_perm("certificates.issue_certificate", manages_school_of)
-rules.add_perm("certificates.revoke_certificate", manages_school_of)
-rules.add_perm(
-    "certificates.download_certificate",
-    is_participant | is_contact_for_business_of | manages_school_of,
-)

@@ -1,4 +1,4 @@
-"""The permission layer (people/rules.py) per role: each perm is asked about a real object by a
+"""The permission layer (every app's rules.py) per role: each perm is asked about a real object by a
 coordinator of its school and of another school, the instructor of the run and another
 instructor, the contact of the participant's business and of another business, the participant
 and another trainee, the district admin and an admin of another district, and an anonymous user."""
@@ -113,9 +113,11 @@ def world(db):
     return objects, people
 
 
-def test_every_perm_of_people_rules_has_expectations():
-    source = (Path(__file__).parents[2] / "people" / "rules.py").read_text()
-    defined = set(re.findall(r'add_perm\(\s*"([^"]+)"', source))
+def test_every_perm_of_every_app_has_expectations():
+    root = Path(__file__).parents[2]
+    defined = set()
+    for path in root.glob("*/rules.py"):
+        defined |= set(re.findall(r'add_perm\(\s*"([^"]+)"', path.read_text()))
     assert defined == set(EXPECTED)
 
 
