@@ -1,13 +1,10 @@
 """The chamber API: thin views over selectors and the same services the web UI calls."""
 
 from django.db.models import (
-    Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
-    Subquery,
 )
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
@@ -30,7 +27,7 @@ from certificates.models import Certificate
 from core.errors import DomainError, InvalidInput
 from courses.models import Attendance, Course, CourseRun, Enrolment, Session
 from courses.reports import uelu_report
-from courses.selectors import with_seats
+from courses.selectors import waitlist_position_expression, with_seats
 from people.models import Business, TraineeProfile
 
 from . import services
@@ -65,11 +62,7 @@ from .serializers import (
 from .throttling import ApiKeyThrottle
 
 ID = r"[0-9]{1,18}"  # fits a 64-bit integer; anything else is a 404, never an overflow
-VISIBLE_RUN_STATUSES = (
-    CourseRun.Status.PUBLISHED,
-    CourseRun.Status.COMPLETED,
-    CourseRun.Status.CANCELLED,
-)
+VISIBLE_RUN_STATUSES = CourseRun.Status.PUBLIC
 
 READ_PEOPLE = ("enrolments:read", "businesses:write")
 
@@ -162,7 +155,7 @@ def runs_queryset():
         parameters=[
             UPDATED_SINCE,
             id_param("course", "Only runs of this course."),
-            OpenApiParameter("status", str, enum=[s.value for s in VISIBLE_RUN_STATUSES]),
+            OpenApiParameter("status", str, enum=list(VISIBLE_RUN_STATUSES)),
         ],
         summary="Runs (published, completed and cancelled) with sessions and seats left",
     ),
@@ -207,17 +200,6 @@ ENROLMENT_FIELDS = (
 
 
 def enrolments_of(chamber):
-    waiting_ahead = (
-        Enrolment.objects.filter(
-            run_id=OuterRef("run_id"),
-            status=Enrolment.Status.WAITLISTED,
-            waitlist_seq__lte=OuterRef("waitlist_seq"),
-        )
-        .order_by()
-        .values("run_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     # Only the columns the serializer prints, and the business's member number as an annotation
     # instead of a whole joined Business per row: a sync pulls pages of 1000.
     return (
@@ -227,7 +209,7 @@ def enrolments_of(chamber):
             business_member_number=F("business__member_number"),
             trainee_id=F("participant__trainee_profile__id"),
             trainee_number=F("participant__trainee_profile__lehrlingsrolle_number"),
-            waitlist_position=Subquery(waiting_ahead, output_field=IntegerField()),
+            waitlist_position=waitlist_position_expression(),
         )
     )
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
+from core.links import absolute_url
 from courses.models import Enrolment, Session
 from people.models import School
 
@@ -18,7 +17,7 @@ DATA_VERSION = 1
 
 
 def verification_url(code: str) -> str:
-    return f"{settings.SITE_URL}{reverse('certificates:verify', args=[code])}"
+    return absolute_url("certificates:verify", code)
 
 
 def _school(school: School) -> dict:

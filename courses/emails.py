@@ -9,10 +9,12 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string, select_template
 from django.utils import translation
 
+from core.links import absolute_url
 from people.models import Membership
 
 from .ical import build_calendar
 from .models import Enrolment, Session
+from .selectors import waitlist_position
 
 # kind -> iCalendar METHOD of the attachment (None: no attachment)
 KINDS = {
@@ -48,7 +50,6 @@ def _sessions(enrolment: Enrolment) -> list[Session]:
 
 
 def _context(enrolment: Enrolment, sessions: list[Session]) -> dict:
-    from .services.booking import waitlist_position
 
     run = enrolment.run
     return {
@@ -59,8 +60,8 @@ def _context(enrolment: Enrolment, sessions: list[Session]) -> dict:
         "name": enrolment.participant_name or str(enrolment.participant or ""),
         "sessions": [s for s in sessions if s.status == Session.Status.SCHEDULED],
         "position": waitlist_position(enrolment),
-        "run_url": f"{settings.SITE_URL}/runs/{run.pk}/",
-        "my_url": f"{settings.SITE_URL}/my/",
+        "run_url": absolute_url(run),
+        "my_url": absolute_url("courses:my"),
         "site_url": settings.SITE_URL,
     }
 
@@ -100,7 +101,7 @@ def approval_request_emails(enrolment: Enrolment) -> list[EmailMessage]:
     sessions = _sessions(enrolment)
     context = _context(enrolment, sessions) | {
         "business": business,
-        "approval_url": f"{settings.SITE_URL}/business/approvals/{enrolment.approval_token}/",
+        "approval_url": absolute_url("courses:business_approval", enrolment.approval_token),
     }
     messages = []
     for email, lang in recipients:

@@ -17,24 +17,13 @@ from django.utils.translation import gettext as _
 from core.fonts import register_fonts
 
 from .models import CourseRun, Enrolment, Session
+from .selectors import waitlist_position_expression
 
 # Who belongs on a participant list: everyone with a seat or a place in the queue, and afterwards
 # those with a result. Cancelled enrolments are history, not participants.
-LISTED_STATUSES = (
-    Enrolment.Status.CONFIRMED,
-    Enrolment.Status.PENDING,
-    Enrolment.Status.WAITLISTED,
-    Enrolment.Status.COMPLETED,
-    Enrolment.Status.NOT_COMPLETED,
-    Enrolment.Status.NO_SHOW,
-)
+LISTED_STATUSES = Enrolment.Status.LISTED
 # Who signs in at a session: only those who hold a seat.
-SIGNING_STATUSES = (
-    Enrolment.Status.CONFIRMED,
-    Enrolment.Status.COMPLETED,
-    Enrolment.Status.NOT_COMPLETED,
-    Enrolment.Status.NO_SHOW,
-)
+SIGNING_STATUSES = Enrolment.Status.SEATED
 
 # Spreadsheet programs run cells that start like a formula; a participant could type one into
 # their name. Such cells get a leading apostrophe (OWASP "CSV injection").
@@ -60,6 +49,7 @@ def listed_enrolments(run: CourseRun, statuses=LISTED_STATUSES) -> QuerySet[Enro
     return (
         Enrolment.objects.filter(run=run, status__in=statuses)
         .select_related("participant", "participant__trainee_profile", "business")
+        .annotate(waitlist_position=waitlist_position_expression())
         # Seat holders (no waiting-list number) first on every database, then the queue in order.
         .order_by(
             F("waitlist_seq").asc(nulls_first=True),
@@ -80,7 +70,6 @@ def _names(enrolment: Enrolment) -> tuple[str, str]:
 
 def participants(run: CourseRun) -> list[Participant]:
     rows = []
-    waitlist_rank = 0
     for number, enrolment in enumerate(listed_enrolments(run), start=1):
         last_name, first_name = _names(enrolment)
         profile = (
@@ -88,10 +77,6 @@ def participants(run: CourseRun) -> list[Participant]:
             if enrolment.participant
             else None
         )
-        position = None
-        if enrolment.status == Enrolment.Status.WAITLISTED:
-            waitlist_rank += 1
-            position = waitlist_rank
         rows.append(
             Participant(
                 number=number,
@@ -101,7 +86,7 @@ def participants(run: CourseRun) -> list[Participant]:
                 business=enrolment.business.name if enrolment.business else "",
                 occupation=profile.occupation if profile else "",
                 status=enrolment.get_status_display(),
-                waitlist_position=position,
+                waitlist_position=enrolment.waitlist_position,
                 booked_at=date_format(
                     timezone.localtime(enrolment.created_at), "SHORT_DATETIME_FORMAT"
                 ),

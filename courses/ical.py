@@ -3,8 +3,9 @@ cancelled sessions as STATUS:CANCELLED. Used by the e-mail attachments and the p
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from icalendar import Calendar, Event, vText
+
+from core.links import absolute_url
 
 from .models import Session
 
@@ -26,7 +27,7 @@ def session_event(session: Session, *, cancelled: bool = False) -> Event:
     event.add("sequence", session.sequence)
     event.add("summary", run.course.title)
     event.add("location", vText(f"{session.workshop}, {run.school.name}"))
-    event.add("url", f"{settings.SITE_URL}/runs/{run.pk}/")
+    event.add("url", absolute_url(run))
     if (
         cancelled
         or session.status == Session.Status.CANCELLED

@@ -1,12 +1,15 @@
 """The catalogue (Topic, Course), its offerings (CourseRun, Session) and who takes part
 (Enrolment, Attendance)."""
 
+import datetime as dt
+import enum
 import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
@@ -105,12 +108,36 @@ class CourseEquipment(models.Model):
         return f"{self.course}: {self.equipment_type}"
 
 
+class BookingPhase(models.TextChoices):
+    """Where a run stands for someone who wants to book it now (CourseRun.booking_phase)."""
+
+    NOT_PUBLISHED = "not_published", _("Nicht buchbar")
+    NOT_OPEN = "not_open", _("Buchung noch nicht geöffnet")
+    OPEN = "open", _("Buchung offen")
+    CLOSED = "closed", _("Buchung geschlossen")
+    COMPLETED = "completed", _("Kurs beendet")
+    CANCELLED = "cancelled", _("Kurs abgesagt")
+
+
 class CourseRun(TimeStamped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
         PUBLISHED = "published", _("veröffentlicht")
         COMPLETED = "completed", _("abgeschlossen")
         CANCELLED = "cancelled", _("abgesagt")
+
+        # A run that is over: nothing about it changes any more.
+        ENDED = enum.nonmember(("completed", "cancelled"))
+        # Visible outside the school (catalogue, chamber API): everything but drafts.
+        PUBLIC = enum.nonmember(("published", "completed", "cancelled"))
+        BADGE = enum.nonmember(
+            {
+                "draft": "warning",
+                "published": "success",
+                "completed": "success",
+                "cancelled": "danger",
+            }
+        )
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="runs")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="runs")
@@ -170,6 +197,28 @@ class CourseRun(TimeStamped):
     def __str__(self):
         label = f"{self.course.title} {self.title_suffix}".strip()
         return f"{label} ({self.starts_at:%d.%m.%Y})" if self.starts_at else label
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:run", args=[self.pk])
+
+    @property
+    def status_badge(self) -> str:
+        return self.Status.BADGE[self.status]
+
+    def booking_phase(self, now: dt.datetime) -> "BookingPhase":
+        """Whether the public may book now; the run page's button and the booking service both
+        ask this (staff may book outside the window, which the service decides)."""
+        if self.status == self.Status.CANCELLED:
+            return BookingPhase.CANCELLED
+        if self.status == self.Status.COMPLETED:
+            return BookingPhase.COMPLETED
+        if self.status != self.Status.PUBLISHED:
+            return BookingPhase.NOT_PUBLISHED
+        if now < self.booking_opens_at:
+            return BookingPhase.NOT_OPEN
+        if now >= self.booking_closes_at:
+            return BookingPhase.CLOSED
+        return BookingPhase.OPEN
 
 
 class Session(TimeStamped):
@@ -241,18 +290,45 @@ class SessionReservation(models.Model):
         return f"{self.session} → {self.reservation}"
 
 
-ACTIVE_ENROLMENT_STATUSES = ("pending", "confirmed", "waitlisted")
+class EnrolmentStatus(models.TextChoices):
+    """The statuses and their groups (pretalx style): every rule that asks "which statuses"
+    uses a group from here."""
+
+    PENDING = "pending", _("Freigabe ausstehend")
+    CONFIRMED = "confirmed", _("bestätigt")
+    WAITLISTED = "waitlisted", _("Warteliste")
+    CANCELLED = "cancelled", _("storniert")
+    COMPLETED = "completed", _("abgeschlossen")
+    NOT_COMPLETED = "not_completed", _("nicht abgeschlossen")
+    NO_SHOW = "no_show", _("nicht erschienen")
+
+    # At most one active enrolment per participant and run (a database constraint).
+    ACTIVE = enum.nonmember(("pending", "confirmed", "waitlisted"))
+    # Takes one of the run's seats now (a pending enrolment holds its seat for the approval).
+    SEAT_HOLDING = enum.nonmember(("confirmed", "pending"))
+    # Held a seat through the run: signs the attendance list, appears in funding reports.
+    SEATED = enum.nonmember(("confirmed", "completed", "not_completed", "no_show"))
+    # The result of a run for someone who held a seat.
+    OUTCOMES = enum.nonmember(("completed", "not_completed", "no_show"))
+    # On the participant list: everyone with a seat, a place in the queue, or a result.
+    LISTED = enum.nonmember(
+        ("confirmed", "pending", "waitlisted", "completed", "not_completed", "no_show")
+    )
+    BADGE = enum.nonmember(
+        {
+            "pending": "warning",
+            "confirmed": "success",
+            "waitlisted": "warning",
+            "cancelled": "danger",
+            "completed": "success",
+            "not_completed": "danger",
+            "no_show": "danger",
+        }
+    )
 
 
 class Enrolment(TimeStamped):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Freigabe ausstehend")
-        CONFIRMED = "confirmed", _("bestätigt")
-        WAITLISTED = "waitlisted", _("Warteliste")
-        CANCELLED = "cancelled", _("storniert")
-        COMPLETED = "completed", _("abgeschlossen")
-        NOT_COMPLETED = "not_completed", _("nicht abgeschlossen")
-        NO_SHOW = "no_show", _("nicht erschienen")
+    Status = EnrolmentStatus
 
     class Source(models.TextChoices):
         WEB = "web", _("Web")
@@ -302,7 +378,7 @@ class Enrolment(TimeStamped):
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "participant"],
-                condition=Q(status__in=ACTIVE_ENROLMENT_STATUSES),
+                condition=Q(status__in=EnrolmentStatus.ACTIVE),
                 name="enrolment_one_active_per_participant_and_run",
             ),
             models.UniqueConstraint(
@@ -321,7 +397,11 @@ class Enrolment(TimeStamped):
 
     @property
     def is_active(self) -> bool:
-        return self.status in ACTIVE_ENROLMENT_STATUSES
+        return self.status in self.Status.ACTIVE
+
+    @property
+    def status_badge(self) -> str:
+        return self.Status.BADGE[self.status]
 
 
 class Attendance(TimeStamped):

@@ -15,12 +15,7 @@ from .models import Attendance, CourseRun, Enrolment, Session
 
 # Who is in the report: everyone who held a seat, whatever came of it; cancelled and waiting
 # enrolments never sat in the course.
-REPORTED_STATUSES = (
-    Enrolment.Status.CONFIRMED,
-    Enrolment.Status.COMPLETED,
-    Enrolment.Status.NOT_COMPLETED,
-    Enrolment.Status.NO_SHOW,
-)
+REPORTED_STATUSES = Enrolment.Status.SEATED
 
 
 @dataclass

@@ -18,9 +18,37 @@ from workshops.models import Equipment
 
 from .models import CourseEquipment, CourseRun, Enrolment
 
-# Statuses that occupy a seat: confirmed, and pending approval (the seat is held meanwhile).
-SEAT_HOLDING_STATUSES = (Enrolment.Status.CONFIRMED, Enrolment.Status.PENDING)
 NO_LIMIT = 1_000_000
+
+
+def waitlist_position_expression() -> Subquery:
+    """An annotation for enrolment querysets: the 1-based rank on the run's waiting list (first
+    come, first served by waitlist_seq), NULL for anyone not waiting. The one definition of the
+    position; pages, exports, e-mails and the API all read it from here."""
+    ahead = (
+        Enrolment.objects.filter(
+            run_id=OuterRef("run_id"),
+            status=Enrolment.Status.WAITLISTED,
+            waitlist_seq__lte=OuterRef("waitlist_seq"),
+        )
+        .order_by()
+        .values("run_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Subquery(ahead, output_field=IntegerField())
+
+
+def waitlist_position(enrolment: Enrolment) -> int | None:
+    """The rank of one enrolment on its run's waiting list, or None when it is not waiting."""
+    if enrolment.status != Enrolment.Status.WAITLISTED or enrolment.waitlist_seq is None:
+        return None
+    return (
+        Enrolment.objects.filter(pk=enrolment.pk)
+        .annotate(position=waitlist_position_expression())
+        .values_list("position", flat=True)
+        .get()
+    )
 
 
 def _equipment_seat_limit():
@@ -55,7 +83,7 @@ def _equipment_seat_limit():
 def with_seats(qs: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
     """Annotate `seats` (the real limit), `taken`, `seats_left` and `waitlist_length` on runs."""
     taken = (
-        Enrolment.objects.filter(run_id=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
+        Enrolment.objects.filter(run_id=OuterRef("pk"), status__in=Enrolment.Status.SEAT_HOLDING)
         .order_by()
         .values("run_id")
         .annotate(n=Count("id"))

@@ -3,8 +3,6 @@ with the inventory number, the name and a QR code linking to the item's page."""
 
 import io
 
-from django.conf import settings
-from django.urls import reverse
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -12,13 +10,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from core.links import absolute_url
+
 COLUMNS, ROWS = 3, 8
 LABEL_W, LABEL_H = 70 * mm, 37 * mm
 QR_SIZE = 30 * mm
 
 
 def item_url(item) -> str:
-    return f"{settings.SITE_URL}{reverse('workshops:equipment_detail', args=[item.pk])}"
+    return absolute_url(item)
 
 
 def _qr(url: str) -> Drawing:

@@ -5,6 +5,7 @@ This app knows nothing of courses; `courses` links its sessions to the reservati
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
@@ -105,6 +106,9 @@ class Equipment(TimeStamped):
 
     def __str__(self):
         return f"{self.inventory_number} {self.name or self.type.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workshops:equipment_detail", args=[self.pk])
 
     @property
     def is_working(self) -> bool:

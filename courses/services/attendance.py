@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.errors import InvalidInput
 from core.events import record_event
+from core.formatting import local_date, local_time
 
 from ..errors import AttendanceNotAllowed, CheckInClosed
 from ..models import Attendance, CourseRun, Enrolment, Session
@@ -19,12 +20,7 @@ from ..models import Attendance, CourseRun, Enrolment, Session
 # Participants may check in from shortly before the start until the session ends.
 CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=30)
 # Statuses whose holders take part and so have attendance recorded.
-ATTENDING_STATUSES = (
-    Enrolment.Status.CONFIRMED,
-    Enrolment.Status.COMPLETED,
-    Enrolment.Status.NOT_COMPLETED,
-    Enrolment.Status.NO_SHOW,
-)
+ATTENDING_STATUSES = Enrolment.Status.SEATED
 
 
 def _chamber_id(enrolment: Enrolment) -> int | None:
@@ -138,7 +134,7 @@ def self_check_in(*, token: str, user, now: dt.datetime | None = None) -> Attend
     if now < opens:
         raise CheckInClosed(
             _("Der Check-in öffnet erst am %(day)s um %(time)s Uhr (30 Minuten vor Beginn).")
-            % {"day": local_opens.strftime("%d.%m.%Y"), "time": local_opens.strftime("%H:%M")},
+            % {"day": local_date(local_opens), "time": local_time(local_opens)},
             field="token",
         )
     if now > closes:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.formatting import local_datetime
 from people.models import Business, Membership, TraineeProfile, User
 
 from ..errors import (
@@ -29,11 +30,8 @@ from ..errors import (
     NotEligible,
     OverlappingBooking,
 )
-from ..models import ACTIVE_ENROLMENT_STATUSES, CourseRun, Enrolment, Session
+from ..models import BookingPhase, CourseRun, Enrolment, Session
 from ..selectors import with_seats
-
-SEAT_HOLDING = (Enrolment.Status.CONFIRMED, Enrolment.Status.PENDING)
-
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -99,17 +97,6 @@ def _chamber_id(enrolment: Enrolment) -> int | None:
     return business.chamber_id if business is not None else None
 
 
-def waitlist_position(enrolment: Enrolment) -> int | None:
-    """1-based rank on the run's waiting list (first come, first served), or None."""
-    if enrolment.status != Enrolment.Status.WAITLISTED or enrolment.waitlist_seq is None:
-        return None
-    return Enrolment.objects.filter(
-        run_id=enrolment.run_id,
-        status=Enrolment.Status.WAITLISTED,
-        waitlist_seq__lte=enrolment.waitlist_seq,
-    ).count()
-
-
 def enrolment_payload(enrolment: Enrolment, position: int | None = None) -> dict:
     return {
         "id": enrolment.pk,
@@ -167,7 +154,7 @@ def _check_overlap(*, run: CourseRun, participant: User) -> None:
         Session.objects.filter(overlap, status=Session.Status.SCHEDULED)
         .filter(
             run__enrolments__participant=participant,
-            run__enrolments__status__in=ACTIVE_ENROLMENT_STATUSES,
+            run__enrolments__status__in=Enrolment.Status.ACTIVE,
         )
         .exclude(run_id=run.pk)
         .exclude(run__status=CourseRun.Status.CANCELLED)
@@ -182,7 +169,7 @@ def _check_overlap(*, run: CourseRun, participant: User) -> None:
                 "Sie sind bereits für „%(run)s“ angemeldet; dessen Termin am %(when)s "
                 "überschneidet sich mit diesem Kurs."
             )
-            % {"run": other, "when": timezone.localtime(clash.start).strftime("%d.%m.%Y %H:%M")},
+            % {"run": other, "when": local_datetime(clash.start)},
             field="run",
             other_run=other.pk,
         )
@@ -225,7 +212,7 @@ def _check_participant(
     if not participant.is_active or participant.anonymised_at is not None:
         raise NotEligible(_("Dieses Konto kann nicht gebucht werden."), field="participant")
     if Enrolment.objects.filter(
-        run_id=run.pk, participant=participant, status__in=ACTIVE_ENROLMENT_STATUSES
+        run_id=run.pk, participant=participant, status__in=Enrolment.Status.ACTIVE
     ).exists():
         raise AlreadyEnrolled(
             _("%(name)s ist für diesen Kurs bereits angemeldet.")
@@ -241,17 +228,18 @@ def _check_participant(
 
 def _check_open(run: CourseRun, *, source: str, now: dt.datetime) -> None:
     """The run can be booked now (read under the run lock: a run cancelled meanwhile says no)."""
-    if run.status != CourseRun.Status.PUBLISHED:
+    phase = run.booking_phase(now)
+    if phase in (BookingPhase.NOT_PUBLISHED, BookingPhase.CANCELLED, BookingPhase.COMPLETED):
         raise BookingClosed(_("Dieser Kurs kann nicht gebucht werden."), field="run")
     if source == Enrolment.Source.STAFF:  # the coordinator may book outside the window
         return
-    if now < run.booking_opens_at:
+    if phase == BookingPhase.NOT_OPEN:
         raise BookingClosed(
             _("Die Buchung ist erst ab %(date)s möglich.")
-            % {"date": timezone.localtime(run.booking_opens_at).strftime("%d.%m.%Y %H:%M")},
+            % {"date": local_datetime(run.booking_opens_at)},
             field="run",
         )
-    if now >= run.booking_closes_at:
+    if phase == BookingPhase.CLOSED:
         raise BookingClosed(_("Die Buchungsfrist für diesen Kurs ist abgelaufen."), field="run")
 
 
@@ -401,7 +389,7 @@ def can_cancel(*, enrolment: Enrolment, actor: User | None, now: dt.datetime | N
     """Participant and business until the run's cancellation deadline; after it only the
     coordinator. Leaving the waiting list is always possible: it takes nobody's seat."""
     now = now or timezone.now()
-    if enrolment.status not in ACTIVE_ENROLMENT_STATUSES:
+    if enrolment.status not in Enrolment.Status.ACTIVE:
         return False
     if actor is None:  # the system itself (expired holds, account deletion)
         return True
@@ -496,7 +484,7 @@ def cancel(
             .get(pk=enrolment.pk)
         )
         enrolment.run = run
-        if enrolment.status not in ACTIVE_ENROLMENT_STATUSES:
+        if enrolment.status not in Enrolment.Status.ACTIVE:
             raise CancellationNotAllowed(
                 _("Diese Anmeldung ist nicht mehr aktiv (%(status)s).")
                 % {"status": enrolment.get_status_display()},
@@ -508,12 +496,10 @@ def cancel(
                     "Die Stornierungsfrist ist am %(date)s abgelaufen. Bitte wenden Sie sich "
                     "an die Koordination der Schule."
                 )
-                % {
-                    "date": timezone.localtime(run.cancellation_deadline).strftime("%d.%m.%Y %H:%M")
-                },
+                % {"date": local_datetime(run.cancellation_deadline)},
                 field="enrolment",
             )
-        freed_seat = enrolment.status in SEAT_HOLDING
+        freed_seat = enrolment.status in Enrolment.Status.SEAT_HOLDING
         _cancel_locked(enrolment, actor=actor, reason=reason, now=now)
         if freed_seat:
             _promote_locked(run, now=now, actor=actor)
@@ -539,7 +525,7 @@ def cancel_run(*, run: CourseRun, actor: User | None, reason: str, now=None) -> 
             session.save(update_fields=["status", "sequence", "updated_at"])
         enrolments = list(
             Enrolment.objects.select_for_update(of=("self",))
-            .filter(run=run, status__in=ACTIVE_ENROLMENT_STATUSES)
+            .filter(run=run, status__in=Enrolment.Status.ACTIVE)
             .select_related("business")
         )
         chambers = set()

@@ -17,11 +17,7 @@ from core.events import record_event
 from ..errors import CompletionNotAllowed
 from ..models import Attendance, CourseRun, Enrolment, Session
 
-FINAL_STATUSES = (
-    Enrolment.Status.COMPLETED,
-    Enrolment.Status.NOT_COMPLETED,
-    Enrolment.Status.NO_SHOW,
-)
+FINAL_STATUSES = Enrolment.Status.OUTCOMES
 
 
 def attendance_minutes(run: CourseRun) -> tuple[int, dict[int, tuple[int, bool]]]:

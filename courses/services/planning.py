@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput
+from core.formatting import local_date
 from people.models import Membership
 from workshops.errors import EquipmentUnavailable, ReservationConflict
 from workshops.models import Equipment, EquipmentReservation, Workshop
@@ -857,7 +858,7 @@ def create_series(
             )
         except SessionConflict as exc:
             exc.message = _("Termin am %(day)s: %(message)s") % {
-                "day": day.strftime("%d.%m.%Y"),
+                "day": local_date(day),
                 "message": exc.message,
             }
             exc.args = (exc.message,)

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit
+from core.links import absolute_url
 from core.models import AuditEntry
 from people.models import Membership, TraineeProfile, User
 
-from ..models import ACTIVE_ENROLMENT_STATUSES, Attendance, Enrolment
+from ..models import Attendance, Enrolment
 
 
 def _iso(value):
@@ -101,7 +102,9 @@ def export_person_data(user: User) -> dict:
                         "number": c.number,
                         "issued_at": _iso(c.issued_at),
                         "revoked_at": _iso(c.revoked_at),
-                        "verification_url": f"{settings.SITE_URL}/verify/{c.verification_code}/",
+                        "verification_url": absolute_url(
+                            "certificates:verify", c.verification_code
+                        ),
                     }
                     for c in _certificates(e)
                 ],
@@ -129,7 +132,7 @@ def delete_account(*, user: User, now: dt.datetime | None = None) -> None:
     from .booking import cancel
 
     now = now or timezone.now()
-    active = Enrolment.objects.filter(participant=user, status__in=ACTIVE_ENROLMENT_STATUSES)
+    active = Enrolment.objects.filter(participant=user, status__in=Enrolment.Status.ACTIVE)
     with transaction.atomic():
         for enrolment in list(active.only("pk", "run_id")):
             # Each cancel takes its run's lock and promotes the next waiting, as any cancellation.

@@ -14,7 +14,7 @@ from core.errors import DomainError
 from ..models import CourseRun, Enrolment
 from ..services import completion
 
-OUTCOMES = [(s.value, s.label) for s in completion.FINAL_STATUSES]
+OUTCOMES = [(s, Enrolment.Status(s).label) for s in Enrolment.Status.OUTCOMES]
 
 
 class CorrectionForm(forms.Form):

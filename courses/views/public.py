@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.formatting import local_datetime
 
 from ..filters import CatalogueFilter
 from ..ical import build_calendar
-from ..models import ACTIVE_ENROLMENT_STATUSES, Attendance, CourseRun, Enrolment, Session
-from ..selectors import catalogue, with_seats
+from ..models import Attendance, BookingPhase, CourseRun, Enrolment, Session
+from ..selectors import catalogue, waitlist_position, waitlist_position_expression, with_seats
 from ..services import booking, privacy
 
 PAGE_SIZE = 20
@@ -68,18 +69,20 @@ def _visible_run(request, pk) -> CourseRun:
 
 
 def booking_state(run: CourseRun, *, now=None) -> tuple[str, str]:
-    """What the button on the run page will do: (state, label)."""
-    now = now or timezone.now()
-    if run.status == CourseRun.Status.CANCELLED:
+    """What the button on the run page will do: (state, label). The phase is the model's rule;
+    this only words it for the button."""
+    phase = run.booking_phase(now or timezone.now())
+    if phase == BookingPhase.CANCELLED:
         return "cancelled", _("Kurs abgesagt")
-    if run.status == CourseRun.Status.COMPLETED:
+    if phase == BookingPhase.COMPLETED:
         return "closed", _("Kurs beendet")
-    if run.status != CourseRun.Status.PUBLISHED:
+    if phase == BookingPhase.NOT_PUBLISHED:
         return "closed", _("Nicht buchbar")
-    if now < run.booking_opens_at:
-        opens = timezone.localtime(run.booking_opens_at).strftime("%d.%m.%Y %H:%M")
-        return "not_open", _("Buchung ab %(date)s möglich") % {"date": opens}
-    if now >= run.booking_closes_at:
+    if phase == BookingPhase.NOT_OPEN:
+        return "not_open", _("Buchung ab %(date)s möglich") % {
+            "date": local_datetime(run.booking_opens_at)
+        }
+    if phase == BookingPhase.CLOSED:
         return "closed", _("Buchung geschlossen")
     if run.seats_left > 0:
         if run.requires_employer_approval:
@@ -96,7 +99,7 @@ def run_detail(request, pk):
     if request.user.is_authenticated:
         mine = (
             Enrolment.objects.filter(
-                run=run, participant=request.user, status__in=ACTIVE_ENROLMENT_STATUSES
+                run=run, participant=request.user, status__in=Enrolment.Status.ACTIVE
             )
             .order_by("-created_at")
             .first()
@@ -111,7 +114,7 @@ def run_detail(request, pk):
             "sessions": sessions,
             "equipment": equipment,
             "mine": mine,
-            "position": booking.waitlist_position(mine) if mine else None,
+            "position": waitlist_position(mine) if mine else None,
             "state": state,
             "button_label": label,
             "can_book": state in ("book", "waitlist") and mine is None,
@@ -150,7 +153,7 @@ def book_run(request, pk):
         messages.info(
             request,
             _("Der Kurs ist ausgebucht. Sie stehen auf Platz %(n)s der Warteliste.")
-            % {"n": booking.waitlist_position(enrolment)},
+            % {"n": waitlist_position(enrolment)},
         )
     return redirect("courses:run", pk=pk)
 
@@ -159,21 +162,10 @@ def book_run(request, pk):
 
 
 def _my_enrolments(user):
-    position = (
-        Enrolment.objects.filter(
-            run_id=OuterRef("run_id"),
-            status=Enrolment.Status.WAITLISTED,
-            waitlist_seq__lte=OuterRef("waitlist_seq"),
-        )
-        .order_by()
-        .values("run_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     qs = (
         Enrolment.objects.filter(participant=user)
         .select_related("run__course", "run__school", "business")
-        .annotate(position=Subquery(position, output_field=IntegerField()))
+        .annotate(position=waitlist_position_expression())
         .prefetch_related(
             Prefetch(
                 "run__sessions",

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.formatting import local_date
+
 from ..models import CourseRun
 from ..reports import UeluReport, uelu_report
 
@@ -33,7 +35,7 @@ def _header(report: UeluReport) -> list[str]:
         _("Status"),
     ]
     for day in report.days:
-        label = day.strftime("%d.%m.%Y")
+        label = local_date(day)
         head += [_("%(day)s Stunden") % {"day": label}, _("%(day)s Fehlgrund") % {"day": label}]
     return [*head, _("Stunden gesamt")]
 

@@ -11,7 +11,6 @@ from functools import wraps
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import audit
 from core.errors import DomainError
+from core.links import absolute_url
 from people.models import School
 from people.roles import managed_school_ids
 from workshops.models import Workshop
@@ -714,7 +714,7 @@ def attendance_mark(request, pk, enrolment_id):
 
 
 def checkin_url(session: Session) -> str:
-    return f"{settings.SITE_URL}{reverse('courses:checkin', args=[session.checkin_token])}"
+    return absolute_url("courses:checkin", session.checkin_token)
 
 
 def qr_svg(data: str) -> str:

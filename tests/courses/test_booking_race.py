@@ -7,7 +7,8 @@ from django.db import connection
 
 from courses.errors import OverlappingBooking
 from courses.models import Enrolment
-from courses.services.booking import book, cancel, waitlist_position
+from courses.selectors import waitlist_position
+from courses.services.booking import book, cancel
 from people.models import User
 from tests.courses.booking_fixtures import make_run
 from tests.factories import trainee

@@ -16,6 +16,7 @@ from courses.errors import (
     OverlappingBooking,
 )
 from courses.models import CourseRun, Enrolment, Session
+from courses.selectors import waitlist_position
 from courses.services.booking import (
     approve,
     book,
@@ -26,7 +27,6 @@ from courses.services.booking import (
     promote_all_waiting,
     promote_waiting,
     release_expired_holds,
-    waitlist_position,
 )
 from tests.courses.booking_fixtures import at, make_run
 from tests.factories import (
