@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every later middleware's log lines and every response carry the request id.
     "config.middleware.RequestIdMiddleware",
+    # Before anything reads the client address (rate limits, logs): see TRUSTED_PROXY_COUNT.
+    "config.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,7 +145,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "people.forms.SignupProfileForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lernwerkstatt] "
+# Failed logins: 10 a minute per client address, and 5 in 5 minutes per account *and* address
+# (people.adapters keys the second by both), so a stranger's guesses never lock the account's
+# owner out of the right password from their own address.
 ACCOUNT_RATE_LIMITS = {} if TESTING else {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
+# Reverse proxies in front of the web processes that append to X-Forwarded-For (nginx, a load
+# balancer): the client's address is read from that header, never from one a client could forge.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 

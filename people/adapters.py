@@ -1,0 +1,13 @@
+"""allauth's behaviour where the district's needs differ from its defaults."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The per-account lockout counts failures per account and client address: five wrong
+        passwords typed by a stranger lock the stranger out, not the account's owner at their
+        own address. The per-address limit (10 a minute) still slows a guesser on many accounts.
+        REMOTE_ADDR is the real client behind trusted proxies (config.middleware)."""
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{request.META.get('REMOTE_ADDR', '')}"
