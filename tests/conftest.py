@@ -24,3 +24,15 @@ def is_postgres():
 def _media_root(tmp_path, settings):
     """Each test writes files (PDFs, logos) to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language and leaves no other one active: a request or a
+    task that activates a user's language must not decide what the next test sees."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
