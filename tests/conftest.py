@@ -15,6 +15,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def pytest_terminal_summary(terminalreporter, config):
+    """Name this run's random order (pytest-randomly), so that a failure which depends on it can
+    be repeated: the header that carries the seed is hidden by -q."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int):
+        terminalreporter.write_line(
+            f"random order: repeat it with -p randomly --randomly-seed={seed}"
+        )
+
+
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
