@@ -2,7 +2,8 @@
 at module level or nested in a function, class or `if`, with relative imports resolved. An
 import names the most specific module of ours it reaches (`from courses.services import booking`
 is an edge to `courses.services.booking`, `from courses.models import Run` one to
-`courses.models`), as grimp counts them."""
+`courses.models`), as grimp counts them. Imports under `if TYPE_CHECKING:` count too: a circle
+hidden from the interpreter is still one in the design."""
 
 import ast
 from dataclasses import dataclass
