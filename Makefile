@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 RUN_ENV := DEBUG=1
+# Two workers by default (pytest-xdist), in a random order (pytest-randomly) whose seed the run
+# prints last: repeat it with PYTEST_ARGS="-p randomly --randomly-seed=N"; serially with
+# PYTEST_WORKERS=0; in file order with PYTEST_ARGS="-p no:randomly".
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test venv messages lint bench prod-smoke clean
 
@@ -25,7 +29,7 @@ run: venv messages
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -34,7 +34,7 @@ BUDGET = float(os.environ.get("BENCH_BUDGET", "570"))
 PG_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
-# --- the other engineers' benchmarks: how to run them and what to read from their output ---------
+# --- the other benchmarks: how to run them and what to read from their output -------------------
 
 
 def _booking(out: str) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """The beat schedule, merged from the apps: each app declares its periodic tasks in
 `<app>/schedule.py`, next to its tasks. django-celery-beat's DatabaseScheduler installs the merged
-entries when beat starts. tests/test_beat_schedule.py fails when an app's schedule is not merged or
-an entry names a task that is not registered."""
+entries when beat starts. tests/config/test_beat_schedule.py fails when an app's schedule is not
+merged or an entry names a task that is not registered."""
 
 import importlib
 import importlib.util

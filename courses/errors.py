@@ -49,7 +49,7 @@ class CompletionNotAllowed(DomainError):
     code = "completion_not_allowed"
 
 
-# --- planning and attendance (planning engineer) ---
+# --- planning and attendance ---
 
 
 class SessionConflict(DomainError):

@@ -81,7 +81,7 @@ class School(TimeStamped):
     postal_code = models.CharField(_("PLZ"), max_length=10, blank=True)
     city = models.CharField(_("Ort"), max_length=100)
     email = models.EmailField(_("E-Mail"), blank=True)
-    # Certificate settings a school may change (issue: certificates).
+    # Certificate settings a school may change.
     certificate_wording = models.TextField(_("Text der Bescheinigung"), blank=True)
     certificate_logo = models.FileField(_("Logo"), upload_to="schools/logos/", blank=True)
     certificate_signature = models.FileField(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from courses.models import Course, CourseEquipment, CourseRun, Enrolment, Session, Topic
 from people.models import Business, Chamber, District, Membership, School, TraineeProfile, User
+from tests.timeutils import day_at
 from workshops.models import Equipment, EquipmentType, Workshop
 
 PASSWORD = "lernwerkstatt"
@@ -173,11 +174,6 @@ class CourseEquipmentFactory(factory.django.DjangoModelFactory):
     equipment_type = factory.SubFactory(EquipmentTypeFactory)
 
 
-def _in_days(days: int, hour: int = 0) -> dt.datetime:
-    base = timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0)
-    return base + dt.timedelta(days=days)
-
-
 class CourseRunFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CourseRun
@@ -187,12 +183,12 @@ class CourseRunFactory(factory.django.DjangoModelFactory):
     workshop = factory.SubFactory(WorkshopFactory, school=factory.SelfAttribute("..school"))
     capacity = 12
     min_participants = 4
-    booking_opens_at = factory.LazyFunction(lambda: _in_days(-10))
-    booking_closes_at = factory.LazyFunction(lambda: _in_days(20))
-    cancellation_deadline = factory.LazyFunction(lambda: _in_days(18))
+    booking_opens_at = factory.LazyFunction(lambda: day_at(-10, 0))
+    booking_closes_at = factory.LazyFunction(lambda: day_at(20, 0))
+    cancellation_deadline = factory.LazyFunction(lambda: day_at(18, 0))
     status = CourseRun.Status.PUBLISHED
-    starts_at = factory.LazyFunction(lambda: _in_days(21, 8))
-    ends_at = factory.LazyFunction(lambda: _in_days(21, 16))
+    starts_at = factory.LazyFunction(lambda: day_at(21, 8))
+    ends_at = factory.LazyFunction(lambda: day_at(21, 16))
 
 
 class SessionFactory(factory.django.DjangoModelFactory):
@@ -202,7 +198,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     run = factory.SubFactory(CourseRunFactory)
     workshop = factory.LazyAttribute(lambda o: o.run.workshop)
     instructor = factory.LazyAttribute(lambda o: o.run.instructor)
-    start = factory.LazyFunction(lambda: _in_days(21, 8))
+    start = factory.LazyFunction(lambda: day_at(21, 8))
     end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(hours=8))
 
 

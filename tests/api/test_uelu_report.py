@@ -1,6 +1,5 @@
 """ÜLU report: one selector for the API (JSON) and the staff exports (CSV, XLSX)."""
 
-import datetime as dt
 import io
 
 import pytest
@@ -17,22 +16,17 @@ from tests.factories import (
     TraineeProfileFactory,
     coordinator,
 )
+from tests.timeutils import day_at
 
 pytestmark = pytest.mark.django_db
-
-
-def _day(days: int, hour: int) -> dt.datetime:
-    return timezone.localtime().replace(
-        hour=hour, minute=0, second=0, microsecond=0
-    ) + dt.timedelta(days=days)
 
 
 @pytest.fixture
 def report_run(member, other_chamber):
     run = CourseRunFactory(capacity=10, min_participants=0)
-    day1 = SessionFactory(run=run, start=_day(21, 8), end=_day(21, 16))  # 8 h
-    day2a = SessionFactory(run=run, start=_day(22, 8), end=_day(22, 12))  # 4 h
-    day2b = SessionFactory(run=run, start=_day(22, 13), end=_day(22, 15))  # 2 h
+    day1 = SessionFactory(run=run, start=day_at(21, 8), end=day_at(21, 16))  # 8 h
+    day2a = SessionFactory(run=run, start=day_at(22, 8), end=day_at(22, 12))  # 4 h
+    day2b = SessionFactory(run=run, start=day_at(22, 13), end=day_at(22, 15))  # 2 h
     ours = TraineeProfileFactory(
         business=member, lehrlingsrolle_number="LR-100", occupation="Tischler:in"
     )
@@ -55,8 +49,8 @@ def test_report_sums_hours_per_day_with_absence_reasons(report_run):
     run, e_ours, e_theirs = report_run
     report = uelu_report(run)
     assert [d.isoformat() for d in report.days] == [
-        _day(21, 8).date().isoformat(),
-        _day(22, 8).date().isoformat(),
+        day_at(21, 8).date().isoformat(),
+        day_at(22, 8).date().isoformat(),
     ]
     # Cancelled enrolments never sat in the course: not in the report.
     assert {p.enrolment for p in report.participants} == {e_ours.pk, e_theirs.pk}
@@ -76,7 +70,7 @@ def test_report_sums_hours_per_day_with_absence_reasons(report_run):
 def test_report_runs_a_fixed_number_of_queries(member, django_assert_max_num_queries, n):
     run = CourseRunFactory(capacity=30, min_participants=0)
     sessions = [
-        SessionFactory(run=run, start=_day(21 + i, 8), end=_day(21 + i, 12)) for i in range(3)
+        SessionFactory(run=run, start=day_at(21 + i, 8), end=day_at(21 + i, 12)) for i in range(3)
     ]
     for _ in range(n):
         enrolment = EnrolmentFactory(

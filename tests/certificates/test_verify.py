@@ -1,6 +1,7 @@
 """The public verification page, the upload check, the rate limit and the Open Badges credential."""
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def certificate(enrolment):
     return issue_certificate(enrolment=enrolment, actor=None)
+
+
+@pytest.fixture
+def same_minute(monkeypatch):
+    """The limit counts per clock minute: hold the limiter's clock still, so that a slow machine
+    crossing into the next minute halfway through cannot reset the count."""
+    import certificates.verify
+
+    monkeypatch.setattr(certificates.verify, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
 
 
 def _url(certificate):
@@ -72,7 +82,7 @@ def test_unknown_code_is_a_plain_404(client, db):
     assert client.get(f"/verify/{too_long}/").status_code == 404
 
 
-def test_rate_limit_against_guessing(client, certificate, settings):
+def test_rate_limit_against_guessing(client, certificate, settings, same_minute):
     settings.CERTIFICATE_VERIFY_RATE_PER_MINUTE = 5
     for i in range(5):
         assert client.get(f"/verify/guess-{i}/").status_code == 404
@@ -84,7 +94,7 @@ def test_rate_limit_against_guessing(client, certificate, settings):
     assert client.get(_url(certificate), REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
-def test_default_rate_limit_is_30_per_minute(client, db):
+def test_default_rate_limit_is_30_per_minute(client, db, same_minute):
     codes = [client.get(f"/verify/guess-{i}/").status_code for i in range(31)]
     assert codes[:30] == [404] * 30 and codes[30] == 429
 

@@ -1,16 +1,9 @@
 """Shared set-up for the booking tests: a bookable run with sessions, and trainees."""
 
-import datetime as dt
-
 from allauth.account.models import EmailAddress
-from django.utils import timezone
 
 from tests.factories import CourseRunFactory, SessionFactory, WorkshopFactory, trainee
-
-
-def at(days: int, hour: int = 8) -> dt.datetime:
-    base = timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0)
-    return base + dt.timedelta(days=days)
+from tests.timeutils import day_at
 
 
 def make_run(*, capacity=2, day=21, sessions=2, **kwargs):
@@ -22,12 +15,12 @@ def make_run(*, capacity=2, day=21, sessions=2, **kwargs):
         workshop=workshop,
         school=workshop.school,
         course__school=workshop.school,
-        starts_at=at(day, 8),
-        ends_at=at(day + sessions - 1, 12),
+        starts_at=day_at(day, 8),
+        ends_at=day_at(day + sessions - 1, 12),
         **kwargs,
     )
     for i in range(sessions):
-        SessionFactory(run=run, start=at(day + i, 8), end=at(day + i, 12))
+        SessionFactory(run=run, start=day_at(day + i, 8), end=day_at(day + i, 12))
     return run
 
 

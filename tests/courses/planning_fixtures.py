@@ -1,10 +1,7 @@
 """Shared set-up for the planning and attendance tests: a school with a coordinator, an
 instructor, a workshop with 3D printers and a draft run of a course that needs them."""
 
-import datetime as dt
 from dataclasses import dataclass
-
-from django.utils import timezone
 
 from courses.models import CourseRun
 from people.models import Membership, School, User
@@ -19,12 +16,6 @@ from tests.factories import (
     WorkshopFactory,
 )
 from workshops.models import Equipment, EquipmentType, Workshop
-
-
-def day_at(days: int, hour: int = 8, minute: int = 0) -> dt.datetime:
-    """Local wall-clock time `days` from today (aware)."""
-    base = timezone.localtime().replace(hour=hour, minute=minute, second=0, microsecond=0)
-    return base + dt.timedelta(days=days)
 
 
 @dataclass

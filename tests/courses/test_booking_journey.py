@@ -1,4 +1,4 @@
-"""The journey of issue 4 through the real pages (allauth included): sign up, verify the e-mail,
+"""The booking journey through the real pages (allauth included): sign up, verify the e-mail,
 book, land on the waiting list of a full run, cancel, and see the next person promoted."""
 
 import re

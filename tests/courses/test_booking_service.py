@@ -28,7 +28,7 @@ from courses.services.booking import (
     promote_waiting,
     release_expired_holds,
 )
-from tests.courses.booking_fixtures import at, make_run
+from tests.courses.booking_fixtures import make_run
 from tests.factories import (
     BusinessFactory,
     CourseEquipmentFactory,
@@ -37,6 +37,7 @@ from tests.factories import (
     coordinator,
     trainee,
 )
+from tests.timeutils import day_at
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +166,9 @@ def test_touching_sessions_and_cancelled_bookings_do_not_overlap():
     person = trainee()
     first = make_run(day=40, sessions=1)  # 08:00-12:00
     later = make_run(day=40, sessions=0)
-    Session.objects.create(run=later, workshop=later.workshop, start=at(40, 12), end=at(40, 16))
+    Session.objects.create(
+        run=later, workshop=later.workshop, start=day_at(40, 12), end=day_at(40, 16)
+    )
     enrolment = book(run=first, participant=person)
     assert book(run=later, participant=person).status == "confirmed"
     clash = make_run(day=40, sessions=1)
@@ -178,8 +181,8 @@ def test_touching_sessions_and_cancelled_bookings_do_not_overlap():
     "change, message",
     [
         ({"status": CourseRun.Status.DRAFT}, "nicht gebucht"),
-        ({"booking_opens_at": at(2), "booking_closes_at": at(5)}, "erst ab"),
-        ({"booking_opens_at": at(-5), "booking_closes_at": at(-1)}, "abgelaufen"),
+        ({"booking_opens_at": day_at(2), "booking_closes_at": day_at(5)}, "erst ab"),
+        ({"booking_opens_at": day_at(-5), "booking_closes_at": day_at(-1)}, "abgelaufen"),
     ],
 )
 def test_booking_window_and_status(change, message):

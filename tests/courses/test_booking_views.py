@@ -12,7 +12,7 @@ from icalendar import Calendar
 from certificates.models import Certificate
 from courses.models import Attendance, Course, CourseRun, Enrolment
 from courses.services.booking import book
-from tests.courses.booking_fixtures import at, make_run, verified_trainee
+from tests.courses.booking_fixtures import make_run, verified_trainee
 from tests.factories import (
     BusinessFactory,
     SchoolFactory,
@@ -21,6 +21,7 @@ from tests.factories import (
     coordinator,
     trainee,
 )
+from tests.timeutils import day_at
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_catalogue_search_and_filters_live_in_the_url(client):
     assert titles(f"?school={staff_only.school_id}") == {staff_only.course.title}
     assert staff_only.course.title not in titles("?target_group=apprentices")
     assert staff_only.course.title in titles("?target_group=staff")
-    later = at(35).date().isoformat()
+    later = day_at(35).date().isoformat()
     assert titles(f"?date_from={later}") == {printer.course.title}
     assert printer.course.title not in titles(f"?date_to={later}")
     assert "Robotik kompakt" not in titles("?free=on")
@@ -101,9 +102,13 @@ def test_run_page_shows_what_booking_will_do(client):
     assert str(run.workshop) in page
     book(run=run, participant=trainee())
     assert "Auf die Warteliste (Platz 1)" in html(client.get(f"/runs/{run.pk}/"))
-    CourseRun.objects.filter(pk=run.pk).update(booking_opens_at=at(3), booking_closes_at=at(10))
+    CourseRun.objects.filter(pk=run.pk).update(
+        booking_opens_at=day_at(3), booking_closes_at=day_at(10)
+    )
     assert "Buchung ab" in html(client.get(f"/runs/{run.pk}/"))
-    CourseRun.objects.filter(pk=run.pk).update(booking_opens_at=at(-10), booking_closes_at=at(-1))
+    CourseRun.objects.filter(pk=run.pk).update(
+        booking_opens_at=day_at(-10), booking_closes_at=day_at(-1)
+    )
     assert "Buchung geschlossen" in html(client.get(f"/runs/{run.pk}/"))
     CourseRun.objects.filter(pk=run.pk).update(status=CourseRun.Status.DRAFT)
     assert client.get(f"/runs/{run.pk}/").status_code == 404
@@ -146,7 +151,9 @@ def test_my_courses_shows_status_sessions_attendance_and_certificate(
     person = verified_trainee()
     run = make_run(capacity=5, day=-10)  # sessions in the past
     CourseRun.objects.filter(pk=run.pk).update(
-        booking_opens_at=at(-30), booking_closes_at=at(-11), cancellation_deadline=at(-12)
+        booking_opens_at=day_at(-30),
+        booking_closes_at=day_at(-11),
+        cancellation_deadline=day_at(-12),
     )
     enrolment = Enrolment.objects.create(
         run=run, participant=person, participant_name="X", status="confirmed"

@@ -9,8 +9,9 @@ from django.db import IntegrityError, connection, transaction
 from courses.errors import SessionConflict
 from courses.models import CourseRun, Session
 from courses.services import planning
-from tests.courses.planning_fixtures import day_at, make_plan
+from tests.courses.planning_fixtures import make_plan
 from tests.factories import CourseRunFactory, EquipmentFactory, SessionFactory, WorkshopFactory
+from tests.timeutils import day_at
 from workshops.errors import ReservationConflict
 from workshops.models import EquipmentReservation
 from workshops.services import constraint_name, reserve_external

@@ -9,8 +9,9 @@ from courses.errors import InvalidRunTransition, NotEnoughEquipment, SessionConf
 from courses.models import CourseRun, Session, SessionReservation
 from courses.selectors import runs_at_risk, seats_of
 from courses.services import planning
-from tests.courses.planning_fixtures import day_at, make_plan
+from tests.courses.planning_fixtures import make_plan
 from tests.factories import CourseRunFactory, EnrolmentFactory, EquipmentFactory
+from tests.timeutils import day_at
 from workshops.models import Equipment, EquipmentReservation
 from workshops.services import reserve_external, set_equipment_status
 

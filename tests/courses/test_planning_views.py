@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.models import AuditEntry
 from courses.models import Course, CourseRun, Session
 from courses.services import planning
-from tests.courses.planning_fixtures import day_at, make_plan
+from tests.courses.planning_fixtures import make_plan
 from tests.factories import (
     CourseRunFactory,
     EquipmentFactory,
@@ -22,18 +22,10 @@ from tests.factories import (
     coordinator,
     trainee,
 )
+from tests.timeutils import day_at, form_datetime, next_monday
 from workshops.models import EquipmentReservation
 
 pytestmark = pytest.mark.django_db
-
-
-def _next_monday(weeks_ahead=3) -> dt.date:
-    today = timezone.localdate()
-    return today + dt.timedelta(days=(7 - today.weekday()) + 7 * weeks_ahead)
-
-
-def _dt(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
 
 
 def test_coordinator_plans_a_run_with_a_weekly_series_sees_a_conflict_and_publishes(client):
@@ -72,9 +64,9 @@ def test_coordinator_plans_a_run_with_a_weekly_series_sees_a_conflict_and_publis
             "workshop": workshop.pk,
             "capacity": "14",
             "min_participants": "4",
-            "booking_opens_at": _dt(timezone.now() - dt.timedelta(days=1)),
-            "booking_closes_at": _dt(timezone.now() + dt.timedelta(days=20)),
-            "cancellation_deadline": _dt(timezone.now() + dt.timedelta(days=18)),
+            "booking_opens_at": form_datetime(timezone.now() - dt.timedelta(days=1)),
+            "booking_closes_at": form_datetime(timezone.now() + dt.timedelta(days=20)),
+            "cancellation_deadline": form_datetime(timezone.now() + dt.timedelta(days=18)),
             "price_business": "120.00",
         },
     )
@@ -82,7 +74,7 @@ def test_coordinator_plans_a_run_with_a_weekly_series_sees_a_conflict_and_publis
     assert response.status_code == 302 and response.url == f"/staff/runs/{run.pk}/"
 
     # 3. six weekly sessions, one holiday skipped
-    monday = _next_monday()
+    monday = next_monday(3)
     holiday = monday + dt.timedelta(weeks=2)
     response = client.post(
         reverse("courses:staff_series_create", args=[run.pk]),
@@ -152,12 +144,12 @@ def test_bad_run_input_shows_a_german_error_and_saves_nothing(client, field, val
         "workshop": plan.workshop.pk,
         "capacity": "12",
         "min_participants": "0",
-        "booking_opens_at": _dt(timezone.now()),
-        "booking_closes_at": _dt(timezone.now() + dt.timedelta(days=5)),
-        "cancellation_deadline": _dt(timezone.now() + dt.timedelta(days=4)),
+        "booking_opens_at": form_datetime(timezone.now()),
+        "booking_closes_at": form_datetime(timezone.now() + dt.timedelta(days=5)),
+        "cancellation_deadline": form_datetime(timezone.now() + dt.timedelta(days=4)),
         "price_business": "0",
     }
-    data[field] = _dt(timezone.now() - dt.timedelta(days=5)) if value == "past" else value
+    data[field] = form_datetime(timezone.now() - dt.timedelta(days=5)) if value == "past" else value
     response = client.post(reverse("courses:staff_run_create_for", args=[plan.run.course.pk]), data)
     assert response.status_code == 200
     assert message in response.content.decode()

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from courses.services import planning
-from tests.courses.planning_fixtures import day_at, make_plan
+from tests.courses.planning_fixtures import make_plan
+from tests.timeutils import day_at
 
 pytestmark = pytest.mark.django_db
 

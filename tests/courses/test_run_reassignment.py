@@ -6,8 +6,9 @@ import pytest
 from courses.errors import SessionConflict
 from courses.models import CourseRun, Session
 from courses.services import planning
-from tests.courses.planning_fixtures import day_at, make_plan
+from tests.courses.planning_fixtures import make_plan
 from tests.factories import MembershipFactory, WorkshopFactory
+from tests.timeutils import day_at
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 from core.errors import InvalidInput
 from core.models import AuditEntry
 from courses.services import planning
-from tests.courses.planning_fixtures import day_at, make_plan
+from tests.courses.planning_fixtures import make_plan
 from tests.factories import EquipmentFactory, EquipmentTypeFactory, coordinator, instructor
+from tests.timeutils import day_at, form_datetime
 from workshops.errors import EquipmentUnavailable, ReservationConflict
 from workshops.models import Equipment, EquipmentReservation
 from workshops.selectors import utilisation
@@ -170,12 +171,11 @@ def test_external_reservation_form_and_conflict_message(client):
     planning.add_session(run=plan.run, start=day_at(5, 8), end=day_at(5, 12), actor=None)
     client.force_login(plan.coordinator)
     url = reverse("workshops:reservation_create", args=[plan.printers[0].pk])
-    fmt = "%Y-%m-%dT%H:%M"
     response = client.post(
         url,
         {
-            "start": timezone.localtime(day_at(5, 10)).strftime(fmt),
-            "end": timezone.localtime(day_at(5, 14)).strftime(fmt),
+            "start": form_datetime(day_at(5, 10)),
+            "end": form_datetime(day_at(5, 14)),
             "purpose": "Ausleihe Schreinerei",
         },
     )
@@ -184,8 +184,8 @@ def test_external_reservation_form_and_conflict_message(client):
     response = client.post(
         url,
         {
-            "start": timezone.localtime(day_at(6, 10)).strftime(fmt),
-            "end": timezone.localtime(day_at(6, 9)).strftime(fmt),
+            "start": form_datetime(day_at(6, 10)),
+            "end": form_datetime(day_at(6, 9)),
             "purpose": "Ausleihe Schreinerei",
         },
     )
@@ -194,8 +194,8 @@ def test_external_reservation_form_and_conflict_message(client):
     response = client.post(
         url,
         {
-            "start": timezone.localtime(day_at(6, 8)).strftime(fmt),
-            "end": timezone.localtime(day_at(6, 16)).strftime(fmt),
+            "start": form_datetime(day_at(6, 8)),
+            "end": form_datetime(day_at(6, 16)),
             "purpose": "Ausleihe Schreinerei",
         },
     )

@@ -1,0 +1,45 @@
+"""The webhook receiver the journey registers, and the check of the signature it gets."""
+
+import hashlib
+import hmac
+import http.server
+import threading
+
+
+class Receiver:
+    """A real HTTP server on 127.0.0.1 that keeps every POST it gets."""
+
+    def __init__(self, port: int) -> None:
+        self.requests: list[dict] = []
+        received = self.requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - the name http.server calls
+                length = int(self.headers.get("Content-Length", "0"))
+                received.append({"headers": dict(self.headers), "body": self.rfile.read(length)})
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):  # keep the smoke output readable
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def signature_ok(secret: str, request: dict) -> bool:
+    headers = {k.lower(): v for k, v in request["headers"].items()}
+    message = (
+        f"{headers['x-lernwerkstatt-event-id']}.{headers['x-lernwerkstatt-timestamp']}.".encode()
+        + request["body"]
+    )
+    expected = "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers.get("x-lernwerkstatt-signature", ""))
