@@ -31,6 +31,7 @@ from ..errors import (
 )
 from ..models import ACTIVE_ENROLMENT_STATUSES, CourseRun, Enrolment, Session
 from ..selectors import with_seats
+from ..signals import may_book_early
 
 SEAT_HOLDING = (Enrolment.Status.CONFIRMED, Enrolment.Status.PENDING)
 
@@ -239,11 +240,24 @@ def _check_participant(
     return business
 
 
-def _check_open(run: CourseRun, *, source: str, now: dt.datetime) -> None:
-    """The run can be booked now (read under the run lock: a run cancelled meanwhile says no)."""
+def _check_open(
+    run: CourseRun,
+    *,
+    source: str,
+    now: dt.datetime,
+    participants: Iterable[User] = (),
+    booked_by: User | None = None,
+) -> None:
+    """The run can be booked now (read under the run lock: a run cancelled meanwhile says no).
+    Before the opening, the apps above may let these participants through (signals.early_booking);
+    that question is asked only then, so ordinary bookings pay nothing for it."""
     if run.status != CourseRun.Status.PUBLISHED:
         raise BookingClosed(_("Dieser Kurs kann nicht gebucht werden."), field="run")
     if source == Enrolment.Source.STAFF:  # the coordinator may book outside the window
+        return
+    if now < run.booking_opens_at and may_book_early(
+        run=run, participants=participants, booked_by=booked_by, now=now
+    ):
         return
     if now < run.booking_opens_at:
         raise BookingClosed(
@@ -331,7 +345,7 @@ def book(
         _lock_participants([participant])
         business = _check_participant(run=run, participant=participant, business=business)
         locked = _lock_run(run)
-        _check_open(locked, source=source, now=now)
+        _check_open(locked, source=source, now=now, participants=[participant], booked_by=booked_by)
         enrolment = _create_locked(
             run=locked,
             participant=participant,
@@ -376,7 +390,7 @@ def book_many(
         for person in participants:
             _check_participant(run=run, participant=person, business=business)
         locked = _lock_run(run)
-        _check_open(locked, source=source, now=now)
+        _check_open(locked, source=source, now=now, participants=participants, booked_by=booked_by)
         state = _seat_state(locked)
         enrolments = [
             _create_locked(
