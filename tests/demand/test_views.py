@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import CourseRun, Enrolment
+from courses.services.planning import publish_run
 from demand.models import FIXED_QUESTIONS, CourseRequest, FeedbackResponse, Interest
 from demand.services.interest import interest_register
+from tests.courses.booking_fixtures import verified_trainee
 from tests.factories import (
     BusinessFactory,
     CourseFactory,
@@ -24,6 +26,8 @@ from tests.factories import (
     instructor,
     trainee,
 )
+
+from .fixtures import draft_run
 
 pytestmark = pytest.mark.django_db
 
@@ -89,12 +93,6 @@ def test_interest_form_shows_errors_on_the_field(client):
 def test_the_run_page_offers_notify_on_a_full_run_and_early_booking_in_the_window(
     client, django_capture_on_commit_callbacks
 ):
-    from courses.services.planning import publish_run
-
-    from tests.courses.booking_fixtures import verified_trainee
-
-    from .fixtures import draft_run
-
     course = CourseFactory()
     full = CourseRunFactory(course=course, capacity=0, min_participants=0)
     user = verified_trainee()

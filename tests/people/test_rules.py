@@ -82,7 +82,6 @@ EXPECTED = {
 }
 
 
-
 @pytest.fixture
 def world(db):
     district = DistrictFactory()
