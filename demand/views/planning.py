@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.access import access
 from core.errors import DomainError
 from courses.models import Course
+from workshops.models import Workshop
 
 from ..forms import PlanRunForm
 from ..models import CourseRequest, Interest
@@ -24,9 +25,10 @@ BOOKING_DAYS = 28
 
 
 def _prefill(course: Course, course_request: CourseRequest | None) -> dict:
-    now = timezone.localtime()
-    opens = (now + dt.timedelta(days=settings.DEMAND_PRIORITY_DAYS + 1)).replace(
-        hour=8, minute=0, second=0, microsecond=0
+    # Public booking opens DEMAND_PRIORITY_DAYS from now (on the full hour before), so the
+    # priority window is open from the moment the run is published.
+    opens = (timezone.localtime() + dt.timedelta(days=settings.DEMAND_PRIORITY_DAYS)).replace(
+        minute=0, second=0, microsecond=0
     )
     closes = opens + dt.timedelta(days=BOOKING_DAYS)
     if course_request is not None:
@@ -43,8 +45,18 @@ def _prefill(course: Course, course_request: CourseRequest | None) -> dict:
         "booking_opens_at": opens,
         "booking_closes_at": closes,
         "cancellation_deadline": closes - dt.timedelta(days=2),
-        "workshop": course.school.workshops.filter(is_active=True).order_by("name").first(),
+        "workshop": _usual_workshop(course),
     }
+
+
+def _usual_workshop(course: Course):
+    """Where the course ran last (its equipment is there), else the school's first workshop."""
+    last = (
+        Workshop.objects.filter(runs__course=course, is_active=True)
+        .order_by("-runs__starts_at")
+        .first()
+    )
+    return last or course.school.workshops.filter(is_active=True).order_by("name").first()
 
 
 @access("demand.plan_run", model=Course.objects.select_related("school"), url_kwarg="course_id")

@@ -3,6 +3,7 @@ aggregates as CSV and JSON downloads (open data: no personal data, small cells s
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from core.access import access
 from people.roles import managed_school_ids
@@ -27,19 +28,21 @@ def _period(request) -> tuple[PeriodForm, Period]:
 
 def _chart(table) -> dict:
     shown = [cell for cell in table.cells if cell.value is not None]
+    rows = [
+        [cell.group, f"< {MIN_CELL}" if cell.suppressed else cell.value] for cell in table.cells
+    ]
     return bar_chart(
         chart_id=table.key.replace("_", "-"),
         title=table.title,
-        description=table.unit,
+        description=_("%(unit)s im gewählten Zeitraum") % {"unit": table.unit},
         unit=table.unit,
         labels=[cell.group for cell in shown],
         series_label=table.unit,
         values=[cell.value for cell in shown],
         columns=[table.title, table.unit],
-        rows=[
-            [cell.group, f"< {MIN_CELL}" if cell.suppressed else cell.value] for cell in table.cells
-        ],
-        empty="–",
+        rows=rows if shown else [],  # nothing to draw: the empty text says why
+        empty=_("Keine Daten oder nur Gruppen unter %(n)s Personen (nicht gezeigt).")
+        % {"n": MIN_CELL},
         maximum=100 if table.unit == "%" else None,
     )
 
