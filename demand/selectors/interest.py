@@ -3,7 +3,8 @@ window the booking service asks about (through courses.signals.early_booking).""
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from courses.models import Course, CourseRun
 
@@ -40,3 +41,25 @@ def has_priority(*, run: CourseRun, participant, booked_by=None, now: dt.datetim
     return InterestNotification.objects.filter(
         holders, run=run, interest__withdrawn_at__isnull=True
     ).exists()
+
+
+def interest_per_course(*, now: dt.datetime, chamber_id: int) -> QuerySet[Course]:
+    """Active courses with active interest, annotated with `interest_entries`,
+    `interested_people` and `member_people`: people from the chamber's member businesses (an
+    interest given for a business, or by an employee of one). One query; counts, never who."""
+    active = Interest.active_q(now, prefix="interests__")
+    member = Q(interests__business__chamber_id=chamber_id) | Q(
+        interests__business__isnull=True,
+        interests__user__trainee_profile__business__chamber_id=chamber_id,
+    )
+    return (
+        Course.objects.filter(is_active=True)
+        .annotate(
+            interest_entries=Count("interests", filter=active),
+            interested_people=Coalesce(Sum("interests__participants", filter=active), 0),
+            member_people=Coalesce(Sum("interests__participants", filter=active & member), 0),
+        )
+        .filter(interest_entries__gt=0)
+        .select_related("school", "topic")
+        .order_by("pk")
+    )
