@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import views
+from .demand import CourseInterestViewSet
 from .moochub import MoochubCoursesView
 from .public import ApiNotFoundView, DocsView, RedocView, SchemaView
 
@@ -17,6 +18,7 @@ router.register("trainees", views.TraineeViewSet, basename="trainee")
 router.register("certificates", views.CertificateViewSet, basename="certificate")
 router.register("tombstones", views.TombstoneViewSet, basename="tombstone")
 router.register("webhooks", views.WebhookViewSet, basename="webhook")
+router.register("demand/courses", CourseInterestViewSet, basename="course-interest")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

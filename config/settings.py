@@ -37,7 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Our apps, from the kernel upward (DESIGN.md, "The house").
-LOCAL_APPS = ["core", "people", "workshops", "courses", "certificates", "api"]
+LOCAL_APPS = ["core", "people", "workshops", "courses", "certificates", "demand", "api"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -312,6 +312,10 @@ BOOKING_APPROVAL_HOLD_DAYS = int(os.environ.get("BOOKING_APPROVAL_HOLD_DAYS", "5
 MIN_PARTICIPANTS_CHECK_DAYS = int(os.environ.get("MIN_PARTICIPANTS_CHECK_DAYS", "7"))
 MAINTENANCE_NOTICE_DAYS = int(os.environ.get("MAINTENANCE_NOTICE_DAYS", "14"))
 CERTIFICATE_RETENTION_DAYS = int(os.environ.get("CERTIFICATE_RETENTION_DAYS", str(365 * 10)))
+# Demand (demand/): how long an interest lasts until renewed, and how many days before the public
+# booking opens the people who registered interest may book.
+DEMAND_INTEREST_DAYS = int(os.environ.get("DEMAND_INTEREST_DAYS", "180"))
+DEMAND_PRIORITY_DAYS = int(os.environ.get("DEMAND_PRIORITY_DAYS", "7"))
 
 # Logs: one JSON object per line with the request id in production; plain lines on a laptop.
 LOG_JSON = env_bool("LOG_JSON", not DEBUG and not TESTING)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("certificates.urls")),
     path("staff/equipment/", include("workshops.urls")),
+    path("", include("demand.urls")),
     path("", include("courses.urls")),
 ]
 

@@ -32,6 +32,7 @@ from ..errors import (
 )
 from ..models import BookingPhase, CourseRun, Enrolment, Session
 from ..selectors import with_seats
+from ..signals import may_book_early
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -226,12 +227,25 @@ def _check_participant(
     return business
 
 
-def _check_open(run: CourseRun, *, source: str, now: dt.datetime) -> None:
-    """The run can be booked now (read under the run lock: a run cancelled meanwhile says no)."""
+def _check_open(
+    run: CourseRun,
+    *,
+    source: str,
+    now: dt.datetime,
+    participants: Iterable[User] = (),
+    booked_by: User | None = None,
+) -> None:
+    """The run can be booked now (read under the run lock: a run cancelled meanwhile says no).
+    Before the opening, the apps above may let these participants through (signals.early_booking);
+    that question is asked only then, so ordinary bookings pay nothing for it."""
     phase = run.booking_phase(now)
     if phase in (BookingPhase.NOT_PUBLISHED, BookingPhase.CANCELLED, BookingPhase.COMPLETED):
         raise BookingClosed(_("Dieser Kurs kann nicht gebucht werden."), field="run")
     if source == Enrolment.Source.STAFF:  # the coordinator may book outside the window
+        return
+    if phase == BookingPhase.NOT_OPEN and may_book_early(
+        run=run, participants=participants, booked_by=booked_by, now=now
+    ):
         return
     if phase == BookingPhase.NOT_OPEN:
         raise BookingClosed(
@@ -319,7 +333,7 @@ def book(
         _lock_participants([participant])
         business = _check_participant(run=run, participant=participant, business=business)
         locked = _lock_run(run)
-        _check_open(locked, source=source, now=now)
+        _check_open(locked, source=source, now=now, participants=[participant], booked_by=booked_by)
         enrolment = _create_locked(
             run=locked,
             participant=participant,
@@ -364,7 +378,7 @@ def book_many(
         for person in participants:
             _check_participant(run=run, participant=person, business=business)
         locked = _lock_run(run)
-        _check_open(locked, source=source, now=now)
+        _check_open(locked, source=source, now=now, participants=participants, booked_by=booked_by)
         state = _seat_state(locked)
         enrolments = [
             _create_locked(

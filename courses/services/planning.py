@@ -35,6 +35,7 @@ from workshops.services import (
 from ..errors import InvalidRunTransition, NotEnoughEquipment, SessionConflict
 from ..models import Course, CourseEquipment, CourseRun, Session, SessionReservation
 from ..selectors import seats_of
+from ..signals import run_published
 
 SESSION_CONSTRAINTS = {
     "session_no_workshop_overlap": "workshop",
@@ -367,6 +368,7 @@ def publish_run(*, run: CourseRun, actor, now=None) -> CourseRun:
     run.published_at = now or timezone.now()
     run.save(update_fields=["status", "published_at", "updated_at"])
     audit(actor=actor, action="run.published", obj=run)
+    transaction.on_commit(lambda: run_published.send(sender=CourseRun, run=run))
     return run
 
 

@@ -15,6 +15,7 @@ ENDPOINTS = [
     ("courses", "get", "/api/v1/courses/", None, ["courses:read"], 200, 200),
     ("course", "get", "/api/v1/courses/{course}/", None, ["courses:read"], 200, 200),
     ("runs", "get", "/api/v1/runs/", None, ["courses:read"], 200, 200),
+    ("demand", "get", "/api/v1/demand/courses/", None, ["courses:read"], 200, 200),
     ("run", "get", "/api/v1/runs/{run}/", None, ["courses:read"], 200, 200),
     ("uelu", "get", "/api/v1/runs/{run}/uelu-report/", None, ["enrolments:read"], 200, 200),
     ("enrolments", "get", "/api/v1/enrolments/", None, ["enrolments:read"], 200, 200),

@@ -3,6 +3,7 @@ coordinator of its school and of another school, the instructor of the run and a
 instructor, the contact of the participant's business and of another business, the participant
 and another trainee, the district admin and an admin of another district, and an anonymous user."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from certificates.models import Certificate
+from demand.models import CourseRequest, Interest
 from tests.factories import (
     BusinessFactory,
     CourseRunFactory,
@@ -29,6 +31,21 @@ from tests.factories import (
 
 STAFF = {"coord_a", "district_admin", "instructor_of_run", "instructor_other", "coord_b"}
 SCHOOL_A = {"coord_a", "district_admin"}
+
+PEOPLE = [
+    "coord_a",
+    "coord_b",
+    "instructor_of_run",
+    "instructor_other",
+    "contact_x",
+    "contact_y",
+    "participant",
+    "other_trainee",
+    "district_admin",
+    "other_district_admin",
+    "anonymous",
+]
+SIGNED_IN = set(PEOPLE) - {"anonymous"}
 
 # perm -> (object it is asked about, who gets a yes). Everybody else gets a no.
 EXPECTED = {
@@ -51,21 +68,18 @@ EXPECTED = {
     "certificates.issue_certificate": ("enrolment", SCHOOL_A),
     "certificates.revoke_certificate": ("certificate", SCHOOL_A),
     "certificates.download_certificate": ("certificate", SCHOOL_A | {"participant", "contact_x"}),
+    "demand.register_interest": (None, SIGNED_IN),
+    "demand.manage_interest": ("interest", {"participant"}),
+    "demand.request_course": (None, {"contact_x", "contact_y"}),
+    "demand.view_request": ("course_request", SCHOOL_A | {"contact_x"}),
+    "demand.answer_request": ("course_request", SCHOOL_A),
+    "demand.view_board": (None, {"coord_a", "coord_b", "district_admin", "other_district_admin"}),
+    "demand.plan_run": ("course", SCHOOL_A),
+    "demand.give_feedback": ("enrolment", {"participant"}),
+    "demand.view_feedback": ("run", SCHOOL_A),
+    "demand.manage_feedback_questions": ("course", SCHOOL_A),
+    "demand.view_statistics": (None, {"district_admin", "other_district_admin"}),
 }
-
-PEOPLE = [
-    "coord_a",
-    "coord_b",
-    "instructor_of_run",
-    "instructor_other",
-    "contact_x",
-    "contact_y",
-    "participant",
-    "other_trainee",
-    "district_admin",
-    "other_district_admin",
-    "anonymous",
-]
 
 
 @pytest.fixture
@@ -95,6 +109,12 @@ def world(db):
         "session": SessionFactory(run=run),
         "enrolment": enrolment,
         "certificate": certificate,
+        "interest": Interest.objects.create(
+            user=participant, course=run.course, expires_at=timezone.now() + dt.timedelta(days=9)
+        ),
+        "course_request": CourseRequest.objects.create(
+            business=business_x, topic=run.course.topic, school=school_a, title="SPS"
+        ),
         None: None,
     }
     people = {

@@ -1,0 +1,34 @@
+"""Extension points of courses for the apps above it. They listen here; courses never imports them.
+
+- `run_published` is sent after a run's publication has been committed (sender=CourseRun,
+  run=<CourseRun>). A receiver that has work to do enqueues a task; it must not fail the request.
+- `early_booking` is asked by the booking service, under the participant's and the run's locks,
+  when someone books a published run before its public booking opens (sender=CourseRun, run,
+  participant, booked_by, now). A receiver returns True to let this one booking through (e.g. a
+  priority window for people who asked to be told about the course); anything else says nothing.
+  Receivers only read. Without a receiver, booking before the opening is refused as before.
+"""
+
+import datetime as dt
+
+from django.dispatch import Signal
+
+run_published = Signal()
+early_booking = Signal()
+
+
+def may_book_early(*, run, participants, booked_by, now: dt.datetime) -> bool:
+    """True when, for every participant, a receiver of `early_booking` lets them book before the
+    public opening (a business booking several people needs a yes for each)."""
+    from .models import CourseRun
+
+    participants = list(participants)
+    return bool(participants) and all(
+        any(
+            answer is True
+            for _receiver, answer in early_booking.send(
+                sender=CourseRun, run=run, participant=person, booked_by=booked_by, now=now
+            )
+        )
+        for person in participants
+    )

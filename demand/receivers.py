@@ -1,0 +1,33 @@
+"""demand listens to courses (courses/signals.py) and never the other way round: a published run
+tells the interested, and the booking service asks whether someone may book in the priority
+window before the public opening."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from courses.models import CourseRun
+from courses.signals import early_booking, run_published
+from people.models import User
+
+from .models import Interest
+from .selectors.interest import has_priority
+from .tasks import notify_interested
+
+
+@receiver(run_published, sender=CourseRun, dispatch_uid="demand.notify_on_publish")
+def run_was_published(sender, run: CourseRun, **kwargs) -> None:
+    # Sent after the publication committed: enqueue at once.
+    notify_interested.delay(run.pk)
+
+
+@receiver(early_booking, sender=CourseRun, dispatch_uid="demand.priority_window")
+def priority_booking(sender, run: CourseRun, participant, booked_by, now, **kwargs) -> bool:
+    return has_priority(run=run, participant=participant, booked_by=booked_by, now=now)
+
+
+@receiver(post_save, sender=User, dispatch_uid="demand.forget_deleted_accounts")
+def account_saved(sender, instance: User, created, raw=False, **kwargs) -> None:
+    """A deleted account is anonymised, not removed (courses.services.privacy): its interests go,
+    since nobody is left to tell."""
+    if not raw and not created and instance.anonymised_at is not None:
+        Interest.objects.filter(user=instance).delete()

@@ -1,0 +1,1 @@
+"""Every write of demand: one module per area (interest, requests, planning, feedback)."""
