@@ -58,7 +58,8 @@ def add_data(school, size: int) -> None:
             starts_at=now - dt.timedelta(days=20),
             ends_at=now - dt.timedelta(days=19),
         )
-        SessionFactory(run=past, start=now - dt.timedelta(days=20))
+        # One session a day: the workshop is never in two places (PostgreSQL refuses that).
+        SessionFactory(run=past, start=now - dt.timedelta(days=20 + index))
         for status in ("completed", "no_show"):
             EnrolmentFactory(run=past, status=status)
         FeedbackResponse.objects.create(run=past, **{n: 3 for n, _l in FIXED_QUESTIONS})
