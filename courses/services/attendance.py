@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.errors import InvalidInput
 from core.events import record_event
-from core.formatting import local_date, local_time
+from core.formatting import iso, local_date, local_time
 
 from ..errors import AttendanceNotAllowed, CheckInClosed
 from ..models import Attendance, CourseRun, Enrolment, Session
@@ -103,8 +103,8 @@ def record_attendance(
             "reason": reason,
             "method": method,
             "minutes": minutes,
-            "session_start": session.start.isoformat(),
-            "session_end": session.end.isoformat(),
+            "session_start": iso(session.start),
+            "session_end": iso(session.end),
         },
         chamber_id=_chamber_id(enrolment),
     )

@@ -5,6 +5,7 @@ import datetime as dt
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from courses.models import Enrolment
 from tests.factories import CourseRunFactory, SessionFactory, WorkshopFactory, trainee
 
 
@@ -35,3 +36,8 @@ def verified_trainee(**kwargs):
     user = trainee(**kwargs)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+def statuses(run) -> list[str]:
+    """The statuses of a run's enrolments in booking order."""
+    return list(Enrolment.objects.filter(run=run).order_by("id").values_list("status", flat=True))
