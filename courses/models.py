@@ -403,6 +403,10 @@ class Enrolment(TimeStamped):
     def is_active(self) -> bool:
         return self.status in self.Status.ACTIVE
 
+    def hold_expired(self, now: dt.datetime) -> bool:
+        """The seat was held for the employer's approval, and the time for it has run out."""
+        return bool(self.hold_until and self.hold_until < now)
+
     @property
     def status_badge(self) -> str:
         return self.Status.BADGE[self.status]

@@ -36,7 +36,7 @@ def _check_pending(enrolment: Enrolment, now: dt.datetime) -> None:
             % {"status": enrolment.get_status_display()},
             field="token",
         )
-    if enrolment.hold_until and enrolment.hold_until < now:
+    if enrolment.hold_expired(now):
         raise ApprovalError(_("Die Frist für die Freigabe ist abgelaufen."), field="token")
 
 
