@@ -5,29 +5,17 @@ the service's check; PostgreSQL adds the constraints, see test_planning_postgres
 import pytest
 
 from courses.errors import NotEnoughEquipment, SessionConflict
-from courses.models import CourseRun, Session
+from courses.models import Session
 from courses.services import planning
-from tests.courses.planning_fixtures import day_at, make_plan
-from tests.factories import CourseRunFactory
+from tests.courses.planning_fixtures import day_at, make_plan, other_run
 from workshops.services import reserve_external
 
 pytestmark = pytest.mark.django_db
 
 
-def _other_run(plan, **kwargs):
-    return CourseRunFactory(
-        course__school=plan.school,
-        course__title="CNC-Fräsen für Einsteiger",
-        school=plan.school,
-        workshop=plan.workshop,
-        status=CourseRun.Status.DRAFT,
-        **kwargs,
-    )
-
-
 def test_same_workshop_overlap_is_refused_naming_course_time_and_room():
     plan = make_plan()
-    other = _other_run(plan)
+    other = other_run(plan)
     planning.add_session(run=other, start=day_at(30, 9), end=day_at(30, 13), actor=plan.coordinator)
     with pytest.raises(SessionConflict) as err:
         planning.add_session(
@@ -44,7 +32,7 @@ def test_same_workshop_overlap_is_refused_naming_course_time_and_room():
 def test_back_to_back_sessions_do_not_conflict():
     plan = make_plan()
     planning.add_session(run=plan.run, start=day_at(30, 8), end=day_at(30, 10), actor=None)
-    other = _other_run(plan)
+    other = other_run(plan)
     planning.add_session(run=other, start=day_at(30, 10), end=day_at(30, 12), actor=None)
     assert Session.objects.count() == 2
 

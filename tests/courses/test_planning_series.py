@@ -9,10 +9,9 @@ from django.utils import timezone
 from core.errors import InvalidInput
 from core.models import AuditEntry
 from courses.errors import SessionConflict
-from courses.models import CourseRun, SessionReservation
+from courses.models import SessionReservation
 from courses.services import planning
-from tests.courses.planning_fixtures import make_plan
-from tests.factories import CourseRunFactory
+from tests.courses.planning_fixtures import make_plan, other_run
 from workshops.models import EquipmentReservation
 
 pytestmark = pytest.mark.django_db
@@ -84,20 +83,9 @@ def test_weekly_series_of_six_reserves_equipment_and_syncs_run_dates():
     assert AuditEntry.objects.filter(action="session.series_created").count() == 1
 
 
-def _other_run(plan, **kwargs):
-    return CourseRunFactory(
-        course__school=plan.school,
-        course__title="CNC-Fräsen für Einsteiger",
-        school=plan.school,
-        workshop=plan.workshop,
-        status=CourseRun.Status.DRAFT,
-        **kwargs,
-    )
-
-
 def test_a_conflict_in_a_series_rolls_back_the_whole_series_and_names_the_date():
     plan = make_plan()
-    other = _other_run(plan)
+    other = other_run(plan)
     clash_day = MON + dt.timedelta(weeks=2)
     planning.add_session(
         run=other,

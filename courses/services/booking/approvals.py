@@ -10,7 +10,7 @@ from core.audit import audit
 from people.models import User
 
 from ...errors import ApprovalError
-from ...models import Enrolment
+from ...models import CourseRun, Enrolment
 from .cancel import cancel_locked
 from .notify import record, send_on_commit
 from .seats import lock_run, touch_run
@@ -40,24 +40,31 @@ def _check_pending(enrolment: Enrolment, now: dt.datetime) -> None:
         raise ApprovalError(_("Die Frist für die Freigabe ist abgelaufen."), field="token")
 
 
-def _lock_pending(found: Enrolment) -> Enrolment:
-    return (
+def _lock_decision(
+    token: str, *, actor: User, now: dt.datetime, refused: str
+) -> tuple[CourseRun, Enrolment]:
+    """The run and the pending enrolment behind an approval link, locked in that order, once the
+    actor may decide about it (`refused` is the message when not) and it is still undecided."""
+    found = _pending_by_token(token)
+    run = lock_run(found.run_id)
+    enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
         .select_related("business")
         .get(pk=found.pk)
     )
+    if not actor.has_perm("courses.approve_enrolment", enrolment):
+        raise ApprovalError(refused, field="token")
+    _check_pending(enrolment, now)
+    return run, enrolment
 
 
 def approve(*, token: str, actor: User, now: dt.datetime | None = None) -> Enrolment:
     """The employer approves: the held seat becomes a confirmed booking."""
     now = now or timezone.now()
     with transaction.atomic():
-        found = _pending_by_token(token)
-        run = lock_run(found.run_id)
-        enrolment = _lock_pending(found)
-        if not actor.has_perm("courses.approve_enrolment", enrolment):
-            raise ApprovalError(_("Sie dürfen diese Anmeldung nicht freigeben."), field="token")
-        _check_pending(enrolment, now)
+        run, enrolment = _lock_decision(
+            token, actor=actor, now=now, refused=_("Sie dürfen diese Anmeldung nicht freigeben.")
+        )
         enrolment.status = Enrolment.Status.CONFIRMED
         enrolment.confirmed_at = now
         enrolment.hold_until = None
@@ -75,12 +82,9 @@ def decline(
     """The employer declines: the enrolment is cancelled and the seat goes to the first waiting."""
     now = now or timezone.now()
     with transaction.atomic():
-        found = _pending_by_token(token)
-        run = lock_run(found.run_id)
-        enrolment = _lock_pending(found)
-        if not actor.has_perm("courses.approve_enrolment", enrolment):
-            raise ApprovalError(_("Sie dürfen diese Anmeldung nicht ablehnen."), field="token")
-        _check_pending(enrolment, now)
+        run, enrolment = _lock_decision(
+            token, actor=actor, now=now, refused=_("Sie dürfen diese Anmeldung nicht ablehnen.")
+        )
         cancel_locked(
             enrolment, actor=actor, reason=reason or _("Vom Arbeitgeber abgelehnt"), now=now
         )
