@@ -253,35 +253,30 @@ def test_runs_short_of_minimum_are_flagged_once_and_coordinators_mailed(
     assert "2 von mindestens 4" in dashboard
 
 
+def _create_run(plan, **fields):
+    values = {
+        "workshop": plan.workshop,
+        "capacity": 8,
+        "booking_opens_at": day_at(1),
+        "booking_closes_at": day_at(20),
+        "cancellation_deadline": day_at(18),
+    }
+    return planning.create_run(course=plan.run.course, actor=plan.coordinator, **values, **fields)
+
+
 def test_a_run_takes_only_the_fields_it_knows():
     plan = make_plan(units=0)
     with pytest.raises(TypeError):
         planning.update_run(run=plan.run, actor=plan.coordinator, capacty=20)
     with pytest.raises(TypeError):
-        planning.create_run(
-            course=plan.run.course,
-            actor=plan.coordinator,
-            workshop=plan.workshop,
-            capacity=8,
-            booking_opens_at=day_at(1),
-            booking_closes_at=day_at(20),
-            cancellation_deadline=day_at(18),
-            status=CourseRun.Status.PUBLISHED,  # a draft first, published by publish_run
-        )
+        # a run starts as a draft and is published by publish_run
+        _create_run(plan, status=CourseRun.Status.PUBLISHED)
     assert CourseRun.objects.count() == 1
 
 
 def test_a_new_run_is_a_draft_with_the_defaults_of_the_model():
     plan = make_plan(units=0)
-    run = planning.create_run(
-        course=plan.run.course,
-        actor=plan.coordinator,
-        workshop=plan.workshop,
-        capacity=8,
-        booking_opens_at=day_at(1),
-        booking_closes_at=day_at(20),
-        cancellation_deadline=day_at(18),
-    )
+    run = _create_run(plan)
     assert run.status == CourseRun.Status.DRAFT and run.school == plan.school
     assert (run.min_participants, run.price_business, run.instructor) == (0, 0, None)
     assert not run.requires_employer_approval
