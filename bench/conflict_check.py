@@ -50,6 +50,7 @@ def run_one(n_sessions: int, samples: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from courses.errors import SessionConflict
     from courses.models import Course, CourseRun, Session, Topic
     from courses.services import planning
     from people.models import District, Membership, School, User
@@ -165,7 +166,7 @@ def run_one(n_sessions: int, samples: int) -> None:
                 raise Rollback
         except Rollback:
             pass
-        except planning.SessionConflict:
+        except SessionConflict:
             refused += 1
         add_times.append((time.perf_counter() - t0) * 1000)
 

@@ -1,8 +1,10 @@
-"""Booking e-mails, written in the recipient's language, with iCalendar attachments.
+"""Booking e-mails, written in the recipient's language, with iCalendar attachments, and the
+coordinators' notice of a run short of its minimum. Built from models and selectors only; the
+services decide who gets which e-mail and when.
 
-Texts live in templates/emails/<language>/<kind>.txt (first line subject, then a blank line, then
-the body): e-mails are whole texts that translators want to see as a whole, and they must not depend
-on compiled message catalogues being present."""
+Booking texts live in templates/emails/<language>/<kind>.txt (first line subject, then a blank
+line, then the body): e-mails are whole texts that translators want to see as a whole, and they
+must not depend on compiled message catalogues being present."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -13,7 +15,7 @@ from core.links import absolute_url
 from people.models import Membership
 
 from .ical import build_calendar
-from .models import Enrolment, Session
+from .models import CourseRun, Enrolment, Session
 from .selectors import waitlist_position
 
 # kind -> iCalendar METHOD of the attachment (None: no attachment)
@@ -50,7 +52,6 @@ def _sessions(enrolment: Enrolment) -> list[Session]:
 
 
 def _context(enrolment: Enrolment, sessions: list[Session]) -> dict:
-
     run = enrolment.run
     return {
         "enrolment": enrolment,
@@ -108,6 +109,19 @@ def approval_request_emails(enrolment: Enrolment) -> list[EmailMessage]:
         subject, body = _render("approval_request", lang, context)
         messages.append(EmailMessage(subject=subject, body=body, to=[email]))
     return messages
+
+
+def below_minimum_email(run: CourseRun, recipients: list[str]) -> EmailMessage:
+    """To the school's coordinators: the run has fewer confirmed enrolments than its minimum.
+    Expects `run.confirmed` annotated (selectors.staff_runs)."""
+    context = {
+        "run": run,
+        "run_url": absolute_url("courses:staff_run_detail", run.pk),
+        "site_url": settings.SITE_URL,
+    }
+    body = render_to_string("staff/emails/below_minimum.txt", context)
+    subject = render_to_string("staff/emails/below_minimum_subject.txt", context)
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=recipients)
 
 
 def render_preview(kind: str, lang: str, context: dict) -> str:

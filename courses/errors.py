@@ -32,6 +32,12 @@ class NotEligible(DomainError):
     code = "not_eligible"
 
 
+class EmailNotVerified(NotEligible):
+    """A web booking by someone who has not confirmed their e-mail address yet."""
+
+    code = "email_not_verified"
+
+
 class CancellationNotAllowed(DomainError):
     status = 409
     code = "cancellation_not_allowed"

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.fonts import register_fonts
+from core.formatting import local_date, local_datetime, local_time
 
 from .models import CourseRun, Enrolment, Session
 from .selectors import waitlist_position_expression
@@ -87,9 +88,7 @@ def participants(run: CourseRun) -> list[Participant]:
                 occupation=profile.occupation if profile else "",
                 status=enrolment.get_status_display(),
                 waitlist_position=enrolment.waitlist_position,
-                booked_at=date_format(
-                    timezone.localtime(enrolment.created_at), "SHORT_DATETIME_FORMAT"
-                ),
+                booked_at=local_datetime(enrolment.created_at),
             )
         )
     return rows
@@ -134,7 +133,7 @@ def run_label(run: CourseRun) -> str:
 
 
 def export_filename(run: CourseRun, kind: str, extension: str) -> str:
-    day = f"-{timezone.localtime(run.starts_at):%Y-%m-%d}" if run.starts_at else ""
+    day = f"-{timezone.localdate(run.starts_at).isoformat()}" if run.starts_at else ""
     return f"{slugify(run_label(run))[:60]}{day}-{kind}.{extension}"
 
 
@@ -160,7 +159,7 @@ def participants_xlsx(run: CourseRun) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     details = [run.school.name]
     if run.starts_at:
-        details.append(date_format(timezone.localtime(run.starts_at), "SHORT_DATE_FORMAT"))
+        details.append(local_date(run.starts_at))
     sheet.append([" · ".join(details)])
     sheet.append([])
     headers = participant_headers()
@@ -236,8 +235,8 @@ def signature_list_pdf(session: Session) -> bytes:
     when = _("%(weekday)s, %(day)s, %(start)s–%(end)s Uhr") % {
         "weekday": date_format(start, "l"),
         "day": date_format(start, "DATE_FORMAT"),
-        "start": f"{start:%H:%M}",
-        "end": f"{end:%H:%M}",
+        "start": local_time(start),
+        "end": local_time(end),
     }
     room = session.workshop.name + (f" ({session.workshop.room})" if session.workshop.room else "")
     instructor = session.instructor.get_full_name() if session.instructor else ""
@@ -284,7 +283,7 @@ def signature_list_pdf(session: Session) -> bytes:
         Paragraph(
             _esc(_("Stand: %(when)s · %(count)s Teilnehmende"))
             % {
-                "when": date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
+                "when": local_datetime(timezone.now()),
                 "count": len(data) - 1 if enrolments else 0,
             },
             styles["Italic"],

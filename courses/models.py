@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import local_date, local_datetime
 from core.models import TimeStamped
 from people.models import Business, School
 from workshops.models import EquipmentReservation, EquipmentType, Workshop
@@ -118,6 +119,9 @@ class BookingPhase(models.TextChoices):
     COMPLETED = "completed", _("Kurs beendet")
     CANCELLED = "cancelled", _("Kurs abgesagt")
 
+    # Nobody may book, the school's coordinators included (they may book outside the window).
+    UNBOOKABLE = enum.nonmember(("not_published", "completed", "cancelled"))
+
 
 class CourseRun(TimeStamped):
     class Status(models.TextChoices):
@@ -196,7 +200,7 @@ class CourseRun(TimeStamped):
 
     def __str__(self):
         label = f"{self.course.title} {self.title_suffix}".strip()
-        return f"{label} ({self.starts_at:%d.%m.%Y})" if self.starts_at else label
+        return f"{label} ({local_date(self.starts_at)})" if self.starts_at else label
 
     def get_absolute_url(self) -> str:
         return reverse("courses:run", args=[self.pk])
@@ -267,7 +271,7 @@ class Session(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.run.course.title}: {self.start:%d.%m.%Y %H:%M}"
+        return f"{self.run.course.title}: {local_datetime(self.start)}"
 
     @property
     def hours(self) -> float:
@@ -398,6 +402,10 @@ class Enrolment(TimeStamped):
     @property
     def is_active(self) -> bool:
         return self.status in self.Status.ACTIVE
+
+    def hold_expired(self, now: dt.datetime) -> bool:
+        """The seat was held for the employer's approval, and the time for it has run out."""
+        return bool(self.hold_until and self.hold_until < now)
 
     @property
     def status_badge(self) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from workshops.models import Equipment
 
-from .models import CourseEquipment, CourseRun, Enrolment
+from .models import CourseEquipment, CourseRun, Enrolment, Session
 
 NO_LIMIT = 1_000_000
 
@@ -179,8 +179,6 @@ def runs_below_minimum(school_ids, *, now=None) -> QuerySet[CourseRun]:
 def sessions_between(*, start, end, school_ids=None, instructor=None) -> QuerySet:
     """Sessions overlapping [start, end) of the schools (or of one instructor), with what a
     calendar or feed prints loaded in the same query."""
-    from .models import Session
-
     qs = Session.objects.filter(start__lt=end, end__gt=start)
     if school_ids is not None:
         qs = qs.filter(run__school_id__in=list(school_ids))

@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.formatting import local_date
 from workshops.selectors import utilisation
 
 from .models import CourseRun
@@ -68,7 +68,7 @@ def equipment_hours(school_ids, *, start: dt.datetime, end: dt.datetime):
 
 
 def _day(value: dt.datetime | None) -> str:
-    return date_format(timezone.localtime(value), "SHORT_DATE_FORMAT") if value else "–"
+    return local_date(value) if value else "–"
 
 
 def dashboard_charts(school_ids, *, now: dt.datetime | None = None) -> list[dict]:

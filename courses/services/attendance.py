@@ -4,6 +4,7 @@ Every mark is one audit row and one "attendance.recorded" event (for the chamber
 written in the same transaction as the Attendance row."""
 
 import datetime as dt
+import secrets
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.errors import InvalidInput
 from core.events import record_event
-from core.formatting import local_date, local_time
+from core.formatting import iso, local_date, local_time
 
 from ..errors import AttendanceNotAllowed, CheckInClosed
 from ..models import Attendance, CourseRun, Enrolment, Session
@@ -103,8 +104,8 @@ def record_attendance(
             "reason": reason,
             "method": method,
             "minutes": minutes,
-            "session_start": session.start.isoformat(),
-            "session_end": session.end.isoformat(),
+            "session_start": iso(session.start),
+            "session_end": iso(session.end),
         },
         chamber_id=_chamber_id(enrolment),
     )
@@ -113,6 +114,19 @@ def record_attendance(
 
 def checkin_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
     return session.start - CHECKIN_OPENS_BEFORE, session.end
+
+
+def ensure_checkin_token(*, session: Session) -> str:
+    """The token of the session's check-in QR code, made on first use (sessions planned before
+    self check-in existed have none). Two coordinators opening the code at once get the same."""
+    if not session.checkin_token:
+        Session.objects.filter(pk=session.pk, checkin_token="").update(
+            checkin_token=secrets.token_urlsafe(24), updated_at=timezone.now()
+        )
+        session.checkin_token = Session.objects.values_list("checkin_token", flat=True).get(
+            pk=session.pk
+        )
+    return session.checkin_token
 
 
 def self_check_in(*, token: str, user, now: dt.datetime | None = None) -> Attendance:

@@ -113,7 +113,7 @@ def complete_run(*, run: CourseRun, actor=None, now: dt.datetime | None = None) 
                 )
                 _record(enrolment)
                 counts[enrolment.status] += 1
-            elif enrolment.status in (Enrolment.Status.PENDING, Enrolment.Status.WAITLISTED):
+            elif enrolment.status in Enrolment.Status.ACTIVE:  # pending or waiting
                 # Nobody moves up any more: the course is over. Quietly closed, no e-mail.
                 enrolment.status = Enrolment.Status.CANCELLED
                 enrolment.cancelled_at = now

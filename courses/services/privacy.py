@@ -12,15 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit
+from core.formatting import iso
 from core.links import absolute_url
 from core.models import AuditEntry
 from people.models import Membership, TraineeProfile, User
 
 from ..models import Attendance, Enrolment
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
+from .booking.cancel import cancel
 
 
 def _certificates(enrolment) -> list:
@@ -43,8 +41,8 @@ def export_person_data(user: User) -> dict:
     for a in Attendance.objects.filter(enrolment__participant=user).select_related("session"):
         attendances.setdefault(a.enrolment_id, []).append(
             {
-                "session_start": _iso(a.session.start),
-                "session_end": _iso(a.session.end),
+                "session_start": iso(a.session.start),
+                "session_end": iso(a.session.end),
                 "status": a.status,
                 "minutes": a.minutes,
                 "reason": a.reason,
@@ -52,15 +50,15 @@ def export_person_data(user: User) -> dict:
             }
         )
     return {
-        "exported_at": _iso(timezone.now()),
+        "exported_at": iso(timezone.now()),
         "account": {
             "email": user.email,
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "date_of_birth": _iso(user.date_of_birth),
+            "date_of_birth": iso(user.date_of_birth),
             "language": user.language,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
         },
         "email_addresses": [
             {"email": e.email, "verified": e.verified, "primary": e.primary}
@@ -71,7 +69,7 @@ def export_person_data(user: User) -> dict:
                 "kind": profile.kind,
                 "employer": profile.business.name if profile.business else None,
                 "occupation": profile.occupation,
-                "apprenticeship_start": _iso(profile.apprenticeship_start),
+                "apprenticeship_start": iso(profile.apprenticeship_start),
                 "lehrlingsrolle_number": profile.lehrlingsrolle_number,
             }
             if profile
@@ -89,19 +87,19 @@ def export_person_data(user: User) -> dict:
                 "course": e.run.course.title,
                 "run": e.run_id,
                 "school": e.run.school.name,
-                "starts_at": _iso(e.run.starts_at),
+                "starts_at": iso(e.run.starts_at),
                 "status": e.status,
                 "business": e.business.name if e.business else None,
-                "booked_at": _iso(e.created_at),
-                "confirmed_at": _iso(e.confirmed_at),
-                "cancelled_at": _iso(e.cancelled_at),
+                "booked_at": iso(e.created_at),
+                "confirmed_at": iso(e.confirmed_at),
+                "cancelled_at": iso(e.cancelled_at),
                 "cancel_reason": e.cancel_reason,
                 "attendance": attendances.get(e.pk, []),
                 "certificates": [
                     {
                         "number": c.number,
-                        "issued_at": _iso(c.issued_at),
-                        "revoked_at": _iso(c.revoked_at),
+                        "issued_at": iso(c.issued_at),
+                        "revoked_at": iso(c.revoked_at),
                         "verification_url": absolute_url(
                             "certificates:verify", c.verification_code
                         ),
@@ -112,7 +110,7 @@ def export_person_data(user: User) -> dict:
             for e in enrolments
         ],
         "activity": [
-            {"at": _iso(a.at), "action": a.action, "object": f"{a.object_type}#{a.object_id}"}
+            {"at": iso(a.at), "action": a.action, "object": f"{a.object_type}#{a.object_id}"}
             for a in AuditEntry.objects.filter(actor=user).order_by("at")[:1000]
         ],
     }
@@ -128,8 +126,6 @@ def delete_account(*, user: User, now: dt.datetime | None = None) -> None:
     """Cancel what is still running (the next waiting move up), anonymise the enrolments, remove
     the profile, roles and e-mail addresses, and empty and disable the account."""
     from allauth.account.models import EmailAddress
-
-    from .booking import cancel
 
     now = now or timezone.now()
     active = Enrolment.objects.filter(participant=user, status__in=Enrolment.Status.ACTIVE)

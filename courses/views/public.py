@@ -132,11 +132,6 @@ def book_run(request, pk):
         "courses.manage_run", run
     ):
         raise Http404
-    if not has_verified_email(request.user):
-        messages.error(
-            request, _("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse, dann können Sie buchen.")
-        )
-        return redirect("courses:run", pk=pk)
     try:
         enrolment = booking.book(run=run, participant=request.user, source=Enrolment.Source.WEB)
     except DomainError as err:

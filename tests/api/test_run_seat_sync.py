@@ -66,21 +66,24 @@ def test_cancel_and_promotion_touch_the_run_too(api, member, synced_run):
 
     # a promotion alone (capacity raised elsewhere) touches the run as well
     waiting = booking.book(
-        run=synced_run, participant=TraineeProfileFactory(business=member).user, business=member
+        run=synced_run,
+        participant=TraineeProfileFactory(business=member).user,
+        business=member,
+        source="api",
     )
     assert waiting.status == Enrolment.Status.WAITLISTED
     CourseRun.objects.filter(pk=synced_run.pk).update(
         capacity=3, updated_at=timezone.now() - dt.timedelta(days=2)
     )
     assert synced_run.pk not in _runs_since(api, before)
-    assert len(booking.promote_waiting(synced_run)) == 1
+    assert len(booking.promote_waiting(run=synced_run)) == 1
     rows = _runs_since(api, before)
     assert rows[synced_run.pk]["seats_left"] == 0
 
 
 def test_a_refused_booking_leaves_updated_at_alone(api, member, synced_run):
     trainee = TraineeProfileFactory(business=member, lehrlingsrolle_number="LR-8")
-    booking.book(run=synced_run, participant=trainee.user, business=member)
+    booking.book(run=synced_run, participant=trainee.user, business=member, source="api")
     CourseRun.objects.filter(pk=synced_run.pk).update(
         updated_at=timezone.now() - dt.timedelta(days=2)
     )

@@ -2,6 +2,7 @@
 
 from allauth.account.models import EmailAddress
 
+from courses.models import Enrolment
 from tests.factories import CourseRunFactory, SessionFactory, WorkshopFactory, trainee
 from tests.timeutils import day_at
 
@@ -28,3 +29,8 @@ def verified_trainee(**kwargs):
     user = trainee(**kwargs)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+def statuses(run) -> list[str]:
+    """The statuses of a run's enrolments in booking order."""
+    return list(Enrolment.objects.filter(run=run).order_by("id").values_list("status", flat=True))

@@ -50,3 +50,15 @@ def make_plan(*, units: int = 6, capacity: int = 12, per_unit: int = 2, school=N
         ends_at=None,
     )
     return Plan(school, coordinator, instructor, workshop, printer, printers, run)
+
+
+def other_run(plan: Plan, **kwargs) -> CourseRun:
+    """A second draft run at the plan's school and workshop, to clash with."""
+    return CourseRunFactory(
+        course__school=plan.school,
+        course__title="CNC-Fräsen für Einsteiger",
+        school=plan.school,
+        workshop=plan.workshop,
+        status=CourseRun.Status.DRAFT,
+        **kwargs,
+    )

@@ -41,7 +41,7 @@ def test_catalogue_search_and_filters_live_in_the_url(client):
         course__title="SPS für Meister", course__target_group=Course.TargetGroup.STAFF
     )
     full = make_run(capacity=1, course__title="Robotik kompakt")
-    book(run=full, participant=trainee())
+    book(run=full, participant=verified_trainee())
 
     def titles(query):
         return {r.course.title for r in client.get("/" + query).context["runs"]}
@@ -100,7 +100,7 @@ def test_run_page_shows_what_booking_will_do(client):
     assert "149,00" in page or "149.00" in page
     assert run.course.learning_outcome_list[0] in page
     assert str(run.workshop) in page
-    book(run=run, participant=trainee())
+    book(run=run, participant=verified_trainee())
     assert "Auf die Warteliste (Platz 1)" in html(client.get(f"/runs/{run.pk}/"))
     CourseRun.objects.filter(pk=run.pk).update(
         booking_opens_at=day_at(3), booking_closes_at=day_at(10)
@@ -264,14 +264,14 @@ def test_business_booking_rejects_outsiders_with_a_form_error(client):
 def test_business_area_is_closed_to_others(client):
     client.force_login(trainee())
     assert client.get("/business/").status_code == 403
-    enrolment = book(run=make_run(), participant=trainee())
+    enrolment = book(run=make_run(), participant=verified_trainee())
     client.force_login(business_contact())
     assert client.post(f"/business/enrolments/{enrolment.pk}/cancel/").status_code == 404
 
 
 def test_approval_page_approves_and_decides_only_once(client):
     run = make_run(requires_employer_approval=True)
-    person = trainee()
+    person = verified_trainee()
     contact = business_contact(person.trainee_profile.business)
     pending = book(run=run, participant=person)
     url = f"/business/approvals/{pending.approval_token}/"
@@ -321,12 +321,12 @@ def test_business_area_runs_a_fixed_number_of_queries(client):
             assert client.get("/business/").status_code == 200
         return len(ctx.captured_queries)
 
-    book(run=make_run(), participant=trainee(business=business))
+    book(run=make_run(), participant=verified_trainee(business=business))
     small = queries()
     for i in range(8):
-        book(run=make_run(day=40 + 2 * i), participant=trainee(business=business))
+        book(run=make_run(day=40 + 2 * i), participant=verified_trainee(business=business))
     book(
         run=make_run(requires_employer_approval=True, day=70),
-        participant=trainee(business=business),
+        participant=verified_trainee(business=business),
     )
     assert queries() == small

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from courses.errors import SessionConflict
 from courses.models import CourseRun, Session
 from courses.services import planning
+from courses.services.planning import conflicts
 from tests.courses.planning_fixtures import make_plan
 from tests.factories import CourseRunFactory, EquipmentFactory, SessionFactory, WorkshopFactory
 from tests.timeutils import day_at
@@ -96,7 +97,7 @@ def test_service_maps_a_constraint_violation_to_session_conflict(monkeypatch):
         status=CourseRun.Status.DRAFT,
     )
     planning.add_session(run=other, start=day_at(30, 8), end=day_at(30, 12), actor=None)
-    monkeypatch.setattr(planning, "check_session_conflicts", lambda **kwargs: None)
+    monkeypatch.setattr(conflicts, "check_session_conflicts", lambda **kwargs: None)
     with pytest.raises(SessionConflict) as err:
         planning.add_session(run=plan.run, start=day_at(30, 9), end=day_at(30, 10), actor=None)
     assert "Robotik Grundlagen" in err.value.message
@@ -107,13 +108,13 @@ def _race(monkeypatch, target, jobs):
     """Run `jobs` in threads, each in its own transaction; all pass the service's check before
     any writes (barrier), as two coordinators pressing "save" at the same moment."""
     barrier = threading.Barrier(len(jobs), timeout=20)
-    original = getattr(planning, target)
+    original = getattr(conflicts, target)
 
     def check_then_wait(**kwargs):
         original(**kwargs)
         barrier.wait()
 
-    monkeypatch.setattr(planning, target, check_then_wait)
+    monkeypatch.setattr(conflicts, target, check_then_wait)
     results: list = [None] * len(jobs)
 
     def worker(i, job):

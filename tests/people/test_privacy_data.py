@@ -30,7 +30,7 @@ def finished_enrolment(person, name="Lena Müller"):
 
 def test_export_contains_my_data_only(client):
     person = verified_trainee()
-    other = trainee()
+    other = verified_trainee()
     mine = finished_enrolment(person)
     Certificate.objects.create(
         enrolment=mine, number="BBS1-2026-0007", verification_code="code7", issued_at=timezone.now()
@@ -82,7 +82,7 @@ def test_delete_anonymises_cancels_and_keeps_certificates_verifiable(
     uncertified = finished_enrolment(person)
     full = make_run(capacity=1)
     seat = book(run=full, participant=person)
-    waiting = book(run=full, participant=trainee())
+    waiting = book(run=full, participant=verified_trainee())
 
     client.force_login(person)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,18 +1,15 @@
-"""Booking e-mails: sent after commit, in the recipient's language, with calendar files whose
-UIDs stay the same from confirmation to cancellation."""
-
-import datetime as dt
+"""Booking e-mails (courses/emails.py, sent through services/mail.py): confirmation, waiting list,
+promotion, approval request and cancellation, each in the recipient's language with the
+right iCalendar method; nothing for a booking that failed."""
 
 import pytest
-from django.utils import timezone
 from icalendar import Calendar
 
 from courses.errors import AlreadyEnrolled
-from courses.models import CourseRun
-from courses.services.booking import book, cancel, cancel_run
-from courses.tasks.booking import send_reminders
-from tests.courses.booking_fixtures import make_run
-from tests.factories import business_contact, coordinator, trainee
+from courses.services.booking.book import book
+from courses.services.booking.cancel import cancel, cancel_run
+from tests.courses.booking_fixtures import make_run, verified_trainee
+from tests.factories import business_contact, coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +28,7 @@ def test_confirmation_in_german_with_request_calendar(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     run = make_run(capacity=5, sessions=2)
-    person = trainee()
+    person = verified_trainee()
     with django_capture_on_commit_callbacks(execute=True):
         book(run=run, participant=person)
     (mail,) = mailoutbox
@@ -49,7 +46,7 @@ def test_english_participant_gets_english_mail_and_cancel_has_same_uids(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     run = make_run(capacity=5)
-    person = trainee(user__language="en")
+    person = verified_trainee(user__language="en")
     with django_capture_on_commit_callbacks(execute=True):
         enrolment = book(run=run, participant=person)
     with django_capture_on_commit_callbacks(execute=True):
@@ -67,7 +64,7 @@ def test_english_participant_gets_english_mail_and_cancel_has_same_uids(
 
 def test_waitlist_and_promotion_mails(mailoutbox, django_capture_on_commit_callbacks):
     run = make_run(capacity=1)
-    first, second = trainee(), trainee()
+    first, second = verified_trainee(), verified_trainee()
     with django_capture_on_commit_callbacks(execute=True):
         holder = book(run=run, participant=first)
         book(run=run, participant=second)
@@ -89,7 +86,7 @@ def test_approval_request_goes_to_the_contact_in_their_language(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     run = make_run(requires_employer_approval=True)
-    person = trainee()
+    person = verified_trainee()
     contact = business_contact(person.trainee_profile.business)
     contact.language = "en"
     contact.save()
@@ -107,7 +104,7 @@ def test_approval_request_goes_to_the_contact_in_their_language(
 
 def test_cancelled_run_tells_everyone(mailoutbox, django_capture_on_commit_callbacks):
     run = make_run(capacity=1)
-    a, b = trainee(), trainee()
+    a, b = verified_trainee(), verified_trainee()
     book(run=run, participant=a)
     book(run=run, participant=b)
     with django_capture_on_commit_callbacks(execute=True):
@@ -118,29 +115,8 @@ def test_cancelled_run_tells_everyone(mailoutbox, django_capture_on_commit_callb
 
 def test_failed_booking_sends_nothing(mailoutbox, django_capture_on_commit_callbacks):
     run = make_run()
-    person = trainee()
+    person = verified_trainee()
     book(run=run, participant=person)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(AlreadyEnrolled):
         book(run=run, participant=person)
     assert mailoutbox == []
-
-
-def test_reminder_two_days_before_and_never_twice(mailoutbox, django_capture_on_commit_callbacks):
-    soon = make_run(day=1, sessions=1)  # starts tomorrow 08:00
-    CourseRun.objects.filter(pk=soon.pk).update(
-        booking_opens_at=timezone.now() - dt.timedelta(days=5),
-        booking_closes_at=timezone.now() + dt.timedelta(hours=1),
-        cancellation_deadline=timezone.now(),
-    )
-    later = make_run(day=10, sessions=1)
-    near, far = trainee(user__language="en"), trainee()
-    book(run=soon, participant=near)
-    book(run=later, participant=far)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert send_reminders() == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        assert send_reminders() == 0
-    (mail,) = mailoutbox
-    assert mail.to == [near.email]
-    assert mail.subject.endswith(f"Reminder: {soon.course.title} starts soon")
-    assert "starts in two days" in mail.body

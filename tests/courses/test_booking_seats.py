@@ -1,4 +1,5 @@
-"""No overbooking, ever: 200 concurrent bookings for 20 seats on PostgreSQL."""
+"""No overbooking, ever (the run lock of services/booking/seats.py): 200 concurrent bookings for
+20 seats, overlapping runs and cancellations racing bookings, on PostgreSQL."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,17 +9,17 @@ from django.db import connection
 from courses.errors import OverlappingBooking
 from courses.models import Enrolment
 from courses.selectors import waitlist_position
-from courses.services.booking import book, cancel
+from courses.services.booking.book import book
+from courses.services.booking.cancel import cancel
 from people.models import User
-from tests.courses.booking_fixtures import make_run
-from tests.factories import trainee
+from tests.courses.booking_fixtures import make_run, verified_trainee
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_200_concurrent_bookings_for_20_seats():
     run = make_run(capacity=20)
-    participant_ids = [trainee().pk for _ in range(200)]
+    participant_ids = [verified_trainee().pk for _ in range(200)]
     connection.close()
 
     def fire(user_id):
@@ -46,7 +47,7 @@ def test_200_concurrent_bookings_for_20_seats():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_one_person_booking_two_overlapping_runs_at_once_gets_exactly_one():
-    person = trainee()
+    person = verified_trainee()
     runs = [make_run(day=30, sessions=1) for _ in range(6)]  # all at the same time
     connection.close()
 
@@ -68,8 +69,8 @@ def test_one_person_booking_two_overlapping_runs_at_once_gets_exactly_one():
 @pytest.mark.django_db(transaction=True)
 def test_cancellations_racing_bookings_never_overbook_and_keep_fifo():
     run = make_run(capacity=5)
-    holders = [book(run=run, participant=trainee()) for _ in range(5)]
-    newcomers = [trainee().pk for _ in range(20)]
+    holders = [book(run=run, participant=verified_trainee()) for _ in range(5)]
+    newcomers = [verified_trainee().pk for _ in range(20)]
     connection.close()
 
     def fire(job):

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from core.models import AuditEntry, DomainEvent
 from courses.errors import AttendanceNotAllowed, CheckInClosed
-from courses.models import Attendance, Enrolment
+from courses.models import Attendance, Enrolment, Session
 from courses.services import planning
-from courses.services.attendance import record_attendance, self_check_in
+from courses.services.attendance import ensure_checkin_token, record_attendance, self_check_in
 from tests.courses.planning_fixtures import make_plan
 from tests.factories import EnrolmentFactory, trainee
 
@@ -164,3 +164,16 @@ def test_check_in_needs_a_login(client, plan):
     session = _session_now(plan)
     response = client.get(reverse("courses:checkin", args=[session.checkin_token]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_a_session_without_a_check_in_code_gets_one_and_keeps_it(plan):
+    session = _session_now(plan)
+    Session.objects.filter(pk=session.pk).update(checkin_token="")
+    stale = Session.objects.get(pk=session.pk)
+    token = ensure_checkin_token(session=stale)
+    assert len(token) >= 24
+    # a second page opened with the stale row shows the same code, not a new one
+    again = Session.objects.get(pk=session.pk)
+    again.checkin_token = ""
+    assert ensure_checkin_token(session=again) == token
+    assert Session.objects.get(pk=session.pk).checkin_token == token

@@ -1,0 +1,27 @@
+"""The booking service: book, cancel, waiting list and promotion, employer approval.
+
+The public API is what this package re-exports below; callers write `booking.book(...)`.
+Modules: `book` (book, book_many), `cancel` (can_cancel, cancel, cancel_run), `waitlist`
+(promotion), `approvals` (approve, decline, expired holds), `holds` (when a seat is held for the
+employer), `seats` (the run lock and the seat count; its docstring states the lock order) and
+`notify` (outbox events and e-mails on commit)."""
+
+from .approvals import approve, decline, release_expired_holds
+from .book import book, book_many
+from .cancel import can_cancel, cancel, cancel_run
+from .notify import enrolment_payload
+from .waitlist import promote_all_waiting, promote_waiting
+
+__all__ = [
+    "approve",
+    "book",
+    "book_many",
+    "can_cancel",
+    "cancel",
+    "cancel_run",
+    "decline",
+    "enrolment_payload",
+    "promote_all_waiting",
+    "promote_waiting",
+    "release_expired_holds",
+]

@@ -1,0 +1,274 @@
+"""Booking: one person books a seat, or a business contact books several of its people.
+
+Everything that does not depend on the seat count is checked before the run lock, so that the
+section every booking of the run waits for is a handful of short statements (lock order: the
+participants' user rows, then the run; see `seats`)."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from allauth.account.utils import has_verified_email
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.formatting import local_datetime
+from people.models import Business, TraineeProfile, User
+
+from ...errors import (
+    AlreadyEnrolled,
+    BookingClosed,
+    EmailNotVerified,
+    NotEligible,
+    OverlappingBooking,
+)
+from ...models import BookingPhase, CourseRun, Enrolment, Session
+from ...signals import may_book_early
+from .holds import hold_fields, needs_approval
+from .notify import record, send_approval_request_on_commit, send_on_commit
+from .seats import SeatState, lock_participants, lock_run, seat_state, touch_run
+
+
+def _check_overlap(*, run: CourseRun, participant: User) -> None:
+    """No active enrolment of the participant in another run whose sessions overlap this run's
+    (one query; a run without sessions yet is compared by its first and last date)."""
+    this_run = Session.objects.filter(
+        run_id=run.pk,
+        status=Session.Status.SCHEDULED,
+        start__lt=OuterRef("end"),
+        end__gt=OuterRef("start"),
+    )
+    overlap = Q(Exists(this_run))
+    if run.starts_at and run.ends_at:
+        no_sessions = ~Exists(
+            Session.objects.filter(run_id=run.pk, status=Session.Status.SCHEDULED)
+        )
+        overlap |= Q(no_sessions, start__lt=run.ends_at, end__gt=run.starts_at)
+    clash = (
+        Session.objects.filter(overlap, status=Session.Status.SCHEDULED)
+        .filter(
+            run__enrolments__participant=participant,
+            run__enrolments__status__in=Enrolment.Status.ACTIVE,
+        )
+        .exclude(run_id=run.pk)
+        .exclude(run__status=CourseRun.Status.CANCELLED)
+        .select_related("run__course")
+        .order_by("start")
+        .first()
+    )
+    if clash is not None:
+        other = clash.run
+        raise OverlappingBooking(
+            _(
+                "Sie sind bereits für „%(run)s“ angemeldet; dessen Termin am %(when)s "
+                "überschneidet sich mit diesem Kurs."
+            )
+            % {"run": other, "when": local_datetime(clash.start)},
+            field="run",
+            other_run=other.pk,
+        )
+
+
+def _check_verified(participant: User) -> None:
+    """Who books themself on the web must have confirmed their e-mail address: confirmations,
+    reminders and cancellations of the course go there."""
+    if not has_verified_email(participant):
+        raise EmailNotVerified(
+            _("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse, dann können Sie buchen."),
+            field="participant",
+        )
+
+
+def _check_participant(
+    *, run: CourseRun, participant: User, business: Business | None
+) -> Business | None:
+    """Checks that need no run lock (the participant's lock is held). Returns the business."""
+    if not participant.is_active or participant.anonymised_at is not None:
+        raise NotEligible(_("Dieses Konto kann nicht gebucht werden."), field="participant")
+    if Enrolment.objects.filter(
+        run_id=run.pk, participant=participant, status__in=Enrolment.Status.ACTIVE
+    ).exists():
+        raise AlreadyEnrolled(
+            _("%(name)s ist für diesen Kurs bereits angemeldet.")
+            % {"name": participant.get_full_name() or participant.email},
+            field="participant",
+        )
+    _check_overlap(run=run, participant=participant)
+    if business is None:
+        profile = TraineeProfile.objects.filter(user=participant).select_related("business").first()
+        business = profile.business if profile else None
+    return business
+
+
+def _check_open(
+    run: CourseRun,
+    *,
+    source: str,
+    now: dt.datetime,
+    participants: Iterable[User] = (),
+    booked_by: User | None = None,
+) -> None:
+    """The run can be booked now (read under the run lock: a run cancelled meanwhile says no).
+    Before the opening, the apps above may let these participants through (signals.early_booking);
+    that question is asked only then, so ordinary bookings pay nothing for it."""
+    phase = run.booking_phase(now)
+    if phase in BookingPhase.UNBOOKABLE:
+        raise BookingClosed(_("Dieser Kurs kann nicht gebucht werden."), field="run")
+    if source == Enrolment.Source.STAFF:  # the coordinator may book outside the window
+        return
+    if phase == BookingPhase.NOT_OPEN and may_book_early(
+        run=run, participants=participants, booked_by=booked_by, now=now
+    ):
+        return
+    if phase == BookingPhase.NOT_OPEN:
+        raise BookingClosed(
+            _("Die Buchung ist erst ab %(date)s möglich.")
+            % {"date": local_datetime(run.booking_opens_at)},
+            field="run",
+        )
+    if phase == BookingPhase.CLOSED:
+        raise BookingClosed(_("Die Buchungsfrist für diesen Kurs ist abgelaufen."), field="run")
+
+
+def _create_locked(
+    *,
+    run: CourseRun,
+    participant: User,
+    booked_by: User | None,
+    business: Business | None,
+    source: str,
+    now: dt.datetime,
+    state: SeatState,
+) -> Enrolment:
+    """Create the enrolment under the run lock; `state` is updated for the next one (bulk)."""
+    position = None
+    if state.free > 0:
+        if needs_approval(run, business, booked_by):
+            fields = hold_fields(now)
+        else:
+            fields = {"status": Enrolment.Status.CONFIRMED, "confirmed_at": now}
+        state.free -= 1
+    else:
+        fields = {"status": Enrolment.Status.WAITLISTED, "waitlist_seq": state.next_seq}
+        state.next_seq += 1
+        state.waiting += 1
+        position = state.waiting
+    # No savepoint here (two round trips fewer while every booking of the run waits): the
+    # duplicate check already ran under the participant's lock, so the unique constraint is only
+    # the last line of defence, and when it fires the whole booking is rolled back anyway.
+    try:
+        enrolment = Enrolment.objects.create(
+            run=run,
+            participant=participant,
+            participant_name=participant.get_full_name() or participant.email,
+            booked_by=booked_by or participant,
+            business=business,
+            source=source,
+            **fields,
+        )
+    except IntegrityError as exc:
+        raise AlreadyEnrolled(_("Diese Anmeldung besteht bereits."), field="participant") from exc
+
+    audit(
+        actor=booked_by or participant,
+        action="enrolment.created",
+        obj=enrolment,
+        status=enrolment.status,
+    )
+    record("enrolment.created", enrolment, position)
+    if enrolment.status == Enrolment.Status.CONFIRMED:
+        record("enrolment.confirmed", enrolment)
+        send_on_commit(enrolment, "confirmation")
+    elif enrolment.status == Enrolment.Status.WAITLISTED:
+        send_on_commit(enrolment, "waitlist")
+    else:
+        send_on_commit(enrolment, "pending")
+        send_approval_request_on_commit(enrolment)
+    return enrolment
+
+
+def book(
+    *,
+    run: CourseRun,
+    participant: User,
+    booked_by: User | None = None,
+    business: Business | None = None,
+    source: str = Enrolment.Source.WEB,
+    now: dt.datetime | None = None,
+) -> Enrolment:
+    """Book a seat: confirmed while seats are free (or pending when the employer must approve),
+    otherwise on the waiting list. A full run is not an error.
+
+    A web booking needs the participant's verified e-mail address (EmailNotVerified); bookings
+    by the chamber API and by the school's coordinators do not."""
+    now = now or timezone.now()
+    if source == Enrolment.Source.WEB:
+        _check_verified(participant)
+    with transaction.atomic():
+        lock_participants([participant])
+        business = _check_participant(run=run, participant=participant, business=business)
+        locked = lock_run(run)
+        _check_open(locked, source=source, now=now, participants=[participant], booked_by=booked_by)
+        enrolment = _create_locked(
+            run=locked,
+            participant=participant,
+            booked_by=booked_by,
+            business=business,
+            source=source,
+            now=now,
+            state=seat_state(locked),
+        )
+        touch_run(locked)
+        return enrolment
+
+
+def book_many(
+    *,
+    run: CourseRun,
+    participants: Iterable[User],
+    booked_by: User,
+    business: Business,
+    source: str = Enrolment.Source.WEB,
+    now: dt.datetime | None = None,
+) -> list[Enrolment]:
+    """A business contact books several of its people in one step: all or nothing, in the given
+    order (seats first, then the waiting list). Every participant must belong to the business.
+    The contact books for them, so their own e-mail addresses need not be verified."""
+    now = now or timezone.now()
+    participants = list(participants)
+    if not participants:
+        raise NotEligible(_("Bitte mindestens eine Person auswählen."), field="participants")
+    member_ids = set(
+        TraineeProfile.objects.filter(business=business, user__in=participants).values_list(
+            "user_id", flat=True
+        )
+    )
+    for person in participants:
+        if person.pk not in member_ids:
+            raise NotEligible(
+                _("%(name)s gehört nicht zu Ihrem Betrieb.") % {"name": person},
+                field="participants",
+            )
+    with transaction.atomic():
+        lock_participants(participants)
+        for person in participants:
+            _check_participant(run=run, participant=person, business=business)
+        locked = lock_run(run)
+        _check_open(locked, source=source, now=now, participants=participants, booked_by=booked_by)
+        state = seat_state(locked)
+        enrolments = [
+            _create_locked(
+                run=locked,
+                participant=person,
+                booked_by=booked_by,
+                business=business,
+                source=source,
+                now=now,
+                state=state,
+            )
+            for person in participants
+        ]
+        touch_run(locked)
+        return enrolments

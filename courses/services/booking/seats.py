@@ -1,0 +1,81 @@
+"""The run lock and the seat count read under it.
+
+Every transaction that changes who holds a seat locks the run row first (`lock_run`). That one
+lock serialises bookings, cancellations and promotions of a run, so the seat count read after it is
+the truth and the waiting-list sequence (max + 1) never repeats. On SQLite the whole database is
+locked by `transaction_mode=IMMEDIATE` instead, which gives the same guarantee.
+Lock order, always: the participants' user rows (for the overlap check), then the run."""
+
+from dataclasses import dataclass
+
+from django.db import connections, router
+from django.db.models import IntegerField, Max, OuterRef, Subquery
+from django.utils import timezone
+
+from people.models import User
+
+from ...models import CourseRun, Enrolment
+from ...selectors import with_seats
+
+
+def lock_run(run: CourseRun | int) -> CourseRun:
+    run_id = run if isinstance(run, int) else run.pk
+    return CourseRun.objects.select_for_update(of=("self",)).select_related("course").get(pk=run_id)
+
+
+def lock_participants(participants: list[User]) -> None:
+    """The participants' user rows serialise each person's bookings across runs (so that two
+    overlapping runs cannot both be booked at once). Taken before the run lock, in id order."""
+    ids = sorted(p.pk for p in participants)
+    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def touch_run(run: CourseRun) -> None:
+    """Seats changed: bump the run's updated_at so API clients syncing with `updated_since` see
+    the new seats_left. One UPDATE of that column on the row the caller has already locked (no
+    save() of the whole row, which could overwrite a concurrent edit of other fields)."""
+    run.updated_at = timezone.now()
+    CourseRun.objects.filter(pk=run.pk).update(updated_at=run.updated_at)
+
+
+@dataclass
+class SeatState:
+    free: int  # seats not held by confirmed or pending enrolments
+    waiting: int  # length of the waiting list
+    next_seq: int  # the next waiting-list sequence number (max + 1: never reused)
+
+
+_SENTINEL_PK = -7_654_321
+_seat_sql: dict[str, tuple[str, tuple]] = {}
+
+
+def _seat_state_sql(alias: str) -> tuple[str, tuple]:
+    """The seat query, built from `with_seats` (the one seat rule) and compiled once per
+    database: building and compiling its nested subqueries costs more CPU than running it, and
+    it runs while every other booking of the run waits for the lock."""
+    if alias not in _seat_sql:
+        max_seq = (
+            Enrolment.objects.filter(run_id=OuterRef("pk"), waitlist_seq__isnull=False)
+            .order_by()
+            .values("run_id")
+            .annotate(m=Max("waitlist_seq"))
+            .values("m")
+        )
+        qs = (
+            with_seats(CourseRun.objects.using(alias).filter(pk=_SENTINEL_PK))
+            .annotate(max_seq=Subquery(max_seq, output_field=IntegerField()))
+            .values_list("seats", "taken", "waitlist_length", "max_seq")
+        )
+        _seat_sql[alias] = qs.query.get_compiler(using=alias).as_sql()
+    return _seat_sql[alias]
+
+
+def seat_state(run: CourseRun) -> SeatState:
+    """Seats and waiting list in one query, under the caller's run lock."""
+    alias = router.db_for_write(CourseRun)
+    sql, params = _seat_state_sql(alias)
+    params = tuple(run.pk if p == _SENTINEL_PK else p for p in params)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        seats, taken, waiting, max_seq = cursor.fetchone()
+    return SeatState(free=seats - taken, waiting=waiting, next_seq=(max_seq or 0) + 1)

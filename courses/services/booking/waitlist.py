@@ -1,0 +1,86 @@
+"""The waiting list: free seats go to the first waiting, in order (lowest sequence first)."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.audit import audit
+from people.models import User
+
+from ...models import CourseRun, Enrolment
+from ...selectors import with_seats
+from .holds import hold_fields, needs_approval
+from .notify import record, send_approval_request_on_commit, send_on_commit
+from .seats import lock_run, seat_state, touch_run
+
+
+def promote_locked(
+    run: CourseRun, *, now: dt.datetime, actor: User | None = None
+) -> list[Enrolment]:
+    """Fill free seats from the waiting list in order (lowest sequence first).
+    The caller holds the run lock."""
+    if run.status != CourseRun.Status.PUBLISHED:
+        return []
+    free = seat_state(run).free
+    if free <= 0:
+        return []
+    promoted = []
+    waiting = list(
+        Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED)
+        .select_related("business", "participant")
+        .order_by("waitlist_seq")[:free]
+    )
+    for enrolment in waiting:
+        if needs_approval(run, enrolment.business, enrolment.booked_by):
+            for name, value in hold_fields(now).items():
+                setattr(enrolment, name, value)
+        else:
+            enrolment.status = Enrolment.Status.CONFIRMED
+            enrolment.confirmed_at = now
+        enrolment.save(
+            update_fields=["status", "confirmed_at", "hold_until", "approval_token", "updated_at"]
+        )
+        audit(actor=actor, action="enrolment.promoted", obj=enrolment, status=enrolment.status)
+        if enrolment.status == Enrolment.Status.CONFIRMED:
+            record("enrolment.confirmed", enrolment)
+            send_on_commit(enrolment, "promotion")
+        else:
+            send_on_commit(enrolment, "pending")
+            send_approval_request_on_commit(enrolment)
+        promoted.append(enrolment)
+    return promoted
+
+
+def promote_waiting(
+    *, run: CourseRun | int, actor: User | None = None, now: dt.datetime | None = None
+) -> list[Enrolment]:
+    """Seats freed up (more capacity, repaired equipment): move the first waiting up, at once."""
+    with transaction.atomic():
+        locked = lock_run(run)
+        promoted = promote_locked(locked, now=now or timezone.now(), actor=actor)
+        if promoted:
+            touch_run(locked)
+        return promoted
+
+
+def promote_all_waiting(
+    *, workshop_id: int | None = None, run_id: int | None = None, now: dt.datetime | None = None
+) -> int:
+    """Safety net and hook for changes outside this module (capacity raised, equipment repaired):
+    promote on every published run with a waiting list and free seats."""
+    now = now or timezone.now()
+    qs = CourseRun.objects.filter(
+        status=CourseRun.Status.PUBLISHED, enrolments__status=Enrolment.Status.WAITLISTED
+    )
+    if workshop_id is not None:
+        qs = qs.filter(workshop_id=workshop_id)
+    if run_id is not None:
+        qs = qs.filter(pk=run_id)
+    candidates = with_seats(CourseRun.objects.filter(pk__in=qs.values("pk"))).filter(
+        seats_left__gt=0
+    )
+    count = 0
+    for pk in candidates.values_list("pk", flat=True):
+        count += len(promote_waiting(run=pk, now=now))
+    return count

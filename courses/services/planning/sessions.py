@@ -1,0 +1,303 @@
+"""Sessions: plan, change and cancel one meeting of a run, and reserve the equipment it needs
+(enough working units of each type the course needs for the run's seats)."""
+
+import datetime as dt
+import math
+import secrets
+import uuid
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.errors import InvalidInput
+from core.formatting import iso
+from people.models import User
+from workshops.errors import EquipmentUnavailable, ReservationConflict
+from workshops.models import Equipment, EquipmentReservation, Workshop
+from workshops.services import free_units, overlapping_reservations, reserve_items
+
+from ...errors import NotEnoughEquipment
+from ...models import CourseEquipment, CourseRun, Session, SessionReservation
+from ...selectors import seats_of
+from . import conflicts
+from .checks import check_instructor, check_run_open_for_planning, validate_times
+
+
+def sync_run_dates(run: CourseRun) -> None:
+    """Keep the denormalised run.starts_at/ends_at equal to its scheduled sessions' span."""
+    span = run.sessions.filter(status=Session.Status.SCHEDULED).aggregate(
+        first=Min("start"), last=Max("end")
+    )
+    CourseRun.objects.filter(pk=run.pk).update(
+        starts_at=span["first"], ends_at=span["last"], updated_at=timezone.now()
+    )
+    run.starts_at, run.ends_at = span["first"], span["last"]
+
+
+def _reservation_purpose(run: CourseRun, workshop: Workshop) -> str:
+    return f"{run.course.title} ({workshop})"[:200]
+
+
+def units_needed(seats: int, participants_per_unit: int) -> int:
+    return math.ceil(seats / max(participants_per_unit, 1)) if seats > 0 else 0
+
+
+def _check_school(items: Iterable[Equipment], school_id: int) -> None:
+    for item in items:
+        if item.school_id != school_id:
+            raise InvalidInput(_("Das Gerät gehört nicht zu dieser Schule."), field="equipment")
+
+
+def _reserve_for_session(
+    *, session: Session, actor: User | None, equipment: Iterable[Equipment]
+) -> None:
+    """Reserve the explicitly chosen items, then enough further working units of each type the
+    course needs for the run's seats (units = ceil(seats / participants per unit))."""
+    run = session.run
+    chosen = list(equipment)
+    _check_school(chosen, run.school_id)
+    seats = seats_of(run)
+    needs = CourseEquipment.objects.filter(course_id=run.course_id).select_related("equipment_type")
+    items = list(chosen)
+    for need in needs:
+        etype = need.equipment_type
+        wanted = units_needed(seats, etype.participants_per_unit)
+        have = sum(1 for item in items if item.type_id == etype.pk)
+        if have >= wanted:
+            continue
+        candidates = [
+            item
+            for item in free_units(
+                equipment_type_id=etype.pk,
+                workshop=session.workshop,
+                start=session.start,
+                end=session.end,
+            )
+            if item not in items
+        ]
+        if len(candidates) < wanted - have:
+            blocking = (
+                overlapping_reservations(
+                    equipment_ids=Equipment.objects.filter(
+                        type_id=etype.pk, workshop=session.workshop
+                    ).values_list("pk", flat=True),
+                    start=session.start,
+                    end=session.end,
+                )
+                .exclude(pk__in=session.session_reservations.values("reservation_id"))
+                .first()
+            )
+            message = _("Nicht genug %(type)s frei: benötigt %(wanted)s, frei %(free)s.") % {
+                "type": etype.name,
+                "wanted": wanted,
+                "free": have + len(candidates),
+            }
+            if blocking is not None:
+                message += " " + conflicts.reservation_conflict(blocking).message
+            raise NotEnoughEquipment(message, field="equipment")
+        items.extend(candidates[: wanted - have])
+    if items:
+        _reserve_items(session=session, items=items, actor=actor)
+
+
+def _reserve_items(*, session: Session, items: list[Equipment], actor: User | None) -> None:
+    """Reserve the items for the session's time and link each reservation to the session."""
+    try:
+        reservations = reserve_items(
+            items=items,
+            start=session.start,
+            end=session.end,
+            actor=actor,
+            kind=EquipmentReservation.Kind.SESSION,
+            purpose=_reservation_purpose(session.run, session.workshop),
+        )
+    except ReservationConflict as exc:
+        raise conflicts.reservation_conflict(exc.other) from exc
+    except EquipmentUnavailable as exc:
+        raise InvalidInput(exc.message, field="equipment") from exc
+    SessionReservation.objects.bulk_create(
+        [SessionReservation(session=session, reservation=r) for r in reservations]
+    )
+
+
+def release_reservations(session: Session, *, delete: bool) -> None:
+    ids = list(session.session_reservations.values_list("reservation_id", flat=True))
+    if delete:
+        EquipmentReservation.objects.filter(pk__in=ids).delete()
+    else:
+        EquipmentReservation.objects.filter(pk__in=ids).update(
+            is_active=False, updated_at=timezone.now()
+        )
+
+
+def write_session(
+    *,
+    run: CourseRun,
+    session: Session | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    workshop: Workshop,
+    instructor: User | None,
+    equipment: Iterable[Equipment],
+    actor: User | None,
+    series: uuid.UUID | None = None,
+) -> Session:
+    """Check, save and reserve one session inside a savepoint; conflicts raise SessionConflict."""
+    exclude = [session.pk] if session is not None else []
+    conflicts.check_session_conflicts(
+        start=start,
+        end=end,
+        workshop_id=workshop.pk,
+        instructor_id=getattr(instructor, "pk", None),
+        exclude_ids=exclude,
+    )
+    try:
+        with transaction.atomic():
+            if session is None:
+                session = Session.objects.create(
+                    run=run,
+                    start=start,
+                    end=end,
+                    workshop=workshop,
+                    instructor=instructor,
+                    series=series,
+                    checkin_token=secrets.token_urlsafe(24),
+                )
+            else:
+                release_reservations(session, delete=True)
+                session.start, session.end = start, end
+                session.workshop, session.instructor = workshop, instructor
+                session.sequence += 1
+                session.save()
+            session.run = run
+            _reserve_for_session(session=session, actor=actor, equipment=equipment)
+    except IntegrityError as exc:
+        error = conflicts.db_conflict(
+            exc,
+            start=start,
+            end=end,
+            workshop_id=workshop.pk,
+            instructor_id=getattr(instructor, "pk", None),
+            exclude_ids=exclude,
+        )
+        if error is None:
+            raise
+        raise error from exc
+    return session
+
+
+def session_target(run: CourseRun, workshop: Workshop | None, instructor: User | None) -> Workshop:
+    """The workshop a session of the run takes place in (the run's unless another is chosen),
+    checked to belong to the run's school, as the instructor is."""
+    workshop = workshop or run.workshop
+    if workshop.school_id != run.school_id:
+        raise InvalidInput(_("Die Lernwerkstatt gehört nicht zu dieser Schule."), field="workshop")
+    check_instructor(run.school_id, instructor)
+    return workshop
+
+
+@transaction.atomic
+def add_session(
+    *,
+    run: CourseRun,
+    start: dt.datetime,
+    end: dt.datetime,
+    actor: User | None,
+    workshop: Workshop | None = None,
+    instructor: User | None = None,
+    equipment: Iterable[Equipment] = (),
+    use_run_instructor: bool = True,
+) -> Session:
+    run = CourseRun.objects.select_for_update().select_related("course").get(pk=run.pk)
+    check_run_open_for_planning(run)
+    validate_times(start, end)
+    if instructor is None and use_run_instructor:
+        instructor = run.instructor
+    workshop = session_target(run, workshop, instructor)
+    session = write_session(
+        run=run,
+        session=None,
+        start=start,
+        end=end,
+        workshop=workshop,
+        instructor=instructor,
+        equipment=equipment,
+        actor=actor,
+    )
+    sync_run_dates(run)
+    audit(actor=actor, action="session.created", obj=session, start=iso(start))
+    return session
+
+
+@transaction.atomic
+def update_session(
+    *,
+    session: Session,
+    actor: User | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    workshop: Workshop | None = None,
+    instructor: User | None = None,
+    equipment: Iterable[Equipment] = (),
+) -> Session:
+    """Change one session only: the other sessions of its series stay as they are."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    run = CourseRun.objects.select_for_update().select_related("course").get(pk=session.run_id)
+    check_run_open_for_planning(run)
+    if session.status != Session.Status.SCHEDULED:
+        raise InvalidInput(_("Ein abgesagter Termin kann nicht geändert werden."), field="start")
+    validate_times(start, end)
+    workshop = session_target(run, workshop or session.workshop, instructor)
+    session = write_session(
+        run=run,
+        session=session,
+        start=start,
+        end=end,
+        workshop=workshop,
+        instructor=instructor,
+        equipment=equipment,
+        actor=actor,
+    )
+    sync_run_dates(run)
+    audit(actor=actor, action="session.updated", obj=session, start=iso(start))
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session: Session, actor: User | None) -> Session:
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    run = CourseRun.objects.select_for_update().get(pk=session.run_id)
+    if session.status == Session.Status.CANCELLED:
+        return session
+    session.status = Session.Status.CANCELLED
+    session.sequence += 1
+    session.save(update_fields=["status", "sequence", "updated_at"])
+    release_reservations(session, delete=False)
+    sync_run_dates(run)
+    audit(actor=actor, action="session.cancelled", obj=session)
+    return session
+
+
+@transaction.atomic
+def reserve_equipment_for_session(
+    *, session: Session, actor: User | None, equipment: Iterable[Equipment]
+) -> Session:
+    """Add items to a planned session (e.g. an extra laser cutter)."""
+    session = Session.objects.select_for_update().select_related("run__course").get(pk=session.pk)
+    held = set(session.reservations.filter(is_active=True).values_list("equipment_id", flat=True))
+    items = [e for e in equipment if e.pk not in held]
+    if not items:
+        return session
+    with transaction.atomic():
+        _check_school(items, session.run.school_id)
+        _reserve_items(session=session, items=items, actor=actor)
+    session.sequence += 1
+    session.save(update_fields=["sequence", "updated_at"])
+    audit(
+        actor=actor, action="session.equipment_reserved", obj=session, items=[i.pk for i in items]
+    )
+    return session
