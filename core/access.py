@@ -5,7 +5,8 @@ Policy (403 or 404):
   certificate, approval or data. A stranger must not learn that it exists (`private=True`).
 - 403 otherwise: the object is public or staff-visible (a run, a session, an item of equipment,
   a school), and the answer only says "not for you".
-- Anonymous users are sent to the login page first, so they never see either.
+- Anonymous users are sent to the login page first, so they never see either; on a page the
+  public may open (`login=False`, e.g. a published run) they get the same 404 for a private object.
 
 Services still enforce the domain rules (deadlines, seats); this decides only who may ask.
 """
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -27,6 +29,7 @@ def access(
     url_kwarg: str = "pk",
     field: str = "pk",
     private: bool = False,
+    login: bool = True,
 ):
     """Decorate a view with who may call it.
 
@@ -34,10 +37,11 @@ def access(
     when `model` is None). `model` is a model, a queryset, or a callable `(request) -> queryset`
     (for querysets that depend on the user); the object found by `field=kwargs[url_kwarg]`
     replaces that keyword argument as `obj`. `private=True` answers 404 instead of 403.
+    `login=False` lets anonymous users through to the permission check (pages the public may
+    open whose object may still be private, such as a draft run).
     """
 
     def decorator(view):
-        @login_required
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             obj = None
@@ -48,9 +52,13 @@ def access(
             if perm is not None and not request.user.has_perm(perm, obj):
                 if private:
                     raise Http404
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        if login:
+            wrapper = login_required(wrapper)
         wrapper.access_perm = perm  # read by the test that every view declares its access
         wrapper.access_private = private
         return wrapper

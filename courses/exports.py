@@ -184,8 +184,8 @@ def participants_xlsx(run: CourseRun) -> bytes:
     return buffer.getvalue()
 
 
-def session_for_export(session_id: int) -> Session:
-    """The session with run, course, room, instructor and the signing enrolments: two queries."""
+def sessions_for_export() -> QuerySet[Session]:
+    """Sessions with run, course, room, instructor and the signing enrolments: two queries."""
     signing = Prefetch(
         "run__enrolments",
         queryset=Enrolment.objects.filter(status__in=SIGNING_STATUSES)
@@ -193,11 +193,9 @@ def session_for_export(session_id: int) -> Session:
         .order_by("participant__last_name", "participant__first_name", "id"),
         to_attr="signing_enrolments",
     )
-    return (
-        Session.objects.select_related("run__course", "run__school", "workshop", "instructor")
-        .prefetch_related(signing)
-        .get(pk=session_id)
-    )
+    return Session.objects.select_related(
+        "run__course", "run__school", "workshop", "instructor"
+    ).prefetch_related(signing)
 
 
 def signature_list_pdf(session: Session) -> bytes:

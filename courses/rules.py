@@ -3,12 +3,37 @@ predicates). Domain rules (deadlines, seats) stay in the services."""
 
 import rules
 
-from people.rules import instructs, is_contact_for_business_of, is_participant, manages_school_of
+from people.roles import managed_school_ids
+from people.rules import (
+    instructs,
+    is_business_contact,
+    is_contact_for_business_of,
+    is_participant,
+    manages_school_of,
+)
 
+from .models import CourseRun
+
+
+@rules.predicate
+def is_public_run(user, run) -> bool:
+    """Published, completed and cancelled runs are public; drafts are not."""
+    return isinstance(run, CourseRun) and run.status in CourseRun.Status.PUBLIC
+
+
+@rules.predicate
+def manages_a_school(user) -> bool:
+    """Coordinators, and district admins of a district with schools: they plan courses and runs."""
+    return bool(managed_school_ids(user))
+
+
+rules.add_perm("courses.view_run", is_public_run | manages_school_of)
+rules.add_perm("courses.plan_courses", manages_a_school)
 rules.add_perm("courses.manage_course", manages_school_of)
 rules.add_perm("courses.manage_run", manages_school_of)
 rules.add_perm("courses.view_run_participants", manages_school_of | instructs)
 rules.add_perm("courses.take_attendance", manages_school_of | instructs)
+rules.add_perm("courses.manage_feed", manages_school_of | instructs)
 rules.add_perm(
     "courses.view_enrolment",
     is_participant | is_contact_for_business_of | manages_school_of | instructs,
@@ -18,3 +43,4 @@ rules.add_perm(
 )
 rules.add_perm("courses.cancel_after_deadline", manages_school_of)
 rules.add_perm("courses.approve_enrolment", is_contact_for_business_of)
+rules.add_perm("courses.access_business_area", is_business_contact)

@@ -1,16 +1,92 @@
-from django.urls import include, path
+"""Every page of the courses app, in the "courses" namespace. Templates and tests use the names
+(reverse), so a path or name changes only together with them."""
 
-from .views import public, staff  # noqa: F401
+from django.urls import path
+
+from .views import business, completion, exports, public, reports
+from .views.staff import attendance, calendar, courses, dashboard, feeds, runs, sessions
 
 app_name = "courses"
 
 urlpatterns = [
+    # The public side: catalogue, run page and booking.
     path("", public.catalogue_view, name="catalogue"),
-    path("", include("courses.urls_public")),
-    path("staff/completion/", include("courses.urls_completion")),
-    path("staff/reports/", include("courses.urls_reports")),
-    path("staff/exports/", include("courses.urls_exports")),
-    path("staff/", include("courses.urls_staff")),
-    # Self check-in by QR code (planning): participants, not staff, open this.
-    path("checkin/<str:token>/", staff.checkin, name="checkin"),
+    path("runs/<int:pk>/", public.run_detail, name="run"),
+    path("runs/<int:pk>/book/", public.book_run, name="book"),
+    # The participant's own pages and data.
+    path("my/", public.my_courses, name="my"),
+    path("my/data.json", public.data_export, name="my_data"),
+    path("my/delete/", public.delete_account, name="my_delete"),
+    path("my/enrolments/<int:pk>/calendar.ics", public.enrolment_calendar, name="my_calendar"),
+    path("my/enrolments/<int:pk>/cancel/", public.cancel_enrolment, name="my_cancel"),
+    # Self check-in by QR code: participants, not staff, open this.
+    path("checkin/<str:token>/", public.checkin, name="checkin"),
+    # The business area: contacts of a business book, cancel and approve for its people.
+    path("business/", business.business_home, name="business"),
+    path("business/book/", business.business_book, name="business_book"),
+    path("business/enrolments/<int:pk>/cancel/", business.business_cancel, name="business_cancel"),
+    path("business/approvals/<str:token>/", business.approval, name="business_approval"),
+    # Staff: completion review, ÜLU reports, participant and signature lists.
+    path("staff/completion/runs/<int:pk>/", completion.run_completion, name="run_completion"),
+    path("staff/reports/runs/<int:run_id>/uelu.csv", reports.uelu_csv, name="uelu_csv"),
+    path("staff/reports/runs/<int:run_id>/uelu.xlsx", reports.uelu_xlsx, name="uelu_xlsx"),
+    path(
+        "staff/exports/runs/<int:run_id>/participants.csv",
+        exports.participants_csv,
+        name="export_participants_csv",
+    ),
+    path(
+        "staff/exports/runs/<int:run_id>/participants.xlsx",
+        exports.participants_xlsx,
+        name="export_participants_xlsx",
+    ),
+    path(
+        "staff/exports/sessions/<int:session_id>/signatures.pdf",
+        exports.signature_list,
+        name="export_signature_list",
+    ),
+    # Staff area: dashboard, courses, runs.
+    path("staff/", dashboard.dashboard, name="staff_dashboard"),
+    path("staff/courses/", courses.course_list, name="staff_course_list"),
+    path("staff/courses/new/", courses.course_create, name="staff_course_create"),
+    path("staff/courses/<int:pk>/edit/", courses.course_edit, name="staff_course_edit"),
+    path(
+        "staff/courses/<int:course_id>/runs/new/",
+        runs.run_create_for,
+        name="staff_run_create_for",
+    ),
+    path("staff/runs/", runs.run_list, name="staff_run_list"),
+    path("staff/runs/new/", runs.run_create, name="staff_run_create"),
+    path("staff/runs/<int:pk>/", runs.run_detail, name="staff_run_detail"),
+    path("staff/runs/<int:pk>/edit/", runs.run_edit, name="staff_run_edit"),
+    path("staff/runs/<int:pk>/status/", runs.run_status, name="staff_run_status"),
+    # Staff area: sessions and series of a run.
+    path(
+        "staff/runs/<int:run_id>/sessions/new/",
+        sessions.session_create,
+        name="staff_session_create",
+    ),
+    path("staff/runs/<int:run_id>/series/new/", sessions.series_create, name="staff_series_create"),
+    path("staff/sessions/<int:pk>/edit/", sessions.session_edit, name="staff_session_edit"),
+    path("staff/sessions/<int:pk>/cancel/", sessions.session_cancel, name="staff_session_cancel"),
+    # Staff area: instructors' sessions, attendance and the check-in QR code.
+    path("staff/my-sessions/", attendance.my_sessions, name="staff_my_sessions"),
+    path(
+        "staff/sessions/<int:pk>/attendance/",
+        attendance.attendance_page,
+        name="staff_attendance",
+    ),
+    path(
+        "staff/sessions/<int:pk>/attendance/<int:enrolment_id>/",
+        attendance.attendance_mark,
+        name="staff_attendance_mark",
+    ),
+    path("staff/sessions/<int:pk>/checkin-qr/", attendance.checkin_qr, name="staff_checkin_qr"),
+    # Staff area: calendars and iCal subscriptions.
+    path("staff/calendar/", calendar.calendar_week, name="staff_calendar_week"),
+    path("staff/calendar/month/", calendar.calendar_month, name="staff_calendar_month"),
+    path("staff/calendar/feeds/", feeds.feed_list, name="staff_feed_list"),
+    path("staff/calendar/feeds/<int:pk>/renew/", feeds.feed_renew, name="staff_feed_renew"),
+    path("staff/calendar/feeds/<int:pk>/delete/", feeds.feed_delete, name="staff_feed_delete"),
+    path("staff/calendar/feed/<str:token>.ics", feeds.feed, name="staff_feed"),
 ]

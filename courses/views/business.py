@@ -2,64 +2,25 @@
 their bookings, books several of them for a run in one step, cancels for them, and decides on
 approvals."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from core.access import access
 from core.errors import DomainError
-from people.models import Business, TraineeProfile, User
+from people.models import Business, TraineeProfile
 from people.roles import roles_of
 
-from ..models import CourseRun, Enrolment
-from ..selectors import catalogue
+from ..forms.business import BusinessBookingForm
+from ..models import Enrolment
 from ..services import booking
 
 
-class RunChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, run):
-        free = (
-            _("%(n)s frei") % {"n": run.seats_left}
-            if run.seats_left
-            else _("ausgebucht, Warteliste")
-        )
-        return f"{run} – {run.school.name} ({free})"
-
-
-class PeopleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, user):
-        return user.get_full_name() or user.email
-
-
-class BusinessBookingForm(forms.Form):
-    run = RunChoiceField(queryset=CourseRun.objects.none(), label=gettext_lazy("Kurs"))
-    participants = PeopleField(
-        queryset=User.objects.none(),
-        label=gettext_lazy("Teilnehmende"),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy(
-            "Freie Plätze werden in dieser Reihenfolge vergeben, danach Warteliste."
-        ),
-    )
-
-    def __init__(self, *args, business: Business, **kwargs):
-        super().__init__(*args, **kwargs)
-        now = timezone.now()
-        self.fields["run"].queryset = catalogue(now=now).filter(booking_opens_at__lte=now)
-        self.fields["participants"].queryset = User.objects.filter(
-            trainee_profile__business=business, is_active=True
-        ).order_by("last_name", "first_name")
-
-
-def _business_for(request) -> Business | None:
+def _business_for(request) -> Business:
+    """The business asked for (?business=) among the user's own, else the first of them."""
     ids = roles_of(request.user).business_ids
-    if not ids:
-        return None
     wanted = request.GET.get("business") or request.POST.get("business")
     business_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else min(ids)
     return Business.objects.get(pk=business_id)
@@ -103,19 +64,15 @@ def _render_home(request, business: Business, form: BusinessBookingForm, status=
     )
 
 
-@login_required
+@access("courses.access_business_area")
 def business_home(request):
     business = _business_for(request)
-    if business is None or not request.user.has_perm("people.act_for_business", business):
-        return HttpResponseForbidden(_("Dieser Bereich ist für Ansprechpersonen von Betrieben."))
     return _render_home(request, business, BusinessBookingForm(business=business))
 
 
-@login_required
+@access("courses.access_business_area")
 def business_book(request):
     business = _business_for(request)
-    if business is None or not request.user.has_perm("people.act_for_business", business):
-        return HttpResponseForbidden()
     if request.method != "POST":
         return redirect("courses:business")
     form = BusinessBookingForm(request.POST, business=business)
@@ -129,7 +86,7 @@ def business_book(request):
             business=business,
         )
     except DomainError as err:
-        form.add_error(err.field if err.field in form.fields else None, err.message)
+        form.add_domain_error(err)
         return _render_home(request, business, form, status=409)
     confirmed = sum(e.status == Enrolment.Status.CONFIRMED for e in enrolments)
     waiting = sum(e.status == Enrolment.Status.WAITLISTED for e in enrolments)
@@ -141,15 +98,11 @@ def business_book(request):
     return redirect(f"/business/?business={business.pk}")
 
 
-@login_required
-def business_cancel(request, pk):
+@access("people.act_for_business", model=Enrolment.objects.select_related("run"), private=True)
+def business_cancel(request, obj):
+    enrolment = obj
     if request.method != "POST":
         return redirect("courses:business")
-    enrolment = get_object_or_404(Enrolment.objects.select_related("run"), pk=pk)
-    if enrolment.business_id is None or not request.user.has_perm(
-        "people.act_for_business", enrolment.business
-    ):
-        raise Http404
     try:
         booking.cancel(
             enrolment=enrolment, actor=request.user, reason=_("durch den Betrieb storniert")
@@ -164,14 +117,16 @@ def business_cancel(request, pk):
     return redirect(f"/business/?business={enrolment.business_id}")
 
 
-@login_required
-def approval(request, token):
-    enrolment = get_object_or_404(
-        Enrolment.objects.select_related("run__course", "run__school", "participant", "business"),
-        approval_token=token,
-    )
-    if not request.user.has_perm("courses.approve_enrolment", enrolment):
-        raise Http404
+@access(
+    "courses.approve_enrolment",
+    model=Enrolment.objects.select_related("run__course", "run__school", "participant", "business"),
+    url_kwarg="token",
+    field="approval_token",
+    private=True,
+)
+def approval(request, obj):
+    enrolment = obj
+    token = enrolment.approval_token
     if request.method == "POST":
         try:
             if request.POST.get("decision") == "approve":

@@ -1,38 +1,21 @@
 """Coordinator review of a run's completion: attended hours per participant, the outcome the rule
 gave, and a form to correct it before certificates go out."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from core.access import access
 from core.errors import DomainError
 
+from ..forms.completion import OUTCOMES, CorrectionForm
 from ..models import CourseRun, Enrolment
 from ..services import completion
 
-OUTCOMES = [(s, Enrolment.Status(s).label) for s in Enrolment.Status.OUTCOMES]
 
-
-class CorrectionForm(forms.Form):
-    enrolment = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(label=gettext_lazy("Ergebnis"), choices=OUTCOMES)
-    reason = forms.CharField(label=gettext_lazy("Begründung"), max_length=200, required=False)
-
-
-def _run(request, pk) -> CourseRun:
-    run = get_object_or_404(CourseRun.objects.select_related("course", "school"), pk=pk)
-    if not request.user.has_perm("courses.manage_run", run):
-        raise Http404
-    return run
-
-
-@login_required
-def run_completion(request, pk):
-    run = _run(request, pk)
+@access("courses.manage_run", model=CourseRun.objects.select_related("course", "school"))
+def run_completion(request, obj):
+    run = obj
     if request.method == "POST":
         try:
             if request.POST.get("action") == "complete":

@@ -1,12 +1,11 @@
 """Downloads for the staff area: participant lists (CSV, XLSX) and signature lists (PDF).
-Thin: permission check, one export function, a file response."""
+Thin: declared access, one export function, a file response."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from core.access import access
 
 from .. import exports
 from ..models import CourseRun, Session
@@ -22,17 +21,13 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def _run_for(request, run_id: int) -> CourseRun:
-    run = get_object_or_404(CourseRun.objects.select_related("course", "school"), pk=run_id)
-    if not request.user.has_perm("courses.view_run_participants", run):
-        raise PermissionDenied
-    return run
+RUNS = CourseRun.objects.select_related("course", "school")
 
 
-@login_required
+@access("courses.view_run_participants", model=RUNS, url_kwarg="run_id")
 @require_GET
-def participants_csv(request, run_id: int):
-    run = _run_for(request, run_id)
+def participants_csv(request, obj: CourseRun):
+    run = obj
     return _download(
         exports.participants_csv(run),
         "text/csv; charset=utf-8",
@@ -40,25 +35,24 @@ def participants_csv(request, run_id: int):
     )
 
 
-@login_required
+@access("courses.view_run_participants", model=RUNS, url_kwarg="run_id")
 @require_GET
-def participants_xlsx(request, run_id: int):
-    run = _run_for(request, run_id)
+def participants_xlsx(request, obj: CourseRun):
+    run = obj
     return _download(
         exports.participants_xlsx(run), XLSX, exports.export_filename(run, "teilnehmende", "xlsx")
     )
 
 
-@login_required
+# Asked of the session: its own instructor may print it even when another teaches the run.
+@access(
+    "courses.view_run_participants",
+    model=lambda request: exports.sessions_for_export(),
+    url_kwarg="session_id",
+)
 @require_GET
-def signature_list(request, session_id: int):
-    try:
-        session = exports.session_for_export(session_id)
-    except Session.DoesNotExist:
-        raise Http404 from None
-    # Asked of the session: its own instructor may print it even when another teaches the run.
-    if not request.user.has_perm("courses.view_run_participants", session):
-        raise PermissionDenied
+def signature_list(request, obj: Session):
+    session = obj
     filename = exports.export_filename(
         session.run, f"unterschriften-{timezone.localtime(session.start):%Y-%m-%d}", "pdf"
     )

@@ -1,30 +1,30 @@
-"""The public side: catalogue, run page and booking, "my courses", data export and account deletion.
-Views are thin: they parse input, ask permissions, call one service or selector, and turn domain
-errors into messages."""
+"""The public side: catalogue, run page and booking, "my courses", data export, account deletion
+and the participant's self check-in. Views are thin: they declare their access, parse input, call
+one service or selector, and turn domain errors into messages."""
 
 from collections import defaultdict
 
 from allauth.account.utils import has_verified_email
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.access import access, public
 from core.errors import DomainError
 from core.formatting import local_datetime
 
 from ..filters import CatalogueFilter
+from ..forms.public import DeleteAccountForm
 from ..ical import build_calendar
 from ..models import Attendance, BookingPhase, CourseRun, Enrolment, Session
 from ..selectors import catalogue, waitlist_position, waitlist_position_expression, with_seats
+from ..services import attendance as attendance_service
 from ..services import booking, privacy
 
 PAGE_SIZE = 20
@@ -33,6 +33,7 @@ PAGE_SIZE = 20
 # --- catalogue ----------------------------------------------------------------------------------
 
 
+@public
 def catalogue_view(request):
     filterset = CatalogueFilter(request.GET or None, queryset=catalogue())
     runs = filterset.qs if filterset.is_bound and filterset.is_valid() else catalogue()
@@ -52,20 +53,6 @@ def catalogue_view(request):
 
 
 # --- run page and booking ------------------------------------------------------------------------
-
-
-def _visible_run(request, pk) -> CourseRun:
-    run = get_object_or_404(
-        with_seats(
-            CourseRun.objects.select_related("course__topic", "school", "workshop", "instructor")
-        ),
-        pk=pk,
-    )
-    if run.status == CourseRun.Status.DRAFT and not request.user.has_perm(
-        "courses.manage_run", run
-    ):
-        raise Http404
-    return run
 
 
 def booking_state(run: CourseRun, *, now=None) -> tuple[str, str]:
@@ -91,8 +78,15 @@ def booking_state(run: CourseRun, *, now=None) -> tuple[str, str]:
     return "waitlist", _("Auf die Warteliste (Platz %(n)s)") % {"n": run.waitlist_length + 1}
 
 
-def run_detail(request, pk):
-    run = _visible_run(request, pk)
+def _runs_with_seats(request):
+    return with_seats(
+        CourseRun.objects.select_related("course__topic", "school", "workshop", "instructor")
+    )
+
+
+@access("courses.view_run", model=_runs_with_seats, private=True, login=False)
+def run_detail(request, obj):
+    run = obj
     sessions = run.sessions.select_related("workshop", "instructor").order_by("start")
     equipment = run.course.equipment_needs.select_related("equipment_type")
     mine = None
@@ -123,15 +117,12 @@ def run_detail(request, pk):
     )
 
 
-@require_POST
-def book_run(request, pk):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next=/runs/{pk}/")
-    run = get_object_or_404(CourseRun, pk=pk)
-    if run.status == CourseRun.Status.DRAFT and not request.user.has_perm(
-        "courses.manage_run", run
-    ):
-        raise Http404
+@access("courses.view_run", model=CourseRun, private=True)
+def book_run(request, obj):
+    run, pk = obj, obj.pk
+    if request.method != "POST":
+        # Where the login page sends someone who pressed the button while logged out.
+        return redirect(run)
     try:
         enrolment = booking.book(run=run, participant=request.user, source=Enrolment.Source.WEB)
     except DomainError as err:
@@ -175,7 +166,7 @@ def _my_enrolments(user):
     return qs
 
 
-@login_required
+@access()
 def my_courses(request):
     now = timezone.now()
     enrolments = list(_my_enrolments(request.user))
@@ -203,18 +194,12 @@ def my_courses(request):
     )
 
 
-def _own_enrolment(request, pk) -> Enrolment:
-    enrolment = get_object_or_404(
-        Enrolment.objects.select_related("run__course", "run__school"), pk=pk
-    )
-    if not request.user.has_perm("courses.view_enrolment", enrolment):
-        raise Http404
-    return enrolment
+ENROLMENTS = Enrolment.objects.select_related("run__course", "run__school")
 
 
-@login_required
-def enrolment_calendar(request, pk):
-    enrolment = _own_enrolment(request, pk)
+@access("courses.view_enrolment", model=ENROLMENTS, private=True)
+def enrolment_calendar(request, obj):
+    enrolment = obj
     sessions = (
         Session.objects.filter(run_id=enrolment.run_id)
         .select_related("run__course", "run__school", "workshop")
@@ -229,12 +214,10 @@ def enrolment_calendar(request, pk):
     return response
 
 
-@login_required
+@access("courses.cancel_enrolment", model=ENROLMENTS, private=True)
 @require_POST
-def cancel_enrolment(request, pk):
-    enrolment = _own_enrolment(request, pk)
-    if not request.user.has_perm("courses.cancel_enrolment", enrolment):
-        return HttpResponseForbidden()
+def cancel_enrolment(request, obj):
+    enrolment = obj
     try:
         booking.cancel(
             enrolment=enrolment, actor=request.user, reason=request.POST.get("reason", "")[:200]
@@ -249,7 +232,7 @@ def cancel_enrolment(request, pk):
 # --- privacy -------------------------------------------------------------------------------------
 
 
-@login_required
+@access()
 def data_export(request):
     data = privacy.export_person_data(request.user)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
@@ -257,28 +240,7 @@ def data_export(request):
     return response
 
 
-class DeleteAccountForm(forms.Form):
-    password = forms.CharField(
-        label=gettext_lazy("Ihr Passwort"),
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=gettext_lazy("Zur Bestätigung, dass Sie es wirklich sind."),
-    )
-    confirm = forms.BooleanField(
-        label=gettext_lazy("Ja, mein Konto und meine Anmeldungen sollen gelöscht werden."),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(gettext_lazy("Das Passwort ist nicht richtig."))
-        return password
-
-
-@login_required
+@access()
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -288,3 +250,17 @@ def delete_account(request):
         messages.success(request, _("Ihr Konto wurde gelöscht."))
         return redirect("courses:catalogue")
     return render(request, "my/delete_account.html", {"form": form})
+
+
+# --- self check-in -------------------------------------------------------------------------------
+
+
+@access()
+def checkin(request, token):
+    """The participant's side of the session's QR code: opening it while logged in marks them
+    present. The service decides whether they may (enrolled, inside the check-in window)."""
+    try:
+        attendance = attendance_service.self_check_in(token=token, user=request.user)
+    except DomainError as error:
+        return render(request, "staff/checkin_result.html", {"error": error.message}, status=409)
+    return render(request, "staff/checkin_result.html", {"attendance": attendance})

@@ -3,25 +3,18 @@
 import csv
 import io
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.access import access
 from core.formatting import local_date
 
 from ..models import CourseRun
 from ..reports import UeluReport, uelu_report
 
-
-def _run_for(request, run_id: int) -> CourseRun:
-    run = get_object_or_404(CourseRun.objects.select_related("school"), pk=run_id)
-    if not request.user.has_perm("courses.manage_run", run):
-        raise PermissionDenied
-    return run
+RUNS = CourseRun.objects.select_related("school")
 
 
 def _header(report: UeluReport) -> list[str]:
@@ -60,9 +53,9 @@ def _filename(run: CourseRun, ext: str) -> str:
     return f"uelu-{run.school.code}-{run.pk}.{ext}"
 
 
-@login_required
-def uelu_csv(request, run_id: int):
-    run = _run_for(request, run_id)
+@access("courses.manage_run", model=RUNS, url_kwarg="run_id")
+def uelu_csv(request, obj: CourseRun):
+    run = obj
     report = uelu_report(run)
     buffer = io.StringIO()
     # Semicolon and a BOM: what German Excel opens correctly with a double click.
@@ -75,9 +68,9 @@ def uelu_csv(request, run_id: int):
     return response
 
 
-@login_required
-def uelu_xlsx(request, run_id: int):
-    run = _run_for(request, run_id)
+@access("courses.manage_run", model=RUNS, url_kwarg="run_id")
+def uelu_xlsx(request, obj: CourseRun):
+    run = obj
     report = uelu_report(run)
     book = Workbook()
     sheet = book.active

@@ -179,7 +179,7 @@ def test_new_workshop_moves_future_sessions_or_names_the_clash():
 def test_the_edit_form_shows_the_conflict_on_the_field(client):
     from django.urls import reverse
 
-    from courses.forms_staff import RunForm
+    from courses.forms.staff import RunForm
 
     plan = make_plan(units=0)
     planning.add_session(run=plan.run, start=day_at(10, 8), end=day_at(10, 12), actor=None)

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from certificates.models import Certificate
+from courses.models import CalendarFeed
 from demand.models import CourseRequest, Interest
 from tests.factories import (
     BusinessFactory,
@@ -54,10 +55,13 @@ EXPECTED = {
     "people.act_for_business": ("business_x", {"contact_x"}),
     "workshops.manage_equipment": ("equipment", SCHOOL_A),
     "workshops.view_equipment": ("equipment", SCHOOL_A),
+    "courses.view_run": ("draft_run", SCHOOL_A),
+    "courses.plan_courses": (None, SCHOOL_A | {"coord_b"}),
     "courses.manage_course": ("course", SCHOOL_A),
     "courses.manage_run": ("run", SCHOOL_A),
     "courses.view_run_participants": ("run", SCHOOL_A | {"instructor_of_run"}),
     "courses.take_attendance": ("session", SCHOOL_A | {"instructor_of_run"}),
+    "courses.manage_feed": ("workshop_feed", SCHOOL_A),
     "courses.view_enrolment": (
         "enrolment",
         SCHOOL_A | {"instructor_of_run", "participant", "contact_x"},
@@ -65,6 +69,7 @@ EXPECTED = {
     "courses.cancel_enrolment": ("enrolment", SCHOOL_A | {"participant", "contact_x"}),
     "courses.cancel_after_deadline": ("run", SCHOOL_A),
     "courses.approve_enrolment": ("enrolment", {"contact_x"}),
+    "courses.access_business_area": (None, {"contact_x", "contact_y"}),
     "certificates.issue_certificate": ("enrolment", SCHOOL_A),
     "certificates.revoke_certificate": ("certificate", SCHOOL_A),
     "certificates.download_certificate": ("certificate", SCHOOL_A | {"participant", "contact_x"}),
@@ -106,6 +111,8 @@ def world(db):
         "equipment": EquipmentFactory(workshop=run.workshop),
         "course": run.course,
         "run": run,
+        "draft_run": CourseRunFactory(course__school=school_a, status="draft"),
+        "workshop_feed": CalendarFeed.objects.create(token="w" * 32, workshop=run.workshop),
         "session": SessionFactory(run=run),
         "enrolment": enrolment,
         "certificate": certificate,

@@ -1,5 +1,4 @@
-"""The public booking pages as a user sees them: catalogue, run page, booking, my courses, the
-business area and the approval page."""
+"""The public pages as a user sees them: catalogue, run page, booking and my courses."""
 
 import datetime as dt
 
@@ -13,14 +12,7 @@ from certificates.models import Certificate
 from courses.models import Attendance, Course, CourseRun, Enrolment
 from courses.services.booking import book
 from tests.courses.booking_fixtures import make_run, verified_trainee
-from tests.factories import (
-    BusinessFactory,
-    SchoolFactory,
-    TopicFactory,
-    business_contact,
-    coordinator,
-    trainee,
-)
+from tests.factories import SchoolFactory, TopicFactory, coordinator, trainee
 from tests.timeutils import day_at
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +104,30 @@ def test_run_page_shows_what_booking_will_do(client):
     assert "Buchung geschlossen" in html(client.get(f"/runs/{run.pk}/"))
     CourseRun.objects.filter(pk=run.pk).update(status=CourseRun.Status.DRAFT)
     assert client.get(f"/runs/{run.pk}/").status_code == 404
+
+
+def test_a_draft_run_is_shown_only_to_the_coordinators_of_its_school(client):
+    run = make_run(status=CourseRun.Status.DRAFT)
+    url = f"/runs/{run.pk}/"
+    assert client.get(url).status_code == 404  # the public does not learn that it exists
+    client.force_login(verified_trainee())
+    assert client.get(url).status_code == 404
+    assert client.post(f"{url}book/").status_code == 404
+    client.force_login(coordinator(SchoolFactory()))
+    assert client.get(url).status_code == 404
+    client.force_login(coordinator(run.school))
+    assert client.get(url).status_code == 200
+    assert not Enrolment.objects.exists()
+
+
+def test_after_logging_in_to_book_the_user_lands_on_the_run_page(client):
+    """Pressing the button while logged out leads through the login page, which returns with a
+    GET to the booking address: that shows the run again instead of booking unasked."""
+    run = make_run()
+    client.force_login(verified_trainee())
+    response = client.get(f"/runs/{run.pk}/book/")
+    assert response.status_code == 302 and response["Location"] == f"/runs/{run.pk}/"
+    assert not Enrolment.objects.exists()
 
 
 def test_booking_needs_login_and_a_verified_email(client):
@@ -221,112 +237,3 @@ def test_participant_cannot_cancel_after_the_deadline_but_the_coordinator_can(cl
     assert "Stornierungsfrist" in page
     enrolment.refresh_from_db()
     assert enrolment.status == "confirmed"
-
-
-# --- business area -------------------------------------------------------------------------------
-
-
-def test_business_contact_books_two_apprentices_at_once_and_cancels_for_one(client):
-    business = BusinessFactory()
-    contact = business_contact(business)
-    anna, ben = trainee(business=business), trainee(business=business)
-    outsider = trainee()
-    run = make_run(capacity=1)
-    client.force_login(contact)
-    page = html(client.get("/business/"))
-    assert anna.get_full_name() in page and outsider.email not in page
-    response = client.post(
-        "/business/book/",
-        {"business": business.pk, "run": run.pk, "participants": [anna.pk, ben.pk]},
-        follow=True,
-    )
-    assert "1 angemeldet, 1 auf der Warteliste" in html(response)
-    assert Enrolment.objects.filter(run=run, business=business).count() == 2
-    first = Enrolment.objects.get(participant=anna)
-    client.post(f"/business/enrolments/{first.pk}/cancel/")
-    first.refresh_from_db()
-    assert first.status == "cancelled"
-    assert Enrolment.objects.get(participant=ben).status == "confirmed"
-
-
-def test_business_booking_rejects_outsiders_with_a_form_error(client):
-    business = BusinessFactory()
-    contact = business_contact(business)
-    run = make_run()
-    client.force_login(contact)
-    response = client.post(
-        "/business/book/", {"business": business.pk, "run": run.pk, "participants": [trainee().pk]}
-    )
-    assert response.status_code == 422
-    assert not Enrolment.objects.exists()
-
-
-def test_business_area_is_closed_to_others(client):
-    client.force_login(trainee())
-    assert client.get("/business/").status_code == 403
-    enrolment = book(run=make_run(), participant=verified_trainee())
-    client.force_login(business_contact())
-    assert client.post(f"/business/enrolments/{enrolment.pk}/cancel/").status_code == 404
-
-
-def test_approval_page_approves_and_decides_only_once(client):
-    run = make_run(requires_employer_approval=True)
-    person = verified_trainee()
-    contact = business_contact(person.trainee_profile.business)
-    pending = book(run=run, participant=person)
-    url = f"/business/approvals/{pending.approval_token}/"
-    client.force_login(business_contact())
-    assert client.get(url).status_code == 404
-    client.force_login(contact)
-    assert "Freigeben" in html(client.get(url))
-    client.post(url, {"decision": "approve"})
-    pending.refresh_from_db()
-    assert pending.status == "confirmed"
-    assert "bereits entschieden" in html(client.get(url))
-
-
-# --- completion review ---------------------------------------------------------------------------
-
-
-def test_coordinator_completes_and_corrects(client):
-    run = make_run(day=-5, sessions=1)
-    a = Enrolment.objects.create(
-        run=run, participant=trainee(), participant_name="A", status="confirmed"
-    )
-    Attendance.objects.create(enrolment=a, session=run.sessions.get(), status="present")
-    b = Enrolment.objects.create(
-        run=run, participant=trainee(), participant_name="B", status="confirmed"
-    )
-    url = f"/staff/completion/runs/{run.pk}/"
-    client.force_login(coordinator(SchoolFactory()))
-    assert client.get(url).status_code == 404
-    client.force_login(coordinator(run.school))
-    client.post(url, {"action": "complete"})
-    a.refresh_from_db()
-    b.refresh_from_db()
-    assert (a.status, b.status) == ("completed", "no_show")
-    client.post(url, {"enrolment": b.pk, "status": "not_completed", "reason": "kam verspätet"})
-    b.refresh_from_db()
-    assert b.status == "not_completed"
-    assert "nicht abgeschlossen" in html(client.get(url))
-
-
-def test_business_area_runs_a_fixed_number_of_queries(client):
-    business = BusinessFactory()
-    contact = business_contact(business)
-    client.force_login(contact)
-
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/business/").status_code == 200
-        return len(ctx.captured_queries)
-
-    book(run=make_run(), participant=verified_trainee(business=business))
-    small = queries()
-    for i in range(8):
-        book(run=make_run(day=40 + 2 * i), participant=verified_trainee(business=business))
-    book(
-        run=make_run(requires_employer_approval=True, day=70),
-        participant=verified_trainee(business=business),
-    )
-    assert queries() == small

@@ -6,25 +6,16 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from people.models import Membership, User
+from core.forms import DomainErrorForm
+from people.models import Membership, School, User
 from workshops.models import Equipment, EquipmentType, Workshop
 
-from .models import Course, CourseRun, Topic
+from ..models import Course, CourseRun, Topic
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
-
-
-class AccessibleForm(forms.Form):
-    """Django 5.2 ties errors and help text to each input (aria-describedby, aria-invalid);
-    components/field.html renders them under those ids. This adds domain errors to fields."""
-
-    def add_domain_error(self, error) -> None:
-        """Put a domain error on its field (or on the form when it names none we show)."""
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, error.message)
 
 
 def instructors_of(school_ids):
@@ -39,7 +30,7 @@ def instructors_of(school_ids):
     )
 
 
-class CourseForm(AccessibleForm):
+class CourseForm(DomainErrorForm):
     school = forms.ModelChoiceField(label=_("Schule"), queryset=None)
     topic = forms.ModelChoiceField(label=_("Themenfeld"), queryset=Topic.objects.all())
     title = forms.CharField(label=_("Titel"), max_length=200)
@@ -86,7 +77,7 @@ class CourseForm(AccessibleForm):
         return data
 
 
-class RunForm(AccessibleForm):
+class RunForm(DomainErrorForm):
     course = forms.ModelChoiceField(label=_("Kurs"), queryset=None)
     workshop = forms.ModelChoiceField(label=_("Lernwerkstatt"), queryset=None)
     instructor = forms.ModelChoiceField(label=_("Ausbilder:in"), queryset=None, required=False)
@@ -166,7 +157,7 @@ def _equipment_field(required=False):
     )
 
 
-class _SessionBase(AccessibleForm):
+class _SessionBase(DomainErrorForm):
     workshop = forms.ModelChoiceField(label=_("Lernwerkstatt"), queryset=None)
     instructor = forms.ModelChoiceField(label=_("Ausbilder:in"), queryset=None, required=False)
     equipment = _equipment_field()
@@ -273,7 +264,7 @@ class SeriesForm(_SessionBase):
         return data
 
 
-class RunStatusForm(AccessibleForm):
+class RunStatusForm(DomainErrorForm):
     ACTIONS = [
         ("publish", _("Veröffentlichen")),
         ("unpublish", _("Zurückziehen")),
@@ -290,7 +281,7 @@ class RunStatusForm(AccessibleForm):
         return data
 
 
-class FeedForm(AccessibleForm):
+class FeedForm(DomainErrorForm):
     SCOPES = [
         ("school", _("ganze Schule")),
         ("workshop", _("eine Lernwerkstatt")),
@@ -301,26 +292,35 @@ class FeedForm(AccessibleForm):
     workshop = forms.ModelChoiceField(label=_("Lernwerkstatt"), queryset=None, required=False)
 
     def __init__(self, *args, school_ids, **kwargs):
-        from people.models import School
-
+        """`school_ids`: the schools the user manages; their workshops and schools are the only
+        choices, and without any only the own sessions can be subscribed."""
         super().__init__(*args, **kwargs)
-        ids = list(school_ids)
+        self.school_ids = list(school_ids)
+        ids = self.school_ids
         self.fields["school"].queryset = School.objects.filter(pk__in=ids)
         self.fields["workshop"].queryset = Workshop.objects.filter(school_id__in=ids)
+        if not ids:
+            self.fields["scope"].choices = [c for c in self.SCOPES if c[0] == "instructor"]
         if len(ids) <= 1:
-            # One school: nothing to choose; the view takes it.
+            # One school: nothing to choose; clean() takes it.
             del self.fields["school"]
 
     def clean(self):
         data = super().clean()
         if data.get("scope") == "workshop" and not data.get("workshop"):
             self.add_error("workshop", _("Bitte eine Lernwerkstatt wählen."))
-        if data.get("scope") == "school" and "school" in self.fields and not data.get("school"):
-            self.add_error("school", _("Bitte eine Schule wählen."))
+        if data.get("scope") == "school":
+            if "school" in self.fields:
+                if not data.get("school"):
+                    self.add_error("school", _("Bitte eine Schule wählen."))
+                else:
+                    data["school_id"] = data["school"].pk
+            else:
+                data["school_id"] = self.school_ids[0]
         return data
 
 
-class AttendanceForm(AccessibleForm):
+class AttendanceForm(DomainErrorForm):
     STATUS = [("present", _("anwesend")), ("absent", _("abwesend")), ("excused", _("entschuldigt"))]
     status = forms.ChoiceField(label=_("Status"), choices=STATUS, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Grund"), required=False, max_length=200)

@@ -1,0 +1,27 @@
+"""Forms of the participant's own pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DomainErrorForm
+
+
+class DeleteAccountForm(DomainErrorForm):
+    password = forms.CharField(
+        label=_("Ihr Passwort"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Zur Bestätigung, dass Sie es wirklich sind."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Ja, mein Konto und meine Anmeldungen sollen gelöscht werden."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort ist nicht richtig."))
+        return password

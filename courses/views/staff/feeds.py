@@ -1,0 +1,117 @@
+"""Calendar subscriptions (iCal): the staff page that creates, renews and deletes them, and the
+feed itself, which calendar apps fetch with the token as the only credential."""
+
+import datetime as dt
+import secrets
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import access, public
+from core.audit import audit
+from people.roles import managed_school_ids
+
+from ...forms.staff import FeedForm
+from ...ical import build_calendar
+from ...models import CalendarFeed, CourseRun
+from ...selectors import sessions_between
+
+FEED_PAST_DAYS = 90
+
+
+def _visible_feeds(request):
+    """The feeds the user may manage (the courses.manage_feed rule as a query)."""
+    school_ids = managed_school_ids(request.user)
+    return (
+        CalendarFeed.objects.filter(
+            Q(school_id__in=school_ids)
+            | Q(workshop__school_id__in=school_ids)
+            | Q(instructor=request.user)
+        )
+        .select_related("school", "workshop", "instructor")
+        .order_by("created_at")
+    )
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@access("people.access_staff_area")
+def feed_list(request):
+    # The form offers only the user's own schools and workshops (instructors: their sessions).
+    form = FeedForm(request.POST or None, school_ids=managed_school_ids(request.user))
+    if request.method == "POST" and form.is_valid():
+        scope = form.cleaned_data["scope"]
+        with transaction.atomic():
+            if scope == "instructor":
+                feed = CalendarFeed.objects.create(token=_new_token(), instructor=request.user)
+            elif scope == "workshop":
+                feed = CalendarFeed.objects.create(
+                    token=_new_token(), workshop=form.cleaned_data["workshop"]
+                )
+            else:
+                feed = CalendarFeed.objects.create(
+                    token=_new_token(), school_id=form.cleaned_data["school_id"]
+                )
+            audit(actor=request.user, action="calendar_feed.created", obj=feed, scope=scope)
+        messages.success(request, _("Das Kalender-Abo wurde angelegt."))
+        return redirect("courses:staff_feed_list")
+    feeds = [
+        (feed, request.build_absolute_uri(reverse("courses:staff_feed", args=[feed.token])))
+        for feed in _visible_feeds(request)
+    ]
+    return render(request, "staff/feed_list.html", {"form": form, "feeds": feeds})
+
+
+@access("courses.manage_feed", model=CalendarFeed, private=True)
+@require_POST
+def feed_renew(request, obj):
+    """A new token: the old address stops working at once (e.g. after it leaked)."""
+    feed = obj
+    feed.token = _new_token()
+    feed.save(update_fields=["token", "updated_at"])
+    audit(actor=request.user, action="calendar_feed.renewed", obj=feed)
+    messages.success(request, _("Die Abo-Adresse wurde erneuert; die alte gilt nicht mehr."))
+    return redirect("courses:staff_feed_list")
+
+
+@access("courses.manage_feed", model=CalendarFeed, private=True)
+@require_POST
+def feed_delete(request, obj):
+    feed = obj
+    audit(actor=request.user, action="calendar_feed.deleted", obj=feed)
+    feed.delete()
+    messages.success(request, _("Das Kalender-Abo wurde gelöscht."))
+    return redirect("courses:staff_feed_list")
+
+
+@public
+def feed(request, token):
+    """The private iCal feed: the token is the credential, no login (calendar apps can't)."""
+    if len(token) < 20:
+        raise Http404
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("school", "workshop", "instructor"), token=token
+    )
+    start = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+    qs = sessions_between(start=start, end=timezone.now() + dt.timedelta(days=3650))
+    if feed.school_id:
+        qs, name = qs.filter(run__school_id=feed.school_id), str(feed.school)
+    elif feed.workshop_id:
+        qs, name = qs.filter(workshop_id=feed.workshop_id), str(feed.workshop)
+    else:
+        qs, name = qs.filter(instructor_id=feed.instructor_id), str(feed.instructor)
+    qs = qs.exclude(run__status=CourseRun.Status.DRAFT)
+    body = build_calendar(qs, name=_("Lernwerkstatt: %(name)s") % {"name": name})
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="lernwerkstatt.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,57 @@
+"""The course pages of the staff area: the list holds the own schools' courses only and searches
+them; editing keeps the course at its school."""
+
+import pytest
+from django.urls import reverse
+
+from courses.models import Course
+from tests.factories import CourseFactory, SchoolFactory, TopicFactory, coordinator
+
+pytestmark = pytest.mark.django_db
+
+
+def test_course_list_shows_and_searches_the_own_schools_courses(client):
+    school = SchoolFactory()
+    laser = CourseFactory(
+        school=school, title="Lasern", topic=TopicFactory(name="Metall", slug="metall")
+    )
+    CourseFactory(school=school, title="Löten")
+    CourseFactory(title="Lasern woanders")  # another school
+    client.force_login(coordinator(school))
+    url = reverse("courses:staff_course_list")
+    titles = {c.title for c in client.get(url).context["page"].object_list}
+    assert titles == {"Lasern", "Löten"}
+    found = client.get(url, {"q": "metall"}).context["page"].object_list
+    assert [c.pk for c in found] == [laser.pk]
+
+
+def test_editing_a_course_saves_it_and_keeps_its_school(client):
+    course = CourseFactory(title="Alt")
+    client.force_login(coordinator(course.school))
+    response = client.post(
+        reverse("courses:staff_course_edit", args=[course.pk]),
+        {
+            "school": SchoolFactory().pk,  # a disabled field: ignored
+            "topic": course.topic_id,
+            "title": "Neu",
+            "level": course.level,
+            "target_group": course.target_group,
+            "hours": "8",
+            "attendance_threshold": "75",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert (course.title, course.attendance_threshold) == ("Neu", 75)
+    assert Course.objects.get(pk=course.pk).school_id == course.school_id
+
+
+def test_a_course_of_another_school_cannot_be_edited(client):
+    course = CourseFactory()
+    client.force_login(coordinator())
+    url = reverse("courses:staff_course_edit", args=[course.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"title": "Gekapert"}).status_code == 403
+    course.refresh_from_db()
+    assert course.title != "Gekapert"
