@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.events import record_event
+from core.formatting import iso
 from courses.models import CourseRun, Enrolment
 from people.models import School
 
@@ -58,8 +59,8 @@ def _payload(certificate: Certificate) -> dict:
         "participant": enrolment.participant_id,
         "business": enrolment.business_id,
         "verification_url": certificate.data.get("verification_url", ""),
-        "issued_at": certificate.issued_at.isoformat(),
-        "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        "issued_at": iso(certificate.issued_at),
+        "revoked_at": iso(certificate.revoked_at),
         "replaced_by": certificate.replaced_by_id,
     }
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput
-from core.formatting import local_date, local_time
+from core.formatting import iso, local_date, local_time
 
 from ..errors import EquipmentUnavailable, ReservationConflict
 from ..models import Equipment, EquipmentReservation, Workshop
@@ -159,8 +159,8 @@ def reserve_external(
         actor=actor,
         action="reservation.created",
         obj=reservation,
-        start=start.isoformat(),
-        end=end.isoformat(),
+        start=iso(start),
+        end=iso(end),
         purpose=purpose,
     )
     return reservation
