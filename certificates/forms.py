@@ -1,7 +1,11 @@
+"""Forms of the certificate pages: parsing and upload checks only; certificates.services decides."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from core.forms import DomainErrorForm
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_FORMATS = {"PNG", "JPEG"}
@@ -39,7 +43,7 @@ class _ImageUpload(forms.ImageField):
         return upload
 
 
-class CertificateSettingsForm(forms.Form):
+class CertificateSettingsForm(DomainErrorForm):
     wording = forms.CharField(
         label=_("Text der Bescheinigung"),
         required=False,
@@ -74,7 +78,7 @@ class CertificateSettingsForm(forms.Form):
     remove_signature = forms.BooleanField(label=_("Unterschrift entfernen"), required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(DomainErrorForm):
     reason = forms.CharField(
         label=_("Grund"),
         max_length=300,
@@ -83,11 +87,11 @@ class ReasonForm(forms.Form):
     )
 
 
-class IssueOneForm(forms.Form):
+class IssueOneForm(DomainErrorForm):
     enrolment = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
-class VerifyUploadForm(forms.Form):
+class VerifyUploadForm(DomainErrorForm):
     file = forms.FileField(
         label=_("PDF-Datei der Bescheinigung"),
         help_text=_("Höchstens 10 MB. Die Datei wird nur geprüft, nicht gespeichert."),

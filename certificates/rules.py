@@ -3,8 +3,15 @@ predicates)."""
 
 import rules
 
-from people.rules import is_contact_for_business_of, is_participant, manages_school_of
+from people.rules import (
+    is_contact_for_business_of,
+    is_participant,
+    manages_a_school,
+    manages_school_of,
+)
 
+# The staff pages (runs to issue for, the school's certificate settings) of any school one manages.
+rules.add_perm("certificates.manage_certificates", manages_a_school)
 rules.add_perm("certificates.issue_certificate", manages_school_of)
 rules.add_perm("certificates.revoke_certificate", manages_school_of)
 rules.add_perm(

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.events import record_event
+from core.formatting import iso
 from courses.models import CourseRun, Enrolment
 from people.models import School
 
@@ -30,6 +31,8 @@ from .errors import AlreadyRevoked, NotEligible, ReasonRequired
 from .models import Certificate, CertificateSequence, IssueJob
 from .pdf import render_certificate_pdf
 from .snapshot import build_data, language_of
+from .tasks import issue_for_run as issue_for_run_task
+from .tasks import send_certificate_email as send_certificate_email_task
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +59,8 @@ def _payload(certificate: Certificate) -> dict:
         "participant": enrolment.participant_id,
         "business": enrolment.business_id,
         "verification_url": certificate.data.get("verification_url", ""),
-        "issued_at": certificate.issued_at.isoformat(),
-        "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        "issued_at": iso(certificate.issued_at),
+        "revoked_at": iso(certificate.revoked_at),
         "replaced_by": certificate.replaced_by_id,
     }
 
@@ -153,14 +156,8 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
         type="certificate.issued", payload=_payload(certificate), chamber_id=_chamber_id(enrolment)
     )
     certificate_id = certificate.pk
-    transaction.on_commit(lambda: _enqueue_email(certificate_id))
+    transaction.on_commit(lambda: send_certificate_email_task.delay(certificate_id))
     return certificate
-
-
-def _enqueue_email(certificate_id: int) -> None:
-    from .tasks import send_certificate_email
-
-    send_certificate_email.delay(certificate_id)
 
 
 def revoke_certificate(*, certificate: Certificate, actor, reason: str) -> Certificate:
@@ -251,14 +248,8 @@ def start_issue_job(*, run: CourseRun, actor) -> IssueJob:
             total=total,
         )
         job_id = job.pk
-        transaction.on_commit(lambda: _enqueue_job(job_id))
+        transaction.on_commit(lambda: issue_for_run_task.delay(job_id))
     return job
-
-
-def _enqueue_job(job_id: int) -> None:
-    from .tasks import issue_for_run
-
-    issue_for_run.delay(job_id)
 
 
 def run_issue_job(*, job_id: int) -> IssueJob | None:

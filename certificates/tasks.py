@@ -1,11 +1,11 @@
-"""Celery tasks: thin wrappers over certificates.services, safe to run twice."""
+"""Celery tasks: thin wrappers over certificates.services, safe to run twice. Each imports its
+service inside the function: services enqueue these tasks, so a module-level import would be a
+circle (HackSoft's rule, the one upward import the layer contract allows)."""
 
 import logging
 
 from celery import shared_task
 from django.db import OperationalError
-
-from . import services
 
 logger = logging.getLogger(__name__)
 
@@ -14,8 +14,10 @@ logger = logging.getLogger(__name__)
 def issue_for_run(self, job_id: int) -> dict | None:
     """Issue the certificates of an IssueJob's run. acks_late: a worker that dies mid-job leaves the
     message on the broker and the next worker resumes; enrolments issued already are skipped."""
+    from .services import run_issue_job
+
     try:
-        job = services.run_issue_job(job_id=job_id)
+        job = run_issue_job(job_id=job_id)
     except OperationalError as exc:
         # A lock timeout or a database restart: try again later rather than fail the job.
         raise self.retry(exc=exc, countdown=5) from exc
@@ -35,4 +37,6 @@ def issue_for_run(self, job_id: int) -> dict | None:
     max_retries=5,
 )
 def send_certificate_email(certificate_id: int) -> bool:
-    return services.email_certificate(certificate_id=certificate_id)
+    from .services import email_certificate
+
+    return email_certificate(certificate_id=certificate_id)

@@ -1,17 +1,18 @@
 """Staff pages (issue, revoke, reissue, bulk job with progress, school settings) and downloads.
-Thin: parse input, ask the permission, call a service or selector, render. The public verification
-lives in certificates/verify.py."""
+Thin: each view declares who may call it (core.access), parses input, calls a service or selector
+and renders. Runs and jobs are staff-visible (403 for others); a certificate is personal, so a
+stranger gets 404. The public verification lives in certificates/verify.py."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.access import access
 from core.errors import DomainError
 from courses.models import CourseRun, Enrolment
 from people.models import School
@@ -23,27 +24,22 @@ from .models import Certificate, IssueJob
 from .pdf import load_images, render_certificate_pdf
 from .snapshot import sample_data
 
-
-def _run_or_404(request, run_id: int, perm: str = "certificates.issue_certificate") -> CourseRun:
-    run = get_object_or_404(CourseRun.objects.select_related("course", "school"), pk=run_id)
-    if not request.user.has_perm(perm, run):
-        raise PermissionDenied
-    return run
+RUNS = CourseRun.objects.select_related("course", "school")
+JOBS = IssueJob.objects.select_related("run")
+CERTIFICATES = Certificate.objects.select_related("enrolment__run", "enrolment__business")
 
 
-@login_required
+@access("certificates.manage_certificates")
 @require_GET
 def index(request):
-    if not managed_school_ids(request.user):
-        raise PermissionDenied
     runs = selectors.runs_for_certificates(request.user)
     return render(request, "certificates/staff_index.html", {"runs": runs})
 
 
-@login_required
+@access("certificates.issue_certificate", model=RUNS, url_kwarg="run_id")
 @require_GET
-def run_certificates(request, run_id: int):
-    run = _run_or_404(request, run_id)
+def run_certificates(request, obj: CourseRun):
+    run = obj
     enrolments = list(selectors.run_enrolments_with_certificates(run))
     for enrolment in enrolments:
         enrolment.valid_certificate = next(
@@ -62,10 +58,10 @@ def run_certificates(request, run_id: int):
     return render(request, "certificates/run.html", context)
 
 
-@login_required
+@access("certificates.issue_certificate", model=RUNS, url_kwarg="run_id")
 @require_POST
-def issue_one(request, run_id: int):
-    run = _run_or_404(request, run_id)
+def issue_one(request, obj: CourseRun):
+    run = obj
     form = IssueOneForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte wählen Sie eine Anmeldung aus."))
@@ -82,10 +78,10 @@ def issue_one(request, run_id: int):
     return redirect("certificates:run", run_id=run.pk)
 
 
-@login_required
+@access("certificates.issue_certificate", model=RUNS, url_kwarg="run_id")
 @require_POST
-def issue_all(request, run_id: int):
-    run = _run_or_404(request, run_id)
+def issue_all(request, obj: CourseRun):
+    run = obj
     job = services.start_issue_job(run=run, actor=request.user)
     job.refresh_from_db()
     if job.status == IssueJob.Status.DONE:
@@ -101,14 +97,12 @@ def issue_all(request, run_id: int):
     return redirect("certificates:run", run_id=run.pk)
 
 
-@login_required
+@access("certificates.issue_certificate", model=JOBS, url_kwarg="job_id")
 @require_GET
-def job_progress(request, job_id: int):
+def job_progress(request, obj: IssueJob):
     """The progress bar alone, polled by htmx each second; when the job ends it asks the page to
     reload (HX-Refresh) so that the list shows the new certificates."""
-    job = get_object_or_404(IssueJob.objects.select_related("run"), pk=job_id)
-    if not request.user.has_perm("certificates.issue_certificate", job.run):
-        raise PermissionDenied
+    job = obj
     active = job.status in (IssueJob.Status.QUEUED, IssueJob.Status.RUNNING)
     response = render(request, "certificates/_progress.html", {"job": job, "job_active": active})
     if not active and request.htmx:
@@ -116,19 +110,10 @@ def job_progress(request, job_id: int):
     return response
 
 
-def _certificate_or_404(request, pk: int, perm: str) -> Certificate:
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("enrolment__run", "enrolment__business"), pk=pk
-    )
-    if not request.user.has_perm(perm, certificate):
-        raise PermissionDenied
-    return certificate
-
-
-@login_required
+@access("certificates.revoke_certificate", model=CERTIFICATES, private=True)
 @require_POST
-def revoke(request, pk: int):
-    certificate = _certificate_or_404(request, pk, "certificates.revoke_certificate")
+def revoke(request, obj: Certificate):
+    certificate = obj
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -149,12 +134,12 @@ def revoke(request, pk: int):
     return redirect("certificates:run", run_id=certificate.enrolment.run_id)
 
 
-@login_required
+# Reissuing revokes the certificate and issues one for the same run: revoking and issuing are both
+# the school's coordinators' (certificates/rules.py), so the revoke permission decides.
+@access("certificates.revoke_certificate", model=CERTIFICATES, private=True)
 @require_POST
-def reissue(request, pk: int):
-    certificate = _certificate_or_404(request, pk, "certificates.revoke_certificate")
-    if not request.user.has_perm("certificates.issue_certificate", certificate.enrolment.run):
-        raise PermissionDenied
+def reissue(request, obj: Certificate):
+    certificate = obj
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -176,10 +161,10 @@ def reissue(request, pk: int):
     return redirect("certificates:run", run_id=certificate.enrolment.run_id)
 
 
-@login_required
+@access("certificates.download_certificate", model=CERTIFICATES, private=True)
 @require_GET
-def download(request, pk: int):
-    certificate = _certificate_or_404(request, pk, "certificates.download_certificate")
+def download(request, obj: Certificate):
+    certificate = obj
     if not certificate.pdf:
         raise Http404
     filename = f"{_('Teilnahmebescheinigung')}-{certificate.number}.pdf"
@@ -191,7 +176,7 @@ def download(request, pk: int):
     )
 
 
-@login_required
+@access()  # any signed-in user: the list holds only what they may see
 @require_GET
 def my_certificates(request):
     certificates = selectors.certificates_visible_to(request.user)
@@ -202,17 +187,15 @@ def my_certificates(request):
 
 
 def _settings_school(request) -> tuple[School, list[School]]:
+    """The school chosen with ?school= (or the first), among the schools the user manages; another
+    school is a 403 like any school the user may not manage (core/access.py)."""
     schools = list(School.objects.filter(pk__in=managed_school_ids(request.user)).order_by("name"))
-    if not schools:
-        raise PermissionDenied
     wanted = request.POST.get("school") or request.GET.get("school")
     school = schools[0]
     if wanted:
         school = next((s for s in schools if str(s.pk) == str(wanted)), None)
         if school is None:
             raise PermissionDenied
-    if not request.user.has_perm("people.manage_school", school):
-        raise PermissionDenied
     return school, schools
 
 
@@ -238,7 +221,7 @@ def _preview_images(form: CertificateSettingsForm, school: School) -> dict[str, 
     return images
 
 
-@login_required
+@access("certificates.manage_certificates")
 @require_http_methods(["GET", "POST"])
 def school_settings(request):
     school, schools = _settings_school(request)

@@ -1,5 +1,9 @@
 """Extension points of courses for the apps above it. They listen here; courses never imports them.
 
+- `outcome_change_requested` is sent by courses.services.completion.set_completion_status inside
+  its transaction, with the enrolment locked, before the outcome of an enrolment of a completed run
+  changes (sender=Enrolment, enrolment, status). A receiver vetoes the change by raising a
+  DomainError (CompletionNotAllowed fits); nothing is saved and the caller gets the error.
 - `run_published` is sent after a run's publication has been committed (sender=CourseRun,
   run=<CourseRun>). A receiver that has work to do enqueues a task; it must not fail the request.
 - `early_booking` is asked by the booking service, under the participant's and the run's locks,
@@ -13,6 +17,7 @@ import datetime as dt
 
 from django.dispatch import Signal
 
+outcome_change_requested = Signal()
 run_published = Signal()
 early_booking = Signal()
 

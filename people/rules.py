@@ -69,6 +69,13 @@ def manages_school_of(user, obj):
 
 
 @rules.predicate
+def manages_a_school(user):
+    """Coordinator of a school, or admin of a district that has schools: the staff pages that list
+    "my schools' ..." open for them, each object on them is asked with manages_school_of."""
+    return bool(managed_school_ids(user))
+
+
+@rules.predicate
 def instructs(user, obj):
     """The user is the instructor of the session, or of the run (or of an enrolment's run)."""
     if obj is None or not user.is_authenticated:

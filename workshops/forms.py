@@ -8,17 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DomainErrorForm
+
 from .models import Equipment, EquipmentType, MaintenanceRecord, Workshop
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
-
-
-class DomainErrorForm(forms.Form):
-    def add_domain_error(self, error) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, error.message)
 
 
 class EquipmentFilter(django_filters.FilterSet):
@@ -163,7 +159,7 @@ class ReservationForm(DomainErrorForm):
         return data
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(DomainErrorForm):
     start = forms.DateField(label=_("von"), widget=DATE_INPUT)
     end = forms.DateField(label=_("bis einschließlich"), widget=DATE_INPUT)
 

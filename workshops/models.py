@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import local_datetime, local_time
 from core.models import TimeStamped
 from people.models import School
 
@@ -220,7 +221,7 @@ class EquipmentReservation(TimeStamped):
         ]
 
     def __str__(self):
-        return f"{self.equipment} {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+        return f"{self.equipment} {local_datetime(self.start)}–{local_time(self.end)}"
 
 
 class MaintenanceNotice(models.Model):

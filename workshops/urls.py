@@ -2,22 +2,26 @@
 
 from django.urls import path
 
-from . import views
+from .views import equipment, labels, maintenance, reservations, utilisation
 
 app_name = "workshops"
 
 urlpatterns = [
-    path("", views.equipment_list, name="equipment_list"),
-    path("new/", views.equipment_create, name="equipment_create"),
-    path("labels.pdf", views.labels_pdf, name="labels_pdf"),
-    path("maintenance/", views.maintenance_due, name="maintenance_due"),
-    path("utilisation/", views.utilisation_view, name="utilisation"),
-    path("<int:pk>/", views.equipment_detail, name="equipment_detail"),
-    path("<int:pk>/edit/", views.equipment_edit, name="equipment_edit"),
-    path("<int:pk>/status/", views.equipment_status, name="equipment_status"),
-    path("<int:pk>/reservations/new/", views.reservation_create, name="reservation_create"),
-    path("<int:pk>/maintenance/new/", views.maintenance_create, name="maintenance_create"),
-    path("<int:pk>/schedules/new/", views.schedule_create, name="schedule_create"),
-    path("reservations/<int:pk>/cancel/", views.reservation_cancel, name="reservation_cancel"),
-    path("schedules/<int:pk>/delete/", views.schedule_delete, name="schedule_delete"),
+    path("", equipment.equipment_list, name="equipment_list"),
+    path("new/", equipment.equipment_create, name="equipment_create"),
+    path("labels.pdf", labels.labels_pdf, name="labels_pdf"),
+    path("maintenance/", maintenance.maintenance_due, name="maintenance_due"),
+    path("utilisation/", utilisation.utilisation_view, name="utilisation"),
+    path("<int:pk>/", equipment.equipment_detail, name="equipment_detail"),
+    path("<int:pk>/edit/", equipment.equipment_edit, name="equipment_edit"),
+    path("<int:pk>/status/", equipment.equipment_status, name="equipment_status"),
+    path("<int:pk>/reservations/new/", reservations.reservation_create, name="reservation_create"),
+    path("<int:pk>/maintenance/new/", maintenance.maintenance_create, name="maintenance_create"),
+    path("<int:pk>/schedules/new/", maintenance.schedule_create, name="schedule_create"),
+    path(
+        "reservations/<int:pk>/cancel/",
+        reservations.reservation_cancel,
+        name="reservation_cancel",
+    ),
+    path("schedules/<int:pk>/delete/", maintenance.schedule_delete, name="schedule_delete"),
 ]

@@ -16,6 +16,7 @@ from core.events import record_event
 
 from ..errors import CompletionNotAllowed
 from ..models import Attendance, CourseRun, Enrolment, Session
+from ..signals import outcome_change_requested
 
 FINAL_STATUSES = Enrolment.Status.OUTCOMES
 
@@ -157,19 +158,8 @@ def set_completion_status(
             )
         if enrolment.status == status:
             return enrolment
-        certificates = getattr(enrolment, "certificates", None)
-        if (
-            certificates is not None
-            and status != Enrolment.Status.COMPLETED
-            and certificates.filter(revoked_at__isnull=True).exists()
-        ):
-            raise CompletionNotAllowed(
-                _(
-                    "Für diese Anmeldung gibt es eine gültige Bescheinigung; "
-                    "bitte zuerst widerrufen."
-                ),
-                field="status",
-            )
+        # Apps above courses may veto (certificates: not while a valid certificate exists).
+        outcome_change_requested.send(sender=Enrolment, enrolment=enrolment, status=status)
         previous = enrolment.status
         enrolment.status = status
         enrolment.completed_at = enrolment.completed_at or timezone.now()

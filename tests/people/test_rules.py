@@ -53,6 +53,8 @@ EXPECTED = {
     "people.access_staff_area": (None, STAFF | {"other_district_admin"}),
     "people.manage_school": ("school_a", SCHOOL_A),
     "people.act_for_business": ("business_x", {"contact_x"}),
+    # district_admin: their district has schools; other_district_admin's has none.
+    "workshops.manage_inventory": (None, SCHOOL_A | {"coord_b"}),
     "workshops.manage_equipment": ("equipment", SCHOOL_A),
     "workshops.view_equipment": ("equipment", SCHOOL_A),
     "courses.view_run": ("draft_run", SCHOOL_A),
@@ -70,6 +72,7 @@ EXPECTED = {
     "courses.cancel_after_deadline": ("run", SCHOOL_A),
     "courses.approve_enrolment": ("enrolment", {"contact_x"}),
     "courses.access_business_area": (None, {"contact_x", "contact_y"}),
+    "certificates.manage_certificates": (None, SCHOOL_A | {"coord_b"}),
     "certificates.issue_certificate": ("enrolment", SCHOOL_A),
     "certificates.revoke_certificate": ("certificate", SCHOOL_A),
     "certificates.download_certificate": ("certificate", SCHOOL_A | {"participant", "contact_x"}),

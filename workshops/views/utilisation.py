@@ -1,0 +1,92 @@
+"""Utilisation of the user's schools' equipment over a period, as a page, CSV or XLSX."""
+
+import csv
+import datetime as dt
+import io
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.access import access
+from core.formatting import iso
+from people.roles import managed_school_ids
+
+from ..forms import PeriodForm
+from ..selectors import utilisation
+
+HEADERS = ["Ebene", "Bezeichnung", "Stunden reserviert", "Reservierungen", "Auslastung (%)"]
+
+
+def _period(form):
+    start = timezone.make_aware(dt.datetime.combine(form.cleaned_data["start"], dt.time.min))
+    end = timezone.make_aware(
+        dt.datetime.combine(form.cleaned_data["end"] + dt.timedelta(days=1), dt.time.min)
+    )
+    return start, end
+
+
+@access("workshops.manage_inventory")
+def utilisation_view(request):
+    form = PeriodForm(request.GET or None, initial=PeriodForm.default_initial())
+    if not request.GET:
+        form = PeriodForm(PeriodForm.default_initial())
+    per_item, per_type = [], []
+    if form.is_valid():
+        start, end = _period(form)
+        per_item, per_type = utilisation(managed_school_ids(request.user), start=start, end=end)
+        fmt = request.GET.get("format")
+        if fmt == "csv":
+            return _utilisation_csv(per_item, per_type, form)
+        if fmt == "xlsx":
+            return _utilisation_xlsx(per_item, per_type, form)
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "workshops/utilisation.html",
+        {"form": form, "per_item": per_item, "per_type": per_type, "query": query.urlencode()},
+    )
+
+
+def _rows(per_item, per_type):
+    for level, rows in (("Gerät", per_item), ("Geräteart", per_type)):
+        for row in rows:
+            yield [level, row.label, row.hours, row.reservations, round(row.share * 100, 1)]
+
+
+def _filename(form, ext):
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return f"auslastung_{iso(start)}_{iso(end)}.{ext}"
+
+
+def _utilisation_csv(per_item, per_type, form):
+    buffer = io.StringIO()
+    # Semicolons and a BOM: German Excel opens it correctly with a double click.
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(HEADERS)
+    for row in _rows(per_item, per_type):
+        writer.writerow(row)
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(form, "csv")}"'
+    return response
+
+
+def _utilisation_xlsx(per_item, per_type, form):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Auslastung"
+    sheet.append(HEADERS)
+    for row in _rows(per_item, per_type):
+        sheet.append(row)
+    sheet.column_dimensions["B"].width = 40
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(form, "xlsx")}"'
+    return response
