@@ -79,6 +79,6 @@ class ApiAutoSchema(AutoSchema):
 
 
 def _problem_serializer():
-    from .serializers import ProblemSerializer
+    from .serializers.problems import ProblemSerializer
 
     return ProblemSerializer

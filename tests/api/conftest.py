@@ -1,3 +1,5 @@
+import socket
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -27,6 +29,14 @@ def chamber(db):
 @pytest.fixture
 def other_chamber(db):
     return ChamberFactory(code="HWK-H", name="Handwerkskammer Hannover")
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the OS picks it): fixed ports collide between parallel
+    test runs."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def client_for(plaintext: str | None) -> APIClient:

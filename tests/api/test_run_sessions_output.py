@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
-from api.serializers import SessionSerializer
+from api.serializers.runs import SessionSerializer
 from courses.models import Session
 from tests.factories import CourseRunFactory, SessionFactory
 

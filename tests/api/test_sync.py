@@ -212,8 +212,8 @@ def test_runs_show_seats_left_and_sessions(api, member):
 def test_fast_enrolment_output_equals_the_declared_fields(api, member):
     from rest_framework import serializers
 
-    from api.serializers import EnrolmentSerializer
-    from api.views import enrolments_of
+    from api.selectors import enrolments_of
+    from api.serializers.enrolments import EnrolmentSerializer
 
     run = CourseRunFactory(capacity=1, min_participants=0)
     EnrolmentFactory(run=run, participant=TraineeProfileFactory(business=member).user)

@@ -14,7 +14,9 @@ from api.services import create_webhook
 from courses.services.booking import book
 from tests.factories import CourseRunFactory, SessionFactory, TraineeProfileFactory
 
-PORT = 8171
+from .conftest import free_port
+
+PORT = free_port()
 PRIVATE_URLS = [
     "http://127.0.0.1/hook",
     "https://10.0.0.1/hook",
@@ -106,7 +108,10 @@ def test_delivery_rechecks_the_target_and_logs_the_refusal(chamber, member, sett
     SessionFactory(run=run)
     apprentice = TraineeProfileFactory(business=member)
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
-    with _Receiver() as receiver, caplog.at_level(logging.WARNING, logger="api.webhooks"):
+    with (
+        _Receiver() as receiver,
+        caplog.at_level(logging.WARNING, logger="api.services.deliveries"),
+    ):
         book(run=run, participant=apprentice.user, source="api")
     assert receiver.hits == 0  # nothing reached the internal server
     attempt = WebhookAttempt.objects.get()

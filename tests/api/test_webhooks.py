@@ -18,7 +18,10 @@ from core.models import DomainEvent
 from courses.services.booking import book
 from tests.factories import CourseRunFactory, SessionFactory, TraineeProfileFactory
 
-PORT = 8141
+from .conftest import free_port
+
+PORT = free_port()  # the receiver's
+CLOSED_PORT = free_port()  # nothing listens there
 
 
 class Receiver:
@@ -135,7 +138,7 @@ def test_a_failed_delivery_is_retried_with_backoff(api, chamber, booking_world):
 def test_an_unreachable_endpoint_gives_up_after_a_day(chamber, booking_world):
     run, apprentice = booking_world
     create_webhook(
-        chamber=chamber, url=f"http://127.0.0.1:{PORT + 1}/", events=["enrolment.created"]
+        chamber=chamber, url=f"http://127.0.0.1:{CLOSED_PORT}/", events=["enrolment.created"]
     )
     book(run=run, participant=apprentice.user, source="api")
     delivery = WebhookDelivery.objects.get()
