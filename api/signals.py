@@ -15,7 +15,7 @@ from .services.tombstones import record_tombstone
 logger = logging.getLogger(__name__)
 
 
-@receiver(event_committed, sender=DomainEvent, dispatch_uid="api.webhooks.on_event_committed")
+@receiver(event_committed, sender=DomainEvent, dispatch_uid="api.signals.on_event_committed")
 def on_event_committed(sender, event, **kwargs):
     # Runs after the change committed: a failure here must not turn a done booking into an
     # error page. The beat task creates what was missed from the outbox

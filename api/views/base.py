@@ -2,8 +2,6 @@
 details, keyset paging, list filters."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 
@@ -19,10 +17,6 @@ ID = r"[0-9]{1,18}"  # fits a 64-bit integer; anything else is a 404, never an o
 
 # Businesses, trainees and their tombstones: readable with either scope.
 READ_PEOPLE = ("enrolments:read", "businesses:write")
-
-
-def id_param(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.INT, description=description)
 
 
 class ChamberViewMixin:

@@ -200,14 +200,14 @@ def test_nothing_is_lost_when_the_receiver_of_the_event_never_ran(chamber, booki
         chamber=chamber, url=f"http://127.0.0.1:{PORT}/hook", events=["enrolment.created"]
     )
     # As if the web process died right after the commit: no delivery row was created.
-    event_committed.disconnect(dispatch_uid="api.webhooks.on_event_committed", sender=DomainEvent)
+    event_committed.disconnect(dispatch_uid="api.signals.on_event_committed", sender=DomainEvent)
     try:
         book(run=run, participant=apprentice.user, source="api")
     finally:
         from api.signals import on_event_committed
 
         event_committed.connect(
-            on_event_committed, sender=DomainEvent, dispatch_uid="api.webhooks.on_event_committed"
+            on_event_committed, sender=DomainEvent, dispatch_uid="api.signals.on_event_committed"
         )
     assert not WebhookDelivery.objects.exists()
     DomainEvent.objects.update(created_at=timezone.now() - dt.timedelta(minutes=1))
