@@ -1,12 +1,14 @@
 """`Authorization: Bearer <key>` for chamber systems. The authenticated principal is the chamber
-(through its key); there is no user session, and CSRF does not apply."""
+(through its key); there is no user session, and CSRF does not apply. What the key may do is
+decided elsewhere: its scopes in api.permissions, the rows it sees in api.selectors."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from .models import ApiKey
-from .services import key_from_plaintext, touch_api_key
+from .selectors import key_from_plaintext
+from .services.keys import touch_api_key
 
 
 class ChamberPrincipal:
@@ -20,14 +22,6 @@ class ChamberPrincipal:
     def __init__(self, api_key: ApiKey):
         self.api_key = api_key
         self.chamber = api_key.chamber
-
-    def has_perm(self, perm, obj=None):
-        """The chamber acts for its member businesses as their contact would: it may cancel their
-        enrolments until the deadline (the booking service asks this), nothing else."""
-        if perm == "courses.cancel_enrolment" and obj is not None:
-            business = getattr(obj, "business", None)
-            return business is not None and business.chamber_id == self.chamber.pk
-        return False
 
     def __str__(self):
         return f"API {self.api_key.prefix} ({self.chamber.code})"
@@ -54,7 +48,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Der API-Schlüssel wurde widerrufen."))
         if key.expires_at is not None and key.expires_at <= now:
             raise exceptions.AuthenticationFailed(_("Der API-Schlüssel ist abgelaufen."))
-        touch_api_key(key, now=now)
+        touch_api_key(api_key=key, now=now)
         return ChamberPrincipal(key), key
 
     def authenticate_header(self, request):

@@ -1,16 +1,25 @@
-"""Encryption at rest for webhook signing secrets.
+"""API keys hashed, webhook signing secrets encrypted at rest.
 
-The secret must be recoverable (we sign each delivery with it), so it is encrypted, not hashed. The
-Fernet key is derived from SECRET_KEY with HKDF, so no second secret has to be managed; rotating
-SECRET_KEY means chambers re-register their webhooks."""
+A webhook secret must be recoverable (we sign each delivery with it), so it is encrypted, not
+hashed. The Fernet key is derived from SECRET_KEY with HKDF, so no second secret has to be
+managed; rotating SECRET_KEY means chambers re-register their webhooks."""
 
 import base64
+import hashlib
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+
+KEY_PREFIX = "lw_"  # every API key starts with it: lw_<8 hex>.<secret>
+
+
+def hash_key(plaintext: str) -> str:
+    # The key carries 256 bits of randomness, so a fast hash is enough (no brute force possible)
+    # and keeps authentication cheap on every request.
+    return hashlib.sha256(plaintext.encode()).hexdigest()
 
 
 @lru_cache(maxsize=4)

@@ -13,28 +13,10 @@ import json
 from urllib.parse import urlencode
 
 from django.db.models import Q
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-
-
-def parse_timestamp(value: str, field: str) -> dt.datetime:
-    try:
-        parsed = parse_datetime(value.strip())
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ValidationError(
-            {field: [_("Kein Zeitpunkt nach ISO 8601, z. B. 2025-03-01T08:00:00+01:00.")]}
-        )
-    if parsed.tzinfo is None:
-        raise ValidationError({field: [_("Der Zeitpunkt braucht eine Zeitzone (Z oder +01:00).")]})
-    try:
-        return parsed.astimezone(dt.UTC)
-    except (OverflowError, ValueError) as exc:
-        raise ValidationError({field: [_("Zeitpunkt außerhalb des gültigen Bereichs.")]}) from exc
 
 
 class UpdatedCursorPagination(BasePagination):

@@ -1,18 +1,12 @@
-"""OpenAPI: the bearer scheme, problem-details responses on every operation, shared parameters."""
+"""OpenAPI: the bearer scheme, problem-details responses on every operation, shared parameters
+(the list parameters are described by their filters, see api.filters)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from .problems import PROBLEM_CONTENT_TYPE
 
-UPDATED_SINCE = OpenApiParameter(
-    "updated_since",
-    OpenApiTypes.DATETIME,
-    description="Only rows changed at or after this time "
-    "(ISO 8601 with offset, e.g. 2025-03-01T08:00:00+01:00).",
-)
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     str,
@@ -79,6 +73,6 @@ class ApiAutoSchema(AutoSchema):
 
 
 def _problem_serializer():
-    from .serializers import ProblemSerializer
+    from .serializers.problems import ProblemSerializer
 
     return ProblemSerializer

@@ -9,17 +9,19 @@ from core.events import event_committed
 from core.models import DomainEvent
 from people.models import Business, TraineeProfile
 
-from . import services, webhooks
+from .services.deliveries import create_deliveries
+from .services.tombstones import record_tombstone
 
 logger = logging.getLogger(__name__)
 
 
-@receiver(event_committed, sender=DomainEvent, dispatch_uid="api.webhooks.on_event_committed")
+@receiver(event_committed, sender=DomainEvent, dispatch_uid="api.signals.on_event_committed")
 def on_event_committed(sender, event, **kwargs):
     # Runs after the change committed: a failure here must not turn a done booking into an
-    # error page. The beat task (`schedule_missing`) creates what was missed from the outbox.
+    # error page. The beat task creates what was missed from the outbox
+    # (`create_missing_deliveries`).
     try:
-        webhooks.create_deliveries(event)
+        create_deliveries(event=event)
     except Exception:  # noqa: BLE001
         logger.exception("webhook deliveries for event %s not created; beat will retry", event.pk)
 
@@ -27,7 +29,7 @@ def on_event_committed(sender, event, **kwargs):
 @receiver(post_delete, sender=Business, dispatch_uid="api.tombstone.business")
 def business_deleted(sender, instance, **kwargs):
     if instance.chamber_id:
-        services.record_tombstone(
+        record_tombstone(
             resource="businesses", object_id=instance.pk, chamber_id=instance.chamber_id
         )
 
@@ -37,9 +39,7 @@ def business_trainees_leave(sender, instance, **kwargs):
     """Trainees of a deleted business lose their employer and so leave the chamber's view."""
     if instance.chamber_id:
         for pk in TraineeProfile.objects.filter(business=instance).values_list("pk", flat=True):
-            services.record_tombstone(
-                resource="trainees", object_id=pk, chamber_id=instance.chamber_id
-            )
+            record_tombstone(resource="trainees", object_id=pk, chamber_id=instance.chamber_id)
 
 
 @receiver(post_delete, sender=TraineeProfile, dispatch_uid="api.tombstone.trainee")
@@ -52,4 +52,4 @@ def trainee_deleted(sender, instance, **kwargs):
         else None
     )
     if chamber_id:
-        services.record_tombstone(resource="trainees", object_id=instance.pk, chamber_id=chamber_id)
+        record_tombstone(resource="trainees", object_id=instance.pk, chamber_id=chamber_id)

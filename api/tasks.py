@@ -1,21 +1,20 @@
-"""Celery tasks: thin, idempotent wrappers over api.webhooks."""
+"""Celery tasks: thin and idempotent; they import their service inside the function (services
+import the tasks they enqueue at module level)."""
 
 from celery import shared_task
-
-from . import webhooks
 
 
 @shared_task(name="api.tasks.deliver", ignore_result=True)
 def deliver(delivery_id: int) -> None:
-    webhooks.attempt(delivery_id)
+    from .services.deliveries import attempt_delivery
+
+    attempt_delivery(delivery_id=delivery_id)
 
 
 @shared_task(name="api.tasks.deliver_due", ignore_result=True)
 def deliver_due() -> int:
     """Beat, every minute: deliveries for events whose receiver never ran, retries that are due,
     and anything a dead worker left behind."""
-    webhooks.schedule_missing()
-    ids = webhooks.due_delivery_ids()
-    for pk in ids:
-        webhooks.attempt(pk)
-    return len(ids)
+    from .services.deliveries import deliver_due as deliver_due_deliveries
+
+    return deliver_due_deliveries()

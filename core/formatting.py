@@ -8,11 +8,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 
-def iso(value: dt.date | dt.datetime | None) -> str | None:
-    """ISO 8601 for APIs, feeds and snapshots; aware datetimes keep their offset."""
+def iso(value: dt.date | dt.datetime | None, *, tz: dt.tzinfo | None = None) -> str | None:
+    """ISO 8601 for APIs, feeds and snapshots; aware datetimes keep their offset. With `tz`, an
+    aware datetime is shown in that zone and UTC as "Z", as DRF's DateTimeField prints it (pass
+    the zone in when formatting many values: looking it up per value is not free)."""
     if value is None:
         return None
-    return value.isoformat()
+    if tz is None or not isinstance(value, dt.datetime):
+        return value.isoformat()
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def local_date(value: dt.date | dt.datetime | None) -> str:

@@ -1,9 +1,11 @@
+import socket
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.models import SCOPES
-from api.services import create_api_key
+from api.services.keys import create_api_key
 from tests.factories import BusinessFactory, ChamberFactory, TraineeProfileFactory
 
 ALL_SCOPES = [code for code, _label in SCOPES]
@@ -27,6 +29,40 @@ def chamber(db):
 @pytest.fixture
 def other_chamber(db):
     return ChamberFactory(code="HWK-H", name="Handwerkskammer Hannover")
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the OS picks it): fixed ports collide between parallel
+    test runs."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "errors"}
+
+
+def assert_problem(response, status: int) -> dict:
+    """The response is an RFC 9457 problem with this status; returns its body."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert set(body) >= PROBLEM_KEYS
+    assert body["status"] == status
+    assert body["type"].startswith("urn:lernwerkstatt:problem:")
+    return body
+
+
+def sync(api, path, **params):
+    """Page through a list to its end, as a syncing client does; returns the rows and the last
+    cursor."""
+    rows, query, cursor = [], {"page_size": 3, **params}, None
+    while True:
+        page = api.get(path, {**query, **({"cursor": cursor} if cursor else {})}).json()
+        rows += page["results"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return rows, page["last_cursor"]
 
 
 def client_for(plaintext: str | None) -> APIClient:
@@ -72,7 +108,8 @@ def world(chamber, member, apprentice, settings, tmp_path):
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from api.services import create_webhook, record_tombstone
+    from api.services.tombstones import record_tombstone
+    from api.services.webhooks import create_webhook
     from certificates.models import Certificate
     from courses.models import Attendance
     from tests.factories import CourseRunFactory, EnrolmentFactory, SessionFactory

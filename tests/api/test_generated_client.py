@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from api.services import create_api_key
+from api.services.keys import create_api_key
 from courses.models import Enrolment
 from tests.factories import CourseRunFactory, SessionFactory
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from api.services import create_api_key, revoke_api_key
+from api.services.keys import create_api_key, revoke_api_key
 
 from .conftest import ALL_SCOPES, client_for
 
@@ -271,8 +271,34 @@ def test_right_key_succeeds_with_each_granting_scope(
         assert response.status_code == ok
 
 
-def test_last_use_is_recorded(api, chamber):
-    from api.models import ApiKey
+def test_the_chamber_cancels_as_its_members_contact_would(api, member, other_chamber):
+    """Cancel until the deadline (test_enrolments: refused after it); leave the waiting list
+    always; never for another chamber's member."""
+    from api.permissions import ChamberAsBusinessContact
+    from tests.factories import (
+        BusinessFactory,
+        CourseRunFactory,
+        EnrolmentFactory,
+        TraineeProfileFactory,
+    )
 
-    assert api.get("/api/v1/courses/").status_code == 200
-    assert ApiKey.objects.get(chamber=chamber).last_used_at is not None
+    run = CourseRunFactory(cancellation_deadline=timezone.now() - dt.timedelta(hours=1))
+    waiting = EnrolmentFactory(
+        run=run,
+        participant=TraineeProfileFactory(business=member).user,
+        status="waitlisted",
+        waitlist_seq=1,
+        confirmed_at=None,
+    )
+    response = api.post(f"/api/v1/enrolments/{waiting.pk}/cancel/", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "cancelled"
+
+    foreign = EnrolmentFactory(
+        run=run,
+        participant=TraineeProfileFactory(business=BusinessFactory(chamber=other_chamber)).user,
+    )
+    actor = ChamberAsBusinessContact(member.chamber)
+    assert actor.has_perm("courses.cancel_enrolment", waiting)
+    assert not actor.has_perm("courses.cancel_enrolment", foreign)
+    assert not actor.has_perm("courses.cancel_after_deadline", run)

@@ -12,7 +12,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from api.services import create_api_key
+from api.services.keys import create_api_key
 
 from .conftest import ALL_SCOPES
 

@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from demand.selectors.interest import interest_per_course
 
-from .views import ChamberViewMixin
+from .base import ChamberViewMixin
 
 
 class CourseInterestSerializer(serializers.Serializer):

@@ -1,14 +1,24 @@
-"""A chamber syncing runs with `updated_since` sees seat changes: booking, cancelling and the
-promotion that follows touch the run's updated_at in the same transaction."""
+"""/runs/: seats left and sessions. A chamber syncing runs with `updated_since` sees seat changes
+(booking, cancelling and the promotion that follows touch the run's updated_at in the same
+transaction); the nested sessions are written without DRF's per-field machinery (for speed) and
+must give exactly what the declared fields give, in any time zone."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.utils import timezone
+from rest_framework import serializers
 
-from courses.models import CourseRun, Enrolment
+from api.serializers.runs import SessionSerializer
+from courses.models import CourseRun, Enrolment, Session
 from courses.services import booking
-from tests.factories import CourseRunFactory, SessionFactory, TraineeProfileFactory
+from tests.factories import (
+    CourseRunFactory,
+    EnrolmentFactory,
+    SessionFactory,
+    TraineeProfileFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +103,40 @@ def test_a_refused_booking_leaves_updated_at_alone(api, member, synced_run):
     )
     assert again.status_code == 409
     assert synced_run.pk not in _runs_since(api, before)
+
+
+def test_runs_show_seats_left_and_sessions(api, member):
+    run = CourseRunFactory(capacity=3, min_participants=0)
+    SessionFactory(run=run)
+    EnrolmentFactory(run=run, participant=TraineeProfileFactory(business=member).user)
+    row = api.get(f"/api/v1/runs/{run.pk}/").json()
+    assert row["seats"] == 3
+    assert row["seats_left"] == 2
+    assert len(row["sessions"]) == 1
+    assert row["starts_at"].endswith(("+01:00", "+02:00"))  # ISO 8601 with offset
+
+
+class _GenericSessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Session
+        fields = SessionSerializer.Meta.fields
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "UTC", "America/St_Johns"])
+def test_nested_sessions_match_drf_fields(db, zone):
+    run = CourseRunFactory()
+    winter = dt.datetime(2026, 1, 12, 7, 30, tzinfo=dt.UTC)
+    summer = dt.datetime(2026, 7, 6, 6, 0, 5, 123456, tzinfo=dt.UTC)
+    SessionFactory(run=run, start=winter, end=winter + dt.timedelta(hours=8))
+    SessionFactory(run=run, start=summer, end=summer + dt.timedelta(hours=4))
+    sessions = Session.objects.filter(run=run).order_by("start")
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        fast = SessionSerializer(sessions, many=True).data
+        generic = _GenericSessionSerializer(sessions, many=True).data
+        via_manager = SessionSerializer(run.sessions, many=True).data
+    assert fast == generic
+    assert sorted(map(dict, via_manager), key=lambda s: s["start"]) == fast
+    if zone == "UTC":
+        assert fast[0]["start"] == "2026-01-12T07:30:00Z"
+    if zone == "Europe/Berlin":
+        assert fast[1]["start"] == "2026-07-06T08:00:05.123456+02:00"

@@ -1,7 +1,8 @@
 """Webhook delivery: from a committed domain event to signed HTTP POSTs, retried for a day.
 
 The DomainEvent (outbox) and the WebhookDelivery rows live in the database, so nothing is lost when
-the worker is down: the beat task `deliver_due` picks up whatever is due."""
+the worker is down: the beat task `deliver_due` picks up whatever is due. An attempt is two short
+transactions around the HTTP call (claim, then record), never one held open across the network."""
 
 import datetime as dt
 import hashlib
@@ -18,8 +19,10 @@ from django.utils import timezone
 from core import netguard
 from core.models import DomainEvent
 
-from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from .services import webhook_secret
+from .. import crypto
+from ..models import WebhookAttempt, WebhookDelivery
+from ..selectors import due_delivery_ids, events_without_deliveries, subscribed_endpoints
+from ..tasks import deliver as deliver_task
 
 logger = logging.getLogger(__name__)
 
@@ -33,17 +36,10 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(FIRST_RETRY * 2 ** max(attempts - 1, 0), 3600))
 
 
-def create_deliveries(event: DomainEvent) -> list[int]:
-    """One delivery per active endpoint of the event's chamber subscribed to its type."""
-    if event.chamber_id is None:
-        return []
-    endpoints = [
-        e
-        for e in WebhookEndpoint.objects.filter(
-            chamber_id=event.chamber_id, is_active=True, deleted_at__isnull=True
-        )
-        if event.type in e.events
-    ]
+def create_deliveries(*, event: DomainEvent) -> list[int]:
+    """One delivery per active endpoint of the event's chamber subscribed to its type, each handed
+    to a worker once this transaction commits."""
+    endpoints = subscribed_endpoints(event)
     ids = []
     now = timezone.now()
     with transaction.atomic():
@@ -60,10 +56,8 @@ def create_deliveries(event: DomainEvent) -> list[int]:
 def _enqueue(delivery_id: int) -> None:
     """Hand the delivery to a worker now; if the broker is down, the beat task sends it later
     (the row is due already), so the caller's request never fails for it."""
-    from .tasks import deliver
-
     try:
-        deliver.delay(delivery_id)
+        deliver_task.delay(delivery_id)
     except Exception:  # noqa: BLE001 - any broker error: the database row is the safety net
         logger.warning("could not enqueue webhook delivery %s; beat will pick it up", delivery_id)
 
@@ -120,7 +114,7 @@ def _post(url: str, body: bytes, headers: dict) -> int:
         return exc.code
 
 
-def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> WebhookDelivery | None:
+def attempt_delivery(*, delivery_id: int, now: dt.datetime | None = None) -> WebhookDelivery | None:
     """Send one due delivery once and log the attempt. Safe to call twice (a no-op then)."""
     now = now or timezone.now()
     delivery = _claim(delivery_id, now)
@@ -136,15 +130,14 @@ def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> WebhookDeliv
         error = "endpoint disabled"
     else:
         try:
+            secret = crypto.decrypt(endpoint.secret_encrypted)
             headers = {
                 "Content-Type": "application/json",
                 "User-Agent": "Lernwerkstatt-Webhooks/1.0",
                 "X-Lernwerkstatt-Event-Id": event_id,
                 "X-Lernwerkstatt-Event-Type": event.type,
                 "X-Lernwerkstatt-Timestamp": timestamp,
-                "X-Lernwerkstatt-Signature": sign(
-                    webhook_secret(endpoint), event_id, timestamp, body
-                ),
+                "X-Lernwerkstatt-Signature": sign(secret, event_id, timestamp, body),
             }
             status_code = _post(endpoint.url, body, headers)
         except netguard.UnsafeTarget as exc:
@@ -175,29 +168,25 @@ def attempt(delivery_id: int, *, now: dt.datetime | None = None) -> WebhookDeliv
     return delivery
 
 
-def due_delivery_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        WebhookDelivery.objects.filter(
-            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
-        )
-        .order_by("next_attempt_at", "id")
-        .values_list("id", flat=True)[:limit]
-    )
-
-
-def schedule_missing(
+def create_missing_deliveries(
     *,
     window: dt.timedelta = dt.timedelta(minutes=15),
     grace: dt.timedelta = dt.timedelta(seconds=30),
 ) -> int:
     """Deliveries for recent events whose `event_committed` receiver never ran (the process died
     between commit and receiver): the outbox still has them. Safe to repeat (get_or_create)."""
-    now = timezone.now()
-    events = DomainEvent.objects.filter(
-        created_at__gte=now - window, created_at__lte=now - grace, chamber__isnull=False
-    ).exclude(deliveries__isnull=False)
+    events = events_without_deliveries(now=timezone.now(), window=window, grace=grace)
     count = 0
     for event in events.iterator():
-        count += len(create_deliveries(event))
+        count += len(create_deliveries(event=event))
     return count
+
+
+def deliver_due() -> int:
+    """Deliveries for events whose receiver never ran, retries that are due, and anything a dead
+    worker left behind; returns how many were due."""
+    create_missing_deliveries()
+    ids = due_delivery_ids()
+    for pk in ids:
+        attempt_delivery(delivery_id=pk)
+    return len(ids)

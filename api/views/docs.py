@@ -1,10 +1,13 @@
+"""The OpenAPI schema, its Swagger UI and ReDoc pages, and the problem-details 404 for any other
+path under /api/v1/: open to anyone."""
+
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from .problems import exception_handler
+from ..problems import exception_handler
 
 
 class SchemaView(SpectacularAPIView):

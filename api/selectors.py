@@ -1,0 +1,189 @@
+"""Reads of the chamber API. Everything of a chamber (its member businesses, their apprentices,
+enrolments, attendance, certificates, tombstones, webhooks) is narrowed to the key's chamber here,
+so a view that lists or loads through these never shows another chamber's rows (a 404, not a
+403: their existence is private). The catalogue (courses, runs) is the same for every chamber."""
+
+import datetime as dt
+import hmac
+
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from certificates.models import Certificate
+from core.models import DomainEvent
+from courses.models import Attendance, Course, CourseRun, Enrolment, Session
+from courses.selectors import waitlist_position_expression, with_seats
+from people.models import Business, Chamber, TraineeProfile
+
+from .crypto import KEY_PREFIX, hash_key
+from .models import ApiKey, Tombstone, WebhookDelivery, WebhookEndpoint
+
+# What the API shows of runs: drafts are the school's business until published.
+VISIBLE_RUN_STATUSES = CourseRun.Status.PUBLIC
+
+
+def key_from_plaintext(plaintext: str) -> ApiKey | None:
+    """The active or inactive key matching the plaintext, compared in constant time."""
+    prefix, sep, _rest = plaintext.partition(".")
+    if not sep or not prefix.startswith(KEY_PREFIX) or len(prefix) > 16:
+        return None
+    key = ApiKey.objects.select_related("chamber").filter(prefix=prefix).first()
+    if key is None or not hmac.compare_digest(key.key_hash, hash_key(plaintext)):
+        return None
+    return key
+
+
+# --- the catalogue --------------------------------------------------------------------------
+
+
+def published_courses() -> QuerySet[Course]:
+    """Courses with at least one visible run."""
+    visible = CourseRun.objects.filter(course=OuterRef("pk"), status__in=VISIBLE_RUN_STATUSES)
+    return Course.objects.filter(Exists(visible)).select_related("topic", "school")
+
+
+def visible_runs() -> QuerySet[CourseRun]:
+    return CourseRun.objects.filter(status__in=VISIBLE_RUN_STATUSES)
+
+
+def runs_with_sessions() -> QuerySet[CourseRun]:
+    """Visible runs with their seats and sessions, for the runs resource."""
+    # Only the columns the nested session list shows (see SessionListSerializer).
+    sessions = Prefetch(
+        "sessions",
+        queryset=Session.objects.only("id", "run_id", "uid", "start", "end", "status").order_by(
+            "start", "id"
+        ),
+    )
+    runs = visible_runs().select_related("course", "school", "workshop")
+    return with_seats(runs).prefetch_related(sessions)
+
+
+def moochub_courses(*, now: dt.datetime) -> QuerySet[Course]:
+    """Active courses with a run that can still be booked; the bookable runs, soonest first, are
+    prefetched as `open_runs`."""
+    bookable = CourseRun.objects.filter(
+        status=CourseRun.Status.PUBLISHED, booking_closes_at__gt=now
+    ).order_by("starts_at", "id")
+    return (
+        Course.objects.filter(is_active=True, runs__in=bookable)
+        .distinct()
+        .select_related("school", "topic")
+        .prefetch_related(Prefetch("runs", queryset=bookable, to_attr="open_runs"))
+        .order_by("id")
+    )
+
+
+# --- the chamber's data ---------------------------------------------------------------------
+
+ENROLMENT_FIELDS = (
+    "id", "run_id", "participant_id", "participant_name", "business_id", "status", "source",
+    "waitlist_seq", "confirmed_at", "cancelled_at", "cancel_reason", "completed_at", "created_at",
+    "updated_at",
+)  # fmt: skip
+
+
+def enrolments_of(chamber: Chamber | None) -> QuerySet[Enrolment]:
+    """Enrolments of the chamber's member businesses, with the annotations EnrolmentSerializer
+    prints (waiting-list position, the trainee's id and number, the member number)."""
+    # Only the columns the serializer prints, and the business's member number as an annotation
+    # instead of a whole joined Business per row: a sync pulls pages of 1000.
+    return (
+        Enrolment.objects.filter(business__chamber=chamber)
+        .only(*ENROLMENT_FIELDS)
+        .annotate(
+            business_member_number=F("business__member_number"),
+            trainee_id=F("participant__trainee_profile__id"),
+            trainee_number=F("participant__trainee_profile__lehrlingsrolle_number"),
+            waitlist_position=waitlist_position_expression(),
+        )
+    )
+
+
+def attendance_of(chamber: Chamber | None) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(enrolment__business__chamber=chamber).select_related("session")
+
+
+def certificates_of(chamber: Chamber | None) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(enrolment__business__chamber=chamber).select_related(
+        "enrolment"
+    )
+
+
+def businesses_of(chamber: Chamber | None) -> QuerySet[Business]:
+    return Business.objects.filter(chamber=chamber)
+
+
+def member_business(chamber: Chamber, member_number: str) -> Business | None:
+    if not member_number:
+        return None
+    return businesses_of(chamber).filter(member_number=member_number).first()
+
+
+def trainees_of(chamber: Chamber | None) -> QuerySet[TraineeProfile]:
+    """Apprentices employed by the chamber's member businesses."""
+    return TraineeProfile.objects.filter(business__chamber=chamber).select_related(
+        "user", "business"
+    )
+
+
+def trainee_by_number_or_id(chamber: Chamber, value: str) -> TraineeProfile | None:
+    """The chamber's apprentice by Lehrlingsrolle number, or else by id (digits)."""
+    profiles = trainees_of(chamber)
+    profile = profiles.filter(lehrlingsrolle_number=value).first()
+    if profile is None and value.isdigit() and len(value) <= 18:
+        profile = profiles.filter(pk=int(value)).first()
+    return profile
+
+
+def tombstones_of(chamber: Chamber | None) -> QuerySet[Tombstone]:
+    return Tombstone.objects.filter(chamber=chamber)
+
+
+# --- webhooks -------------------------------------------------------------------------------
+
+
+def webhooks_of(chamber: Chamber | None) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(chamber=chamber, deleted_at__isnull=True)
+
+
+def deliveries_of(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+    return (
+        WebhookDelivery.objects.filter(endpoint=endpoint)
+        .select_related("event")
+        .prefetch_related("attempt_log")
+    )
+
+
+def subscribed_endpoints(event: DomainEvent) -> list[WebhookEndpoint]:
+    """Active endpoints of the event's chamber subscribed to its type."""
+    if event.chamber_id is None:
+        return []
+    return [
+        e
+        for e in WebhookEndpoint.objects.filter(
+            chamber_id=event.chamber_id, is_active=True, deleted_at__isnull=True
+        )
+        if event.type in e.events
+    ]
+
+
+def due_delivery_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def events_without_deliveries(
+    *, now: dt.datetime, window: dt.timedelta, grace: dt.timedelta
+) -> QuerySet[DomainEvent]:
+    """Recent events of a chamber that have no delivery row (yet): older than `grace`, so that
+    the receiver of a commit that just happened is not raced."""
+    return DomainEvent.objects.filter(
+        created_at__gte=now - window, created_at__lte=now - grace, chamber__isnull=False
+    ).exclude(deliveries__isnull=False)

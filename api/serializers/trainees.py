@@ -1,0 +1,51 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from people.models import TraineeProfile
+
+
+class TraineeSerializer(serializers.ModelSerializer):
+    first_name = serializers.CharField(source="user.first_name")
+    last_name = serializers.CharField(source="user.last_name")
+    email = serializers.SerializerMethodField()
+    date_of_birth = serializers.DateField(source="user.date_of_birth", allow_null=True)
+    business = serializers.IntegerField(source="business_id", allow_null=True)
+    business_member_number = serializers.CharField(
+        source="business.member_number", allow_null=True, default=None
+    )
+
+    class Meta:
+        model = TraineeProfile
+        fields = [
+            "id", "lehrlingsrolle_number", "kind", "first_name", "last_name", "email",
+            "date_of_birth", "business", "business_member_number", "occupation",
+            "apprenticeship_start", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    @extend_schema_field(OpenApiTypes.EMAIL)
+    def get_email(self, obj) -> str | None:
+        # Placeholder addresses of accounts created through the API are not real addresses.
+        email = obj.user.email
+        return None if email.endswith("@lehrlingsrolle.invalid") else email
+
+
+class TraineeInputSerializer(serializers.Serializer):
+    # The fields of api.services.trainees.upsert_trainee (`business` by member number); one not
+    # sent stays unchanged.
+
+    lehrlingsrolle_number = serializers.RegexField(
+        r"^[A-Za-z0-9][A-Za-z0-9./-]{0,31}$", max_length=32,
+        help_text="The natural key: the apprentice's number in the chamber's Lehrlingsrolle.",
+    )  # fmt: skip
+    business = serializers.CharField(
+        max_length=32,
+        help_text="Member number of the employing business (a member of this chamber).",
+    )
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    occupation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    apprenticeship_start = serializers.DateField(required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=TraineeProfile.Kind.choices, required=False)

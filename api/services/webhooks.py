@@ -1,0 +1,89 @@
+"""Webhook endpoints of a chamber: registered with a signing secret shown once, changed, removed.
+Delivery is in `deliveries`."""
+
+import secrets
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import netguard
+from core.audit import audit
+from people.models import Chamber
+
+from .. import crypto
+from ..errors import InvalidWebhook
+from ..models import EVENTS, WebhookEndpoint
+
+
+def _validate_webhook(url: str, events: list[str]) -> None:
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidWebhook(_("Nur http- und https-Adressen sind erlaubt."), field="url")
+    try:
+        netguard.check_url(url)
+    except netguard.UnsafeTarget as exc:
+        raise InvalidWebhook(
+            _(
+                "Die Adresse muss ein öffentlich erreichbarer Server sein; interne, private und "
+                "lokale Adressen sind nicht erlaubt."
+            ),
+            field="url",
+        ) from exc
+    if not events:
+        raise InvalidWebhook(_("Mindestens ein Ereignis angeben."), field="events")
+    unknown = sorted(set(events) - set(EVENTS))
+    if unknown:
+        raise InvalidWebhook(_("Unbekanntes Ereignis: %s") % ", ".join(unknown), field="events")
+
+
+def create_webhook(
+    *, chamber: Chamber, url: str, events: list[str], actor=None
+) -> tuple[WebhookEndpoint, str]:
+    """Register an endpoint; the signing secret is returned once (stored encrypted)."""
+    _validate_webhook(url, events)
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.create(
+            chamber=chamber,
+            url=url,
+            events=sorted(set(events)),
+            secret_encrypted=crypto.encrypt(secret),
+        )
+        audit(
+            actor=actor, action="api.webhook_created", obj=endpoint, url=url, events=endpoint.events
+        )
+    return endpoint, secret
+
+
+def update_webhook(
+    *,
+    endpoint: WebhookEndpoint,
+    url: str | None = None,
+    events: list[str] | None = None,
+    is_active: bool | None = None,
+    actor=None,
+) -> WebhookEndpoint:
+    """Change what is given (None: unchanged); the target is checked again."""
+    new_url = endpoint.url if url is None else url
+    new_events = endpoint.events if events is None else events
+    _validate_webhook(new_url, new_events)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.url = new_url
+        endpoint.events = sorted(set(new_events))
+        if is_active is not None:
+            endpoint.is_active = is_active
+        endpoint.save()
+        audit(actor=actor, action="api.webhook_updated", obj=endpoint, url=endpoint.url)
+    return endpoint
+
+
+def delete_webhook(*, endpoint: WebhookEndpoint, actor=None) -> None:
+    """Soft delete: the delivery log stays visible to the chamber's support until retention ends."""
+    with transaction.atomic():
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            deleted_at=timezone.now(), is_active=False, updated_at=timezone.now()
+        )
+        audit(actor=actor, action="api.webhook_deleted", obj=endpoint)

@@ -1,0 +1,80 @@
+"""/businesses/: the chamber's member businesses, upserted by member number."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from ..filters import UpdatedFilter
+from ..idempotency import idempotent
+from ..schema import IDEMPOTENCY_HEADER
+from ..selectors import businesses_of
+from ..serializers.businesses import BusinessInputSerializer, BusinessSerializer
+from ..services.businesses import delete_business, upsert_business
+from .base import READ_PEOPLE, ChamberViewMixin
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The chamber's member businesses"),
+    retrieve=extend_schema(summary="One member business by member number"),
+)
+class BusinessViewSet(
+    ChamberViewMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = BusinessSerializer
+    lookup_field = "member_number"
+    lookup_value_regex = r"[^/]{1,32}"
+    required_scopes = {"GET": READ_PEOPLE, "*": ("businesses:write",)}
+    filtersets = {"list": UpdatedFilter}
+
+    def get_queryset(self):
+        return businesses_of(self.chamber)
+
+    def _upsert(self, member_number: str, fields: dict) -> Response:
+        business, created, _changed = upsert_business(
+            chamber=self.chamber, member_number=member_number, **fields
+        )
+        return Response(
+            BusinessSerializer(business).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        request=BusinessInputSerializer,
+        responses={200: BusinessSerializer, 201: BusinessSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+        summary="Upsert a member business by member number (201 created, 200 updated or unchanged)",
+    )
+    @idempotent
+    def create(self, request):
+        data = BusinessInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        number = (fields.pop("member_number", "") or "").strip()
+        if not number:
+            raise ValidationError({"member_number": [_("Pflichtfeld.")]})
+        return self._upsert(number, fields)
+
+    @extend_schema(
+        request=BusinessInputSerializer,
+        responses={200: BusinessSerializer, 201: BusinessSerializer},
+        summary="Create or update the member business with this member number",
+    )
+    def update(self, request, member_number=None):
+        data = BusinessInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        body_number = fields.pop("member_number", None)
+        if body_number is not None and body_number.strip() != member_number.strip():
+            raise ValidationError(
+                {"member_number": [_("Weicht von der Nummer in der Adresse ab.")]}
+            )
+        if not member_number.strip():
+            raise ValidationError({"member_number": [_("Pflichtfeld.")]})
+        return self._upsert(member_number, fields)
+
+    @extend_schema(responses={204: None}, summary="Delete a member business (leaves a tombstone)")
+    def destroy(self, request, member_number=None):
+        delete_business(business=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,38 @@
+"""/tombstones/: deleted businesses and trainees, so that a syncing client deletes them too."""
+
+import django_filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+
+from ..filters import TextFilter, TimestampFilter
+from ..pagination import UpdatedCursorPagination
+from ..selectors import tombstones_of
+from ..serializers.tombstones import TombstoneSerializer
+from .base import READ_PEOPLE, ChamberViewMixin
+
+
+class TombstonePagination(UpdatedCursorPagination):
+    field = "deleted_at"
+
+
+class TombstoneFilter(django_filters.FilterSet):
+    updated_since = TimestampFilter(
+        field_name="deleted_at", description="Only deletions at or after this time."
+    )
+    # Not validated: an unknown resource simply has no tombstones.
+    resource = TextFilter(field_name="resource", enum=["businesses", "trainees"])
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Deleted businesses and trainees, so that a syncing client can delete them too"
+    )
+)
+class TombstoneViewSet(ChamberViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = TombstoneSerializer
+    pagination_class = TombstonePagination
+    required_scopes = {"*": READ_PEOPLE}
+    filtersets = {"list": TombstoneFilter}
+
+    def get_queryset(self):
+        return tombstones_of(self.chamber)
