@@ -17,11 +17,7 @@ from courses.models import Course, CourseRun, Enrolment
 from ..models import CourseRequest, Interest
 
 OPEN_REQUEST_STATUSES = (CourseRequest.Status.OPEN, CourseRequest.Status.ANSWERED)
-PARTICIPATED = (
-    Enrolment.Status.COMPLETED,
-    Enrolment.Status.NOT_COMPLETED,
-    Enrolment.Status.NO_SHOW,
-)
+PARTICIPATED = Enrolment.Status.OUTCOMES
 DIMENSIONS = ("school", "business", "occupation", "municipality")
 MONTHS = 12
 

@@ -18,13 +18,8 @@ from people.models import School
 from workshops.selectors import utilisation
 
 MIN_CELL = 5
-PARTICIPATED = (
-    Enrolment.Status.CONFIRMED,
-    Enrolment.Status.COMPLETED,
-    Enrolment.Status.NOT_COMPLETED,
-    Enrolment.Status.NO_SHOW,
-)
-FINISHED = (Enrolment.Status.COMPLETED, Enrolment.Status.NOT_COMPLETED, Enrolment.Status.NO_SHOW)
+PARTICIPATED = Enrolment.Status.SEATED
+FINISHED = Enrolment.Status.OUTCOMES
 AGE_GROUPS = ((0, 17, _lazy("unter 18")), (18, 24, "18–24"), (25, 39, "25–39"), (40, 200, "40+"))
 
 

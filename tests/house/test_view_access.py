@@ -24,7 +24,7 @@ def _declares_access(view) -> bool:
     return hasattr(view, "access_perm") or getattr(view, "access_public", False)
 
 
-@pytest.mark.xfail(strict=False, reason="not every web view uses core.access yet")
+
 def test_every_web_view_declares_its_access():
     apps = set(root_packages()) - NOT_WEB_APPS
     ours = [

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from courses.models import CourseRun
 from courses.services import planning
-from tests.courses.planning_fixtures import day_at, make_plan
+from tests.courses.planning_fixtures import make_plan
 from tests.factories import (
     CourseRunFactory,
     MembershipFactory,
@@ -14,6 +14,7 @@ from tests.factories import (
     coordinator,
     trainee,
 )
+from tests.timeutils import day_at
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,41 @@
+"""Calendar subscriptions (iCal feeds) of staff."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStamped
+from people.models import School
+from workshops.models import Workshop
+
+
+class CalendarFeed(TimeStamped):
+    """A private iCal feed behind an unguessable token (renewable): per school, workshop or
+    instructor."""
+
+    token = models.CharField(max_length=64, unique=True)
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Kalender-Abo")
+        verbose_name_plural = _("Kalender-Abos")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, workshop__isnull=True, instructor__isnull=True)
+                | Q(school__isnull=True, workshop__isnull=False, instructor__isnull=True)
+                | Q(school__isnull=True, workshop__isnull=True, instructor__isnull=False),
+                name="calendarfeed_exactly_one_scope",
+            )
+        ]
+
+    def __str__(self):
+        return f"Feed {self.school or self.workshop or self.instructor}"
