@@ -26,9 +26,9 @@ from core.events import record_event
 from courses.models import CourseRun, Enrolment
 from people.models import School
 
+from .document import certificate_file
 from .errors import AlreadyRevoked, NotEligible, ReasonRequired
 from .models import Certificate, CertificateSequence, IssueJob
-from .pdf import render_certificate_pdf
 from .snapshot import build_data, language_of
 
 logger = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
     # to commit: issuing within one school and year is serial (bench/certificates.py measures it).
     number = _next_number(school=run.school, year=year)
     data["number"] = number
-    content = render_certificate_pdf(data)
+    content = certificate_file(data)
     certificate = Certificate(
         enrolment=enrolment,
         number=number,
