@@ -1,12 +1,52 @@
-"""The certificate file as issued: reportlab draws it, pikepdf makes it a tagged PDF/A-3b."""
+"""The certificate as issued: one file for people and for wallets.
+
+reportlab draws it, pikepdf makes it a tagged PDF/A-3b that carries the signed Open Badge as an
+associated file, and pyHanko signs the result (PAdES). The signature comes last, so the SHA-256
+the certificate stores is that of the signed file.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
+from . import badge, status_list
 from .pdf import render_tagged
-from .pdfa import make_pdfa
+from .pdfa import Attachment, make_pdfa
 
 
-def certificate_file(data: dict) -> bytes:
-    """The issued PDF of the frozen certificate `data`."""
+@dataclass(frozen=True)
+class IssuedFile:
+    pdf: bytes
+    sha256: str
+    badge_jwt: str
+    status_list: str
+    status_index: int
+
+
+def badge_attachment(data: dict, token: str) -> Attachment:
+    return Attachment(
+        filename=f"Open-Badge-{data['number']}.jwt",
+        content=token.encode("ascii"),
+        mime_type=badge.MEDIA_TYPE,
+        description="Open Badges 3.0 OpenBadgeCredential (VC-JWT)",
+        relationship="Alternative",
+    )
+
+
+def issue_file(data: dict) -> IssuedFile:
+    """Allocate the status-list bit, sign the badge and make the PDF for the frozen `data`.
+    The bit is written into `data` (it is part of what was issued). Runs inside the issuing
+    transaction."""
+    entry = status_list.allocate(school_id=data["school"]["id"])
+    data["status"] = {"school_id": entry.school_id, "number": entry.number, "index": entry.index}
+    token = badge.sign(badge.credential(data))
     content, marked = render_tagged(data)
-    return make_pdfa(content, marked=marked)
+    pdf = make_pdfa(content, marked=marked, attachments=(badge_attachment(data, token),))
+    return IssuedFile(
+        pdf=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        badge_jwt=token,
+        status_list=entry.key,
+        status_index=entry.index,
+    )

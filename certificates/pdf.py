@@ -35,6 +35,7 @@ from reportlab.platypus import (
 
 from core.fonts import FONT, FONT_BOLD, register_fonts
 
+from .snapshot import hours_text
 from .tagging import (
     MarkedContent,
     TaggedImage,
@@ -92,11 +93,6 @@ def _date(value: str | None, language: str) -> str:
         return ""
     day = dt.date.fromisoformat(value[:10])
     return day.strftime("%d.%m.%Y") if language == "de" else day.strftime("%d %B %Y").lstrip("0")
-
-
-def _hours(value: str, language: str) -> str:
-    text = value.rstrip("0").rstrip(".") if "." in value else value
-    return text.replace(".", ",") if language == "de" else text
 
 
 def short_url(url: str) -> str:
@@ -288,7 +284,8 @@ def _render(
         [
             _p(_("Umfang"), styles["label"]),
             _p(
-                _("%(hours)s Unterrichtsstunden") % {"hours": _hours(course["hours"], language)},
+                _("%(hours)s Unterrichtsstunden")
+                % {"hours": hours_text(course["hours"], language)},
                 styles["base"],
             ),
         ],

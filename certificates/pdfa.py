@@ -132,6 +132,9 @@ def _attach(pdf: pikepdf.Pdf, attachment: Attachment, *, now: dt.datetime | None
         relationship=Name("/" + attachment.relationship),
     )
     pdf.attachments[attachment.filename] = spec
+    # The catalogue's /AF names it once (pikepdf may have listed it already).
+    stored = pdf.attachments[attachment.filename].obj
     files = pdf.Root.get(Name.AF, Array())
-    files.append(spec.obj)
+    if all(entry.objgen != stored.objgen for entry in files):
+        files.append(stored)
     pdf.Root.AF = files

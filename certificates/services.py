@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 import secrets
 
@@ -26,7 +25,7 @@ from core.events import record_event
 from courses.models import CourseRun, Enrolment
 from people.models import School
 
-from .document import certificate_file
+from .document import issue_file
 from .errors import AlreadyRevoked, NotEligible, ReasonRequired
 from .models import Certificate, CertificateSequence, IssueJob
 from .snapshot import build_data, language_of
@@ -128,7 +127,7 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
     # to commit: issuing within one school and year is serial (bench/certificates.py measures it).
     number = _next_number(school=run.school, year=year)
     data["number"] = number
-    content = certificate_file(data)
+    issued = issue_file(data)
     certificate = Certificate(
         enrolment=enrolment,
         number=number,
@@ -136,10 +135,14 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
         issued_at=issued_at,
         issued_by=_user_or_none(actor),
         data=data,
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=issued.sha256,
+        badge_jwt=issued.badge_jwt,
+        status_list=issued.status_list,
+        status_index=issued.status_index,
     )
     # A random part in the file name: the number alone is guessable, the file is personal data.
-    certificate.pdf.save(f"{number}-{secrets.token_hex(8)}.pdf", ContentFile(content), save=False)
+    name = f"{number}-{secrets.token_hex(8)}.pdf"
+    certificate.pdf.save(name, ContentFile(issued.pdf), save=False)
     written.append(certificate.pdf.name)
     certificate.save()
     audit(

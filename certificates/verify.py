@@ -7,24 +7,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from . import badge as badge_module
 from .forms import VerifyUploadForm
 from .models import Certificate
-
-OB_CONTEXT = [
-    "https://www.w3.org/ns/credentials/v2",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-]
 
 
 def _client_ip(request) -> str:
@@ -104,75 +99,20 @@ def verify(request, code: str):
         "form": form,
         "match": match,
         "badge_url": reverse("certificates:badge", args=[certificate.verification_code]),
+        "badge_jwt_url": reverse("certificates:badge_jwt", args=[certificate.verification_code])
+        if certificate.badge_jwt
+        else "",
     }
     return render(request, "certificates/verify.html", context, status=status)
 
 
-def _achievement_id(data: dict) -> str:
-    # A stable URI per course; a URN because the course has no public page of its own.
-    seed = f"{settings.SITE_URL}/courses/{data['course'].get('id')}/"
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
-
-
 def badge_credential(certificate: Certificate) -> dict:
-    """The certificate as an Open Badges 3.0 OpenBadgeCredential (unsigned JSON-LD)."""
-    data = certificate.data
-    url = data["verification_url"]
-    course = data["course"]
-    school = data["school"]
-    threshold = course.get("attendance_threshold", 80)
-    credential = {
-        "@context": OB_CONTEXT,
-        "id": f"{url}badge.json",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": f"Teilnahmebescheinigung {certificate.number}: {course['title']}",
-        "issuer": {
-            "id": f"{settings.SITE_URL}/#school-{school.get('code', '')}",
-            "type": ["Profile"],
-            "name": school["name"],
-        },
-        "validFrom": certificate.issued_at.isoformat(),
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "name",
-                    "hashed": False,
-                    "identityHash": data["participant"]["name"],
-                }
-            ],
-            "achievement": {
-                "id": _achievement_id(data),
-                "type": ["Achievement"],
-                "achievementType": "Course",
-                "name": course["title"],
-                "description": course.get("description") or course["title"],
-                "criteria": {
-                    "narrative": (
-                        f"Teilnahme an mindestens {threshold} % der {course['hours']} "
-                        f"Unterrichtsstunden. Lernziele: "
-                        + "; ".join(course.get("learning_outcomes", []))
-                    ).strip()
-                },
-            },
-        },
-    }
-    if data.get("sessions"):
-        credential["credentialSubject"]["activityStartDate"] = data["sessions"][0]["start"]
-        credential["credentialSubject"]["activityEndDate"] = (
-            data["sessions"][-1].get("end") or data["sessions"][-1]["start"]
-        )
-    if certificate.revoked_at is not None:
-        credential["credentialStatus"] = {
-            "id": url,
-            "type": "1EdTechRevocationList",
-            "statusPurpose": "revocation",
-            "revoked": True,
-            "revokedAt": certificate.revoked_at.isoformat(),
-        }
-        credential["validUntil"] = certificate.revoked_at.isoformat()
-    return credential
+    """The Open Badges 3.0 credential as issued: the payload of the signed token, unchanged by
+    revocation. Certificates from before badges were signed get theirs built from the frozen
+    data, without a proof."""
+    if certificate.badge_jwt:
+        return badge_module.from_token(certificate.badge_jwt)
+    return badge_module.credential(certificate.data)
 
 
 @require_GET
@@ -188,5 +128,19 @@ def badge(request, code: str):
         content_type="application/ld+json; charset=utf-8",
     )
     # Wallets and verifiers fetch it from other origins; it holds nothing the page does not show.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def badge_jwt(request, code: str):
+    """The signed credential (VC-JWT) to import into a wallet."""
+    if _rate_limited(request):
+        return _too_many(request)
+    certificate = _lookup(code)
+    if certificate is None or not certificate.badge_jwt:
+        return HttpResponse(status=404)
+    response = HttpResponse(certificate.badge_jwt, content_type=badge_module.MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="Open-Badge-{certificate.number}.jwt"'
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -303,6 +303,15 @@ BOOKING_APPROVAL_HOLD_DAYS = int(os.environ.get("BOOKING_APPROVAL_HOLD_DAYS", "5
 MIN_PARTICIPANTS_CHECK_DAYS = int(os.environ.get("MIN_PARTICIPANTS_CHECK_DAYS", "7"))
 MAINTENANCE_NOTICE_DAYS = int(os.environ.get("MAINTENANCE_NOTICE_DAYS", "14"))
 CERTIFICATE_RETENTION_DAYS = int(os.environ.get("CERTIFICATE_RETENTION_DAYS", str(365 * 10)))
+# The school's or district's key and X.509 certificate (PEM; the file may hold the chain after the
+# certificate): they sign each certificate PDF (PAdES) and its Open Badge (VC-JWT). Without them a
+# development CA and key are made on first use in CERTIFICATE_KEYS_DIR, which every web and worker
+# process must share. CERTIFICATE_TSA_URL adds an RFC 3161 timestamp (PAdES B-T).
+CERTIFICATE_SIGNING_KEY_FILE = os.environ.get("CERTIFICATE_SIGNING_KEY_FILE", "")
+CERTIFICATE_SIGNING_KEY_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_KEY_PASSWORD", "")
+CERTIFICATE_SIGNING_CERT_FILE = os.environ.get("CERTIFICATE_SIGNING_CERT_FILE", "")
+CERTIFICATE_KEYS_DIR = Path(os.environ.get("CERTIFICATE_KEYS_DIR", BASE_DIR / "var" / "keys"))
+CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
 
 # Logs: one JSON object per line with the request id in production; plain lines on a laptop.
 LOG_JSON = env_bool("LOG_JSON", not DEBUG and not TESTING)
