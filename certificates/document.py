@@ -10,7 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from . import badge, status_list
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import badge, pades, status_list
 from .pdf import render_tagged
 from .pdfa import Attachment, make_pdfa
 
@@ -43,6 +46,9 @@ def issue_file(data: dict) -> IssuedFile:
     token = badge.sign(badge.credential(data))
     content, marked = render_tagged(data)
     pdf = make_pdfa(content, marked=marked, attachments=(badge_attachment(data, token),))
+    with translation.override(data.get("language", "de")):
+        reason = f"{_('Teilnahmebescheinigung')} {data['number']}"
+    pdf = pades.sign(pdf, reason=reason, location=data["school"].get("city", ""))
     return IssuedFile(
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
