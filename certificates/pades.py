@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from functools import cache
 
+from asn1crypto import cms
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -39,12 +40,30 @@ class _Writer(IncrementalPdfFileWriter):
 
 
 class _Signer(signers.SimpleSigner):
-    """pyHanko's SimpleSigner loads the private key again from DER for every signature, and
-    loading (validating) an RSA key costs about 0.4 s; this one signs with the key loaded once."""
+    """pyHanko's SimpleSigner with two costs paid once per process instead of per signature:
+    it loaded the private key again from DER every time (validating an RSA key costs about
+    0.4 s), and it built the signed attributes that do not depend on the document (the
+    signing-certificate-v2 and algorithm-protection attributes) anew in pure-Python ASN.1."""
 
     def __init__(self, *, private_key, **kwargs):
         super().__init__(**kwargs)
         self._private_key = private_key
+        self._fixed_attributes: dict[tuple, list[bytes]] = {}
+
+    async def signed_attrs(self, data_digest: bytes, digest_algorithm: str, **kwargs):
+        if not kwargs.get("use_pades") or kwargs.get("dry_run"):
+            # Outside PAdES pyHanko adds a signing-time attribute, which must not be kept.
+            return await super().signed_attrs(data_digest, digest_algorithm, **kwargs)
+        key = (digest_algorithm, kwargs.get("content_type", "data"), kwargs.get("is_pdf_sig"))
+        fixed = self._fixed_attributes.get(key)
+        if fixed is None:
+            attributes = await super().signed_attrs(data_digest, digest_algorithm, **kwargs)
+            self._fixed_attributes[key] = [
+                a.dump() for a in attributes if a["type"].native != "message_digest"
+            ]
+            return attributes
+        digest = cms.CMSAttribute({"type": "message_digest", "values": [data_digest]})
+        return cms.CMSAttributes([*(cms.CMSAttribute.load(d) for d in fixed), digest])
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         key = self._private_key

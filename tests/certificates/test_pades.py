@@ -182,3 +182,12 @@ def test_with_a_timestamp_authority_the_signature_is_b_t(enrolment, monkeypatch)
     unsigned = {a["type"].native for a in signature.signer_info["unsigned_attrs"]}
     assert "signature_time_stamp_token" in unsigned
     assert "Signature is Valid." in _pdfsig(certificate.pdf.path)
+
+
+def test_every_signature_signs_its_own_file(make_enrolment):
+    """The signer keeps the attributes that do not depend on the document between signatures;
+    the message digest must still be each file's own."""
+    first, second = (issue_certificate(enrolment=make_enrolment(), actor=None) for _ in range(2))
+    for certificate in (first, second):
+        _, status = _validate(_read(certificate))
+        assert status.intact and status.valid
