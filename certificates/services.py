@@ -25,6 +25,7 @@ from core.events import record_event
 from courses.models import CourseRun, Enrolment
 from people.models import School
 
+from .codes import new_code as new_verification_code
 from .document import issue_file
 from .errors import AlreadyRevoked, NotEligible, ReasonRequired
 from .models import Certificate, CertificateSequence, IssueJob
@@ -121,7 +122,7 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
     run = enrolment.run
     issued_at = timezone.now()
     year = timezone.localtime(issued_at).year
-    code = secrets.token_urlsafe(16)
+    code = new_verification_code()
     data = build_data(enrolment=enrolment, number="", code=code, issued_at=issued_at)
     # The number is printed on the PDF, so the sequence row stays locked from here through rendering
     # to commit: issuing within one school and year is serial (bench/certificates.py measures it).

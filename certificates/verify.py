@@ -4,6 +4,7 @@ so that codes cannot be guessed by trying."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import time
@@ -11,15 +12,18 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import badge as badge_module
+from . import codes
 from .forms import VerifyUploadForm
 from .models import Certificate
+from .snapshot import hours_text
 
 
 def _client_ip(request) -> str:
@@ -50,7 +54,7 @@ def _too_many(request):
 def _lookup(code: str) -> Certificate | None:
     if not code or len(code) > 64:
         return None
-    return Certificate.objects.filter(verification_code=code).first()
+    return Certificate.objects.filter(verification_code__in=codes.candidates(code)).first()
 
 
 def _not_found(request):
@@ -60,14 +64,27 @@ def _not_found(request):
 def _summary(certificate: Certificate) -> dict:
     data = certificate.data
     issued = parse_datetime(data.get("issued_at", "")) or certificate.issued_at
+    dates = []
+    for session in data.get("sessions", []):
+        day = dt.date.fromisoformat(session["start"][:10])
+        if day not in dates:
+            dates.append(day)
+    replacement = certificate.replaced_by if not certificate.is_valid else None
     return {
         "name": data["participant"]["name"],
         "course": data["course"]["title"],
+        # The hours as the PDF prints them (one function for both).
+        "hours": hours_text(data["course"]["hours"], translation.get_language() or "de"),
+        "dates": dates,
         "issued_at": issued,
         "school": data["school"]["name"],
         "number": certificate.number,
         "valid": certificate.is_valid,
         "revoked_at": certificate.revoked_at,
+        "replacement_number": replacement.number if replacement else "",
+        "replacement_url": reverse("certificates:verify", args=[replacement.verification_code])
+        if replacement
+        else "",
     }
 
 
@@ -81,6 +98,9 @@ def verify(request, code: str):
     certificate = _lookup(code)
     if certificate is None:
         return _not_found(request)
+    if request.method == "GET" and code != certificate.verification_code:
+        # Typed in lower case or without hyphens: show the code as printed.
+        return redirect("certificates:verify", code=certificate.verification_code)
     match = None
     form = VerifyUploadForm()
     status = 200

@@ -62,8 +62,26 @@ def test_revoked_certificate_says_so_with_the_date(certificate, client):
 
 def test_reissued_certificate_old_code_revoked_new_code_valid(certificate, client):
     new = reissue_certificate(certificate=certificate, actor=None, reason="Name korrigiert")
-    assert 'data-verdict="revoked"' in client.get(_url(certificate)).content.decode()
+    old_page = client.get(_url(certificate)).content.decode()
+    assert 'data-verdict="revoked"' in old_page
+    # The revoked certificate's page points to its replacement.
+    assert f"ersetzt durch die Bescheinigung {new.number}" in old_page
+    assert f'href="{_url(new)}"' in old_page
     assert 'data-verdict="valid"' in client.get(_url(new)).content.decode()
+
+
+def test_a_merely_revoked_certificate_names_no_replacement(certificate, client):
+    revoke_certificate(certificate=certificate, actor=None, reason="Fehler")
+    assert "data-replacement" not in client.get(_url(certificate)).content.decode()
+
+
+def test_the_page_shows_hours_and_dates(certificate, client):
+    body = client.get(_url(certificate)).content.decode()
+    assert "16 Unterrichtsstunden" in body  # as on the PDF, not "16.0"
+    assert "2. März 2026" in body and "9. März 2026" in body
+    client.cookies["django_language"] = "en"
+    english = client.get(_url(certificate)).content.decode()
+    assert "16 teaching hours" in english
 
 
 def test_unknown_code_is_a_plain_404(client, db):
@@ -119,6 +137,9 @@ def test_upload_of_the_pdf_of_a_revoked_certificate_matches_but_warns(certificat
     upload = SimpleUploadedFile("b.pdf", _pdf_bytes(certificate), content_type="application/pdf")
     body = client.post(_url(certificate), {"file": upload}).content.decode()
     assert 'data-upload="match"' in body and "Die Bescheinigung ist widerrufen." in body
+    # Genuine but revoked: a warning, never the green of a valid certificate.
+    assert "kern-alert--success" not in body
+    assert 'kern-alert kern-alert--warning" role="status" data-upload="match"' in body
 
 
 def test_upload_that_is_not_a_pdf_gets_a_clear_field_error(certificate, client):
