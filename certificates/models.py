@@ -31,6 +31,12 @@ class Certificate(TimeStamped):
     )
     # Set when the participant's e-mail with the PDF went out, so that a retried task sends it once.
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The Open Badges 3.0 credential as signed at issue (a compact JWS), also inside the PDF;
+    # revocation never changes it. Empty for certificates issued before badges were signed.
+    badge_jwt = models.TextField(blank=True)
+    # The credential's bit in its issuer's Bitstring Status List: "<school id>/<list number>".
+    status_list = models.CharField(max_length=40, blank=True)
+    status_index = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]
@@ -42,7 +48,12 @@ class Certificate(TimeStamped):
                 fields=["enrolment"],
                 condition=Q(revoked_at__isnull=True),
                 name="certificate_one_valid_per_enrolment",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"],
+                condition=Q(status_index__isnull=False),
+                name="certificate_status_entry_unique",
+            ),
         ]
 
     def __str__(self):

@@ -26,11 +26,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
     Flowable,
-    Image,
     KeepTogether,
-    ListFlowable,
-    ListItem,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -38,6 +34,16 @@ from reportlab.platypus import (
 )
 
 from core.fonts import FONT, FONT_BOLD, register_fonts
+
+from .snapshot import hours_text
+from .tagging import (
+    MarkedContent,
+    TaggedImage,
+    TaggedParagraph,
+    TaggingCanvas,
+    artifact_rules,
+    tag_figure,
+)
 
 # Every table names its font: reportlab's tables set a font per cell (Helvetica unless told), and
 # Helvetica would be the one font not embedded.
@@ -76,6 +82,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "heading": ParagraphStyle(
             "heading", parent=base, fontName=FONT_BOLD, spaceBefore=4 * mm, spaceAfter=2 * mm
         ),
+        "bullet": ParagraphStyle(
+            "bullet", parent=base, leftIndent=12, bulletIndent=0, bulletFontName=FONT
+        ),
     }
 
 
@@ -86,28 +95,25 @@ def _date(value: str | None, language: str) -> str:
     return day.strftime("%d.%m.%Y") if language == "de" else day.strftime("%d %B %Y").lstrip("0")
 
 
-def _hours(value: str, language: str) -> str:
-    text = value.rstrip("0").rstrip(".") if "." in value else value
-    return text.replace(".", ",") if language == "de" else text
-
-
 def short_url(url: str) -> str:
     """What is printed beside the QR code: the URL without its scheme, short enough to type."""
     parts = urlsplit(url)
     return f"{parts.netloc}{parts.path}"
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
+def _p(text: str, style: ParagraphStyle, **kwargs) -> TaggedParagraph:
+    return TaggedParagraph(escape(text), style, **kwargs)
 
 
-def _image(content: bytes | None, *, max_width: float, max_height: float) -> Image | None:
+def _image(
+    content: bytes | None, *, max_width: float, max_height: float, alt: str
+) -> TaggedImage | None:
     if not content:
         return None
     reader = ImageReader(io.BytesIO(content))
     width, height = reader.getSize()
     scale = min(max_width / width, max_height / height)
-    return Image(io.BytesIO(content), width=width * scale, height=height * scale)
+    return TaggedImage(io.BytesIO(content), width=width * scale, height=height * scale, alt=alt)
 
 
 class QrCode(Flowable):
@@ -166,6 +172,13 @@ def load_images(data: dict) -> dict[str, bytes | None]:
 def render_certificate_pdf(data: dict, *, images: dict[str, bytes | None] | None = None) -> bytes:
     """The certificate described by `data` as PDF bytes. `images` (logo, signature) defaults to the
     files named in the data; the settings preview passes uploaded bytes that are not saved yet."""
+    return render_tagged(data, images=images)[0]
+
+
+def render_tagged(
+    data: dict, *, images: dict[str, bytes | None] | None = None
+) -> tuple[bytes, list[MarkedContent]]:
+    """The PDF as reportlab draws it, and the marked content it drew (for the structure tree)."""
     register_fonts()
     language = data.get("language") if data.get("language") in LANGUAGES else "de"
     if images is None:
@@ -174,7 +187,9 @@ def render_certificate_pdf(data: dict, *, images: dict[str, bytes | None] | None
         return _render(data, images, language)
 
 
-def _render(data: dict, images: dict[str, bytes | None], language: str) -> bytes:
+def _render(
+    data: dict, images: dict[str, bytes | None], language: str
+) -> tuple[bytes, list[MarkedContent]]:
     styles = _styles()
     school = data["school"]
     participant = data["participant"]
@@ -217,10 +232,16 @@ def _render(data: dict, images: dict[str, bytes | None], language: str) -> bytes
         school_lines.append(_p(address, styles["base"]))
     if data.get("district", {}).get("name"):
         school_lines.append(_p(data["district"]["name"], styles["base"]))
-    logo = _image(images.get("logo"), max_width=45 * mm, max_height=25 * mm)
+    logo = _image(
+        images.get("logo"),
+        max_width=45 * mm,
+        max_height=25 * mm,
+        alt=_("Logo: %(school)s") % {"school": school["name"]},
+    )
     header = Table(
         [[logo or "", school_lines]],
         colWidths=[50 * mm, width - 50 * mm],
+        renderCB=artifact_rules,
         style=TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -263,7 +284,8 @@ def _render(data: dict, images: dict[str, bytes | None], language: str) -> bytes
         [
             _p(_("Umfang"), styles["label"]),
             _p(
-                _("%(hours)s Unterrichtsstunden") % {"hours": _hours(course["hours"], language)},
+                _("%(hours)s Unterrichtsstunden")
+                % {"hours": hours_text(course["hours"], language)},
                 styles["base"],
             ),
         ],
@@ -277,6 +299,7 @@ def _render(data: dict, images: dict[str, bytes | None], language: str) -> bytes
         Table(
             facts,
             colWidths=[40 * mm, width - 40 * mm],
+            renderCB=artifact_rules,
             style=TableStyle(
                 [
                     ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -291,20 +314,17 @@ def _render(data: dict, images: dict[str, bytes | None], language: str) -> bytes
     outcomes = course.get("learning_outcomes") or []
     if outcomes:
         story.append(_p(_("Lernziele"), styles["heading"]))
-        story.append(
-            ListFlowable(
-                [ListItem(_p(item, styles["base"]), leftIndent=12) for item in outcomes],
-                bulletType="bullet",
-                bulletFontName=FONT,
-                start="•",
-                leftIndent=12,
-            )
-        )
+        story += [_p(item, styles["bullet"], bulletText="•") for item in outcomes]
     story.append(Spacer(1, 10 * mm))
 
     # Place and date, signature, number and QR code stay together on one page.
     place_date = f"{school.get('city', '')}, {_date(data['issued_at'], language)}".strip(", ")
-    signature = _image(images.get("signature"), max_width=60 * mm, max_height=20 * mm)
+    signature = _image(
+        images.get("signature"),
+        max_width=60 * mm,
+        max_height=20 * mm,
+        alt=_("Unterschrift: %(name)s") % {"name": school.get("signatory") or school["name"]},
+    )
     signature_cell = [signature or Spacer(1, 14 * mm)]
     signature_table = Table(
         [
@@ -316,6 +336,7 @@ def _render(data: dict, images: dict[str, bytes | None], language: str) -> bytes
             ],
         ],
         colWidths=[width * 0.45, width * 0.1, width * 0.45],
+        renderCB=artifact_rules,
         style=TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -334,9 +355,11 @@ def _render(data: dict, images: dict[str, bytes | None], language: str) -> bytes
         _p(_("Echtheit prüfen"), styles["label"]),
         _p(short_url(url), styles["base"]),
     ]
+    qr_alt = _("QR-Code mit dem Link zur Echtheitsprüfung: %(url)s") % {"url": url}
     verify_table = Table(
-        [[QrCode(url, qr_size), verify_text]],
+        [[tag_figure(QrCode(url, qr_size), qr_alt), verify_text]],
         colWidths=[qr_size + 4 * mm, width - qr_size - 4 * mm],
+        renderCB=artifact_rules,
         style=TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -352,6 +375,7 @@ def _render(data: dict, images: dict[str, bytes | None], language: str) -> bytes
     footer = f"{title} {number}"
 
     def on_page(canvas, document):
+        canvas.begin_artifact("Pagination")
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.setFillColor(colors.grey)
@@ -359,6 +383,13 @@ def _render(data: dict, images: dict[str, bytes | None], language: str) -> bytes
         canvas.drawString(doc.leftMargin, 10 * mm, footer)
         canvas.drawRightString(A4[0] - doc.rightMargin, 10 * mm, page_label)
         canvas.restoreState()
+        canvas.end_artifact()
 
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+    canvases: list[TaggingCanvas] = []
+
+    def make_canvas(*args, **kwargs):
+        canvases.append(TaggingCanvas(*args, **kwargs))
+        return canvases[-1]
+
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=make_canvas)
+    return buffer.getvalue(), canvases[-1].marked

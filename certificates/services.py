@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 import secrets
 
@@ -27,9 +26,10 @@ from core.formatting import iso
 from courses.models import CourseRun, Enrolment
 from people.models import School
 
+from .codes import new_code as new_verification_code
+from .document import issue_file
 from .errors import AlreadyRevoked, NotEligible, ReasonRequired
 from .models import Certificate, CertificateSequence, IssueJob
-from .pdf import render_certificate_pdf
 from .snapshot import build_data, language_of
 from .tasks import issue_for_run as issue_for_run_task
 from .tasks import send_certificate_email as send_certificate_email_task
@@ -125,13 +125,13 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
     run = enrolment.run
     issued_at = timezone.now()
     year = timezone.localtime(issued_at).year
-    code = secrets.token_urlsafe(16)
+    code = new_verification_code()
     data = build_data(enrolment=enrolment, number="", code=code, issued_at=issued_at)
     # The number is printed on the PDF, so the sequence row stays locked from here through rendering
     # to commit: issuing within one school and year is serial (bench/certificates.py measures it).
     number = _next_number(school=run.school, year=year)
     data["number"] = number
-    content = render_certificate_pdf(data)
+    issued = issue_file(data)
     certificate = Certificate(
         enrolment=enrolment,
         number=number,
@@ -139,10 +139,14 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
         issued_at=issued_at,
         issued_by=_user_or_none(actor),
         data=data,
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=issued.sha256,
+        badge_jwt=issued.badge_jwt,
+        status_list=issued.status_list,
+        status_index=issued.status_index,
     )
     # A random part in the file name: the number alone is guessable, the file is personal data.
-    certificate.pdf.save(f"{number}-{secrets.token_hex(8)}.pdf", ContentFile(content), save=False)
+    name = f"{number}-{secrets.token_hex(8)}.pdf"
+    certificate.pdf.save(name, ContentFile(issued.pdf), save=False)
     written.append(certificate.pdf.name)
     certificate.save()
     audit(

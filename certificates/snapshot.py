@@ -6,18 +6,46 @@ so a later change of the course, run, school or participant changes no issued ce
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
+import uuid
 
+from django.conf import settings
 from django.utils import timezone
 
 from core.links import absolute_url
 from courses.models import Enrolment, Session
 from people.models import School
 
-DATA_VERSION = 1
+# 2: the recipient's stable id and hashed e-mail for the Open Badge.
+DATA_VERSION = 2
 
 
 def verification_url(code: str) -> str:
     return absolute_url("certificates:verify", code)
+
+
+def hours_text(value: str, language: str) -> str:
+    """Course hours as printed: "16.0" → "16", "7.5" → "7,5" in German. The PDF, the badge and
+    the verification page all print them through here."""
+    text = value.rstrip("0").rstrip(".") if "." in value else value
+    return text.replace(".", ",") if language == "de" else text
+
+
+def recipient(*, enrolment: Enrolment) -> dict:
+    """How the Open Badge names its recipient, as Open Badges 3.0 recommends: a stable id that is
+    the same on every badge of the person (no e-mail or name in it), and the e-mail address
+    salted and hashed, so that a verifier who knows the address can match it."""
+    participant = enrolment.participant
+    who = f"participants/{participant.pk}" if participant else f"enrolments/{enrolment.pk}"
+    stable = uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.SITE_URL}/{who}")
+    email = (participant.email if participant else "").strip().lower()
+    salt = secrets.token_hex(8)
+    return {
+        "id": f"urn:uuid:{stable}",
+        "email_sha256": hashlib.sha256((email + salt).encode()).hexdigest() if email else "",
+        "salt": salt if email else "",
+    }
 
 
 def _school(school: School) -> dict:
@@ -65,6 +93,7 @@ def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.da
             if participant and participant.date_of_birth
             else None,
         },
+        "recipient": recipient(enrolment=enrolment),
         "enrolment": {"id": enrolment.pk, "completed_at": _iso(enrolment.completed_at)},
         "course": {
             "id": course.pk,

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from . import verify, views
+from . import discovery, verify, views
 
 app_name = "certificates"
 
 urlpatterns = [
     path("verify/<str:code>/", verify.verify, name="verify"),
     path("verify/<str:code>/badge.json", verify.badge, name="badge"),
+    path("verify/<str:code>/badge.jwt", verify.badge_jwt, name="badge_jwt"),
+    path(".well-known/jwks.json", discovery.jwks, name="jwks"),
+    path(".well-known/did.json", discovery.did_document, name="did"),
+    path("credentials/keys/<str:thumbprint>", discovery.jwk, name="jwk"),
+    path("credentials/issuers/<int:school_id>", discovery.issuer, name="issuer"),
+    path("credentials/status/<int:school_id>/<int:number>", discovery.status, name="status_list"),
+    path("credentials/badge.png", discovery.badge_image, name="badge_image"),
     path("certificates/", views.my_certificates, name="mine"),
     path("certificates/<int:pk>/pdf/", views.download, name="download"),
     path("staff/certificates/", views.index, name="index"),

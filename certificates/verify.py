@@ -4,27 +4,28 @@ so that codes cannot be guessed by trying."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import time
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.access import public
+
+from . import badge as badge_module
+from . import codes
 from .forms import VerifyUploadForm
 from .models import Certificate
-
-OB_CONTEXT = [
-    "https://www.w3.org/ns/credentials/v2",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-]
+from .snapshot import hours_text
 
 
 def _client_ip(request) -> str:
@@ -55,7 +56,7 @@ def _too_many(request):
 def _lookup(code: str) -> Certificate | None:
     if not code or len(code) > 64:
         return None
-    return Certificate.objects.filter(verification_code=code).first()
+    return Certificate.objects.filter(verification_code__in=codes.candidates(code)).first()
 
 
 def _not_found(request):
@@ -65,20 +66,33 @@ def _not_found(request):
 def _summary(certificate: Certificate) -> dict:
     data = certificate.data
     issued = parse_datetime(data.get("issued_at", "")) or certificate.issued_at
+    dates = []
+    for session in data.get("sessions", []):
+        day = dt.date.fromisoformat(session["start"][:10])
+        if day not in dates:
+            dates.append(day)
+    replacement = certificate.replaced_by if not certificate.is_valid else None
     return {
         "name": data["participant"]["name"],
         "course": data["course"]["title"],
+        # The hours as the PDF prints them (one function for both).
+        "hours": hours_text(data["course"]["hours"], translation.get_language() or "de"),
+        "dates": dates,
         "issued_at": issued,
         "school": data["school"]["name"],
         "number": certificate.number,
         "valid": certificate.is_valid,
         "revoked_at": certificate.revoked_at,
+        "replacement_number": replacement.number if replacement else "",
+        "replacement_url": reverse("certificates:verify", args=[replacement.verification_code])
+        if replacement
+        else "",
     }
 
 
 # The upload form is for anyone holding a file, and has no session to protect: a cross-site post
 # can only learn whether a file matches, which the poster could ask directly.
-@csrf_exempt
+@public @ csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify(request, code: str):
     if _rate_limited(request):
@@ -86,6 +100,9 @@ def verify(request, code: str):
     certificate = _lookup(code)
     if certificate is None:
         return _not_found(request)
+    if request.method == "GET" and code != certificate.verification_code:
+        # Typed in lower case or without hyphens: show the code as printed.
+        return redirect("certificates:verify", code=certificate.verification_code)
     match = None
     form = VerifyUploadForm()
     status = 200
@@ -104,78 +121,23 @@ def verify(request, code: str):
         "form": form,
         "match": match,
         "badge_url": reverse("certificates:badge", args=[certificate.verification_code]),
+        "badge_jwt_url": reverse("certificates:badge_jwt", args=[certificate.verification_code])
+        if certificate.badge_jwt
+        else "",
     }
     return render(request, "certificates/verify.html", context, status=status)
 
 
-def _achievement_id(data: dict) -> str:
-    # A stable URI per course; a URN because the course has no public page of its own.
-    seed = f"{settings.SITE_URL}/courses/{data['course'].get('id')}/"
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}"
-
-
 def badge_credential(certificate: Certificate) -> dict:
-    """The certificate as an Open Badges 3.0 OpenBadgeCredential (unsigned JSON-LD)."""
-    data = certificate.data
-    url = data["verification_url"]
-    course = data["course"]
-    school = data["school"]
-    threshold = course.get("attendance_threshold", 80)
-    credential = {
-        "@context": OB_CONTEXT,
-        "id": f"{url}badge.json",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": f"Teilnahmebescheinigung {certificate.number}: {course['title']}",
-        "issuer": {
-            "id": f"{settings.SITE_URL}/#school-{school.get('code', '')}",
-            "type": ["Profile"],
-            "name": school["name"],
-        },
-        "validFrom": certificate.issued_at.isoformat(),
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "name",
-                    "hashed": False,
-                    "identityHash": data["participant"]["name"],
-                }
-            ],
-            "achievement": {
-                "id": _achievement_id(data),
-                "type": ["Achievement"],
-                "achievementType": "Course",
-                "name": course["title"],
-                "description": course.get("description") or course["title"],
-                "criteria": {
-                    "narrative": (
-                        f"Teilnahme an mindestens {threshold} % der {course['hours']} "
-                        f"Unterrichtsstunden. Lernziele: "
-                        + "; ".join(course.get("learning_outcomes", []))
-                    ).strip()
-                },
-            },
-        },
-    }
-    if data.get("sessions"):
-        credential["credentialSubject"]["activityStartDate"] = data["sessions"][0]["start"]
-        credential["credentialSubject"]["activityEndDate"] = (
-            data["sessions"][-1].get("end") or data["sessions"][-1]["start"]
-        )
-    if certificate.revoked_at is not None:
-        credential["credentialStatus"] = {
-            "id": url,
-            "type": "1EdTechRevocationList",
-            "statusPurpose": "revocation",
-            "revoked": True,
-            "revokedAt": certificate.revoked_at.isoformat(),
-        }
-        credential["validUntil"] = certificate.revoked_at.isoformat()
-    return credential
+    """The Open Badges 3.0 credential as issued: the payload of the signed token, unchanged by
+    revocation. Certificates from before badges were signed get theirs built from the frozen
+    data, without a proof."""
+    if certificate.badge_jwt:
+        return badge_module.from_token(certificate.badge_jwt)
+    return badge_module.credential(certificate.data)
 
 
-@require_GET
+@public @ require_GET
 def badge(request, code: str):
     if _rate_limited(request):
         return _too_many(request)
@@ -188,5 +150,19 @@ def badge(request, code: str):
         content_type="application/ld+json; charset=utf-8",
     )
     # Wallets and verifiers fetch it from other origins; it holds nothing the page does not show.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@public @ require_GET
+def badge_jwt(request, code: str):
+    """The signed credential (VC-JWT) to import into a wallet."""
+    if _rate_limited(request):
+        return _too_many(request)
+    certificate = _lookup(code)
+    if certificate is None or not certificate.badge_jwt:
+        return HttpResponse(status=404)
+    response = HttpResponse(certificate.badge_jwt, content_type=badge_module.MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="Open-Badge-{certificate.number}.jwt"'
     response["Access-Control-Allow-Origin"] = "*"
     return response

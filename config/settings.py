@@ -316,6 +316,15 @@ CERTIFICATE_RETENTION_DAYS = int(os.environ.get("CERTIFICATE_RETENTION_DAYS", st
 # booking opens the people who registered interest may book.
 DEMAND_INTEREST_DAYS = int(os.environ.get("DEMAND_INTEREST_DAYS", "180"))
 DEMAND_PRIORITY_DAYS = int(os.environ.get("DEMAND_PRIORITY_DAYS", "7"))
+# The school's or district's key and X.509 certificate (PEM; the file may hold the chain after the
+# certificate): they sign each certificate PDF (PAdES) and its Open Badge (VC-JWT). Without them a
+# development CA and key are made on first use in CERTIFICATE_KEYS_DIR, which every web and worker
+# process must share. CERTIFICATE_TSA_URL adds an RFC 3161 timestamp (PAdES B-T).
+CERTIFICATE_SIGNING_KEY_FILE = os.environ.get("CERTIFICATE_SIGNING_KEY_FILE", "")
+CERTIFICATE_SIGNING_KEY_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_KEY_PASSWORD", "")
+CERTIFICATE_SIGNING_CERT_FILE = os.environ.get("CERTIFICATE_SIGNING_CERT_FILE", "")
+CERTIFICATE_KEYS_DIR = Path(os.environ.get("CERTIFICATE_KEYS_DIR", BASE_DIR / "var" / "keys"))
+CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
 
 # Logs: one JSON object per line with the request id in production; plain lines on a laptop.
 LOG_JSON = env_bool("LOG_JSON", not DEBUG and not TESTING)

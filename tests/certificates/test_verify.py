@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from certificates.badge import from_token
+from certificates.models import Certificate
 from certificates.services import issue_certificate, reissue_certificate, revoke_certificate
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +72,26 @@ def test_revoked_certificate_says_so_with_the_date(certificate, client):
 
 def test_reissued_certificate_old_code_revoked_new_code_valid(certificate, client):
     new = reissue_certificate(certificate=certificate, actor=None, reason="Name korrigiert")
-    assert 'data-verdict="revoked"' in client.get(_url(certificate)).content.decode()
+    old_page = client.get(_url(certificate)).content.decode()
+    assert 'data-verdict="revoked"' in old_page
+    # The revoked certificate's page points to its replacement.
+    assert f"ersetzt durch die Bescheinigung {new.number}" in old_page
+    assert f'href="{_url(new)}"' in old_page
     assert 'data-verdict="valid"' in client.get(_url(new)).content.decode()
+
+
+def test_a_merely_revoked_certificate_names_no_replacement(certificate, client):
+    revoke_certificate(certificate=certificate, actor=None, reason="Fehler")
+    assert "data-replacement" not in client.get(_url(certificate)).content.decode()
+
+
+def test_the_page_shows_hours_and_dates(certificate, client):
+    body = client.get(_url(certificate)).content.decode()
+    assert "16 Unterrichtsstunden" in body  # as on the PDF, not "16.0"
+    assert "2. März 2026" in body and "9. März 2026" in body
+    client.cookies["django_language"] = "en"
+    english = client.get(_url(certificate)).content.decode()
+    assert "16 teaching hours" in english
 
 
 def test_unknown_code_is_a_plain_404(client, db):
@@ -127,6 +147,9 @@ def test_upload_of_the_pdf_of_a_revoked_certificate_matches_but_warns(certificat
     upload = SimpleUploadedFile("b.pdf", _pdf_bytes(certificate), content_type="application/pdf")
     body = client.post(_url(certificate), {"file": upload}).content.decode()
     assert 'data-upload="match"' in body and "Die Bescheinigung ist widerrufen." in body
+    # Genuine but revoked: a warning, never the green of a valid certificate.
+    assert "kern-alert--success" not in body
+    assert 'kern-alert kern-alert--warning" role="status" data-upload="match"' in body
 
 
 def test_upload_that_is_not_a_pdf_gets_a_clear_field_error(certificate, client):
@@ -153,39 +176,44 @@ def test_upload_without_a_file(certificate, client):
     assert 'id="id_file_error"' in response.content.decode()
 
 
-def test_open_badges_credential(certificate, client, settings):
+def test_open_badges_credential_is_the_signed_one(certificate, client, settings):
     response = client.get(reverse("certificates:badge", args=[certificate.verification_code]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/ld+json")
+    assert response["Access-Control-Allow-Origin"] == "*"
     badge = json.loads(response.content)
-    assert badge["@context"] == [
-        "https://www.w3.org/ns/credentials/v2",
-        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-    ]
-    assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert badge == from_token(certificate.badge_jwt)
     assert badge["id"] == f"{settings.SITE_URL}/verify/{certificate.verification_code}/badge.json"
-    assert badge["issuer"]["type"] == ["Profile"]
     assert badge["issuer"]["name"] == "Berufsbildende Schulen I Lüneburg"
-    assert badge["issuer"]["id"].startswith(settings.SITE_URL)
-    assert badge["validFrom"] == certificate.issued_at.isoformat()
-    subject = badge["credentialSubject"]
-    assert subject["type"] == ["AchievementSubject"]
-    assert subject["identifier"][0]["identityHash"] == "Jürgen Weiß-Großmann"
-    achievement = subject["achievement"]
-    assert achievement["type"] == ["Achievement"]
-    assert achievement["id"].startswith("urn:uuid:")
-    assert achievement["name"] == "SPS-Programmierung für Einsteiger"
-    assert achievement["description"]
-    assert "80 %" in achievement["criteria"]["narrative"]
-    assert "credentialStatus" not in badge
+    assert badge["credentialSubject"]["identifier"][-1]["identityHash"] == "Jürgen Weiß-Großmann"
 
 
-def test_open_badges_credential_of_a_revoked_certificate(certificate, client):
+def test_the_signed_badge_downloads_for_a_wallet(certificate, client):
+    body = client.get(_url(certificate)).content.decode()
+    url = reverse("certificates:badge_jwt", args=[certificate.verification_code])
+    assert f'href="{url}"' in body
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/jwt"
+    assert response.content.decode() == certificate.badge_jwt
+    assert f"Open-Badge-{certificate.number}.jwt" in response["Content-Disposition"]
+
+
+def test_revocation_leaves_the_badge_as_issued(certificate, client):
+    before = client.get(reverse("certificates:badge", args=[certificate.verification_code])).json()
     revoke_certificate(certificate=certificate, actor=None, reason="Fehler")
+    after = client.get(reverse("certificates:badge", args=[certificate.verification_code])).json()
+    assert after == before
+    assert after["credentialStatus"]["type"] == "BitstringStatusListEntry"
+
+
+def test_a_certificate_from_before_signed_badges_gets_an_unsigned_credential(certificate, client):
+    Certificate.objects.filter(pk=certificate.pk).update(badge_jwt="")
     badge = client.get(reverse("certificates:badge", args=[certificate.verification_code])).json()
-    assert badge["credentialStatus"]["revoked"] is True
-    assert badge["credentialStatus"]["statusPurpose"] == "revocation"
-    assert badge["validUntil"]
+    assert badge["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    jwt_url = reverse("certificates:badge_jwt", args=[certificate.verification_code])
+    assert client.get(jwt_url).status_code == 404
+    assert jwt_url not in client.get(_url(certificate)).content.decode()
 
 
 def test_badge_of_unknown_code_is_404(client, db):

@@ -24,7 +24,6 @@ def _declares_access(view) -> bool:
     return hasattr(view, "access_perm") or getattr(view, "access_public", False)
 
 
-
 def test_every_web_view_declares_its_access():
     apps = set(root_packages()) - NOT_WEB_APPS
     ours = [
