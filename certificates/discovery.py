@@ -41,12 +41,14 @@ def _public_key() -> dict:
     return published_jwk()
 
 
-@public @ require_GET
+@public
+@require_GET
 def jwks(request):
     return _json({"keys": [_public_key()]}, "application/jwk-set+json")
 
 
-@public @ require_GET
+@public
+@require_GET
 def jwk(request, thumbprint: str):
     key = _public_key()
     if not key["kid"].endswith("/" + thumbprint):
@@ -59,7 +61,8 @@ def did_web() -> str:
     return "did:web:" + quote(urlsplit(settings.SITE_URL).netloc, safe="")
 
 
-@public @ require_GET
+@public
+@require_GET
 def did_document(request):
     did = did_web()
     key = {k: v for k, v in _public_key().items() if k not in ("kid", "x5c", "use", "alg")}
@@ -78,7 +81,8 @@ def did_document(request):
     return _json(document, "application/did+json")
 
 
-@public @ require_GET
+@public
+@require_GET
 def issuer(request, school_id: int):
     """The issuing school as an Open Badges 3.0 Profile: what the badge's issuer id resolves to."""
     school = get_object_or_404(School, pk=school_id)
@@ -92,7 +96,8 @@ def issuer(request, school_id: int):
     return _json(profile, "application/ld+json")
 
 
-@public @ require_GET
+@public
+@require_GET
 def status(request, school_id: int, number: int):
     """The school's Bitstring Status List credential, as it stands now, signed (VC-JOSE)."""
     if not School.objects.filter(pk=school_id).exists():
@@ -114,7 +119,8 @@ def _image() -> bytes:
     return IMAGE.read_bytes()
 
 
-@public @ require_GET
+@public
+@require_GET
 def badge_image(request):
     response = HttpResponse(_image(), content_type="image/png")
     response["Access-Control-Allow-Origin"] = "*"

@@ -92,7 +92,8 @@ def _summary(certificate: Certificate) -> dict:
 
 # The upload form is for anyone holding a file, and has no session to protect: a cross-site post
 # can only learn whether a file matches, which the poster could ask directly.
-@public @ csrf_exempt
+@public
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify(request, code: str):
     if _rate_limited(request):
@@ -137,7 +138,8 @@ def badge_credential(certificate: Certificate) -> dict:
     return badge_module.credential(certificate.data)
 
 
-@public @ require_GET
+@public
+@require_GET
 def badge(request, code: str):
     if _rate_limited(request):
         return _too_many(request)
@@ -154,7 +156,8 @@ def badge(request, code: str):
     return response
 
 
-@public @ require_GET
+@public
+@require_GET
 def badge_jwt(request, code: str):
     """The signed credential (VC-JWT) to import into a wallet."""
     if _rate_limited(request):
