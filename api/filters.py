@@ -59,8 +59,8 @@ class IdField(forms.Field):
             ) from exc
 
 
-class ChoiceValueField(forms.CharField):
-    """One of the values of `choices` (pairs, as Django's), else "Unbekannter Status."."""
+class StatusField(forms.CharField):
+    """One of the statuses in `choices` (pairs, as Django's), exactly as written."""
 
     def __init__(self, *, choices, **kwargs):
         self.choices = [str(value) for value, _label in choices]
@@ -102,10 +102,10 @@ class IdFilter(ApiFilter):
     openapi = {"type": "integer"}
 
 
-class ChoiceValueFilter(ApiFilter):
-    """Exact match on one of the given values; the schema lists them as an enum."""
+class StatusFilter(ApiFilter):
+    """Exact match on one of the given statuses; the schema lists them as an enum."""
 
-    field_class = ChoiceValueField
+    field_class = StatusField
 
     def __init__(self, *, choices, **kwargs):
         values = [str(c) for c in choices]

@@ -11,7 +11,7 @@ from core.errors import DomainError, InvalidInput
 from courses.models import Enrolment
 from courses.services import booking
 
-from ..filters import ChoiceValueFilter, IdFilter, UpdatedFilter
+from ..filters import IdFilter, StatusFilter, UpdatedFilter
 from ..idempotency import idempotent
 from ..permissions import ChamberAsBusinessContact
 from ..schema import IDEMPOTENCY_HEADER
@@ -30,7 +30,7 @@ class EnrolmentFilter(UpdatedFilter):
         field_name="participant__trainee_profile__id",
         description="Only enrolments of this trainee (id).",
     )
-    status = ChoiceValueFilter(field_name="status", choices=Enrolment.Status.values)
+    status = StatusFilter(field_name="status", choices=Enrolment.Status.values)
 
 
 @extend_schema_view(

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from ..filters import ChoiceValueFilter, IdFilter, UpdatedFilter
+from ..filters import IdFilter, StatusFilter, UpdatedFilter
 from ..selectors import VISIBLE_RUN_STATUSES, runs_with_sessions
 from ..serializers.runs import RunSerializer
 from .base import ChamberViewMixin
@@ -12,7 +12,7 @@ from .reports import UeluReportMixin
 
 class RunFilter(UpdatedFilter):
     course = IdFilter(field_name="course_id", description="Only runs of this course.")
-    status = ChoiceValueFilter(field_name="status", choices=VISIBLE_RUN_STATUSES)
+    status = StatusFilter(field_name="status", choices=VISIBLE_RUN_STATUSES)
 
 
 @extend_schema_view(
