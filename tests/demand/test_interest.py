@@ -22,6 +22,7 @@ from demand.services.interest import (
     interests_purge,
     interests_remind_expiring,
 )
+from tests.courses.booking_fixtures import verified_trainee
 from tests.factories import (
     BusinessFactory,
     CourseFactory,
@@ -140,7 +141,7 @@ def test_the_interested_book_in_the_priority_window_and_the_public_waits(
     django_capture_on_commit_callbacks,
 ):
     course = CourseFactory()
-    interested, public = trainee(), trainee()
+    interested, public = verified_trainee(), verified_trainee()
     interest_register(user=interested, course=course)
     run = _published(
         draft_run(course, opens_in_days=3),
@@ -160,7 +161,7 @@ def test_the_interested_book_in_the_priority_window_and_the_public_waits(
 @override_settings(DEMAND_PRIORITY_DAYS=2)
 def test_the_window_is_the_priority_days_before_the_opening(django_capture_on_commit_callbacks):
     course = CourseFactory()
-    interested = trainee()
+    interested = verified_trainee()
     interest_register(user=interested, course=course)
     run = _published(
         draft_run(course, opens_in_days=5),
@@ -179,7 +180,7 @@ def test_interest_registered_after_the_publication_or_withdrawn_gives_no_priorit
     django_capture_on_commit_callbacks,
 ):
     course = CourseFactory()
-    early, late = trainee(), trainee()
+    early, late = verified_trainee(), verified_trainee()
     interest = interest_register(user=early, course=course)
     run = _published(
         draft_run(course, opens_in_days=3),

@@ -62,7 +62,7 @@ def test_business_area_is_closed_to_others(client):
 
 def test_approval_page_approves_and_decides_only_once(client):
     run = make_run(requires_employer_approval=True)
-    person = trainee()
+    person = verified_trainee()
     contact = business_contact(person.trainee_profile.business)
     pending = book(run=run, participant=person)
     url = f"/business/approvals/{pending.approval_token}/"
@@ -92,6 +92,6 @@ def test_business_area_runs_a_fixed_number_of_queries(client):
         book(run=make_run(day=40 + 2 * i), participant=verified_trainee(business=business))
     book(
         run=make_run(requires_employer_approval=True, day=70),
-        participant=trainee(business=business),
+        participant=verified_trainee(business=business),
     )
     assert queries() == small
