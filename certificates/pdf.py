@@ -325,27 +325,40 @@ def _render(
         max_height=20 * mm,
         alt=_("Unterschrift: %(name)s") % {"name": school.get("signatory") or school["name"]},
     )
-    signature_cell = [signature or Spacer(1, 14 * mm)]
+    signed_by_hand = signature is not None or bool(school.get("signatory"))
+    if signed_by_hand:
+        signature_cell = [signature or Spacer(1, 14 * mm)]
+        signature_label = _p(school.get("signatory") or _("Unterschrift"), styles["small"])
+    else:
+        # No signature image and no signatory: say how the document is authentic instead of
+        # leaving an empty signature line.
+        signature_cell = [
+            _p(
+                _(
+                    "Dieses Dokument wurde maschinell erstellt und ist ohne Unterschrift "
+                    "gültig. Seine Echtheit belegen die elektronische Signatur und die "
+                    "Prüfung unter der unten genannten Adresse."
+                ),
+                styles["small"],
+            )
+        ]
+        signature_label = ""
+    rules = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("LINEABOVE", (0, 1), (0, 1), 0.6, colors.black),
+    ]
+    if signed_by_hand:
+        rules.append(("LINEABOVE", (2, 1), (2, 1), 0.6, colors.black))
     signature_table = Table(
         [
             [_p(place_date, styles["base"]), "", signature_cell],
-            [
-                _p(_("Ort, Datum"), styles["small"]),
-                "",
-                _p(school.get("signatory") or _("Unterschrift"), styles["small"]),
-            ],
+            [_p(_("Ort, Datum"), styles["small"]), "", signature_label],
         ],
         colWidths=[width * 0.45, width * 0.1, width * 0.45],
         renderCB=artifact_rules,
-        style=TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("LINEABOVE", (0, 1), (0, 1), 0.6, colors.black),
-                ("LINEABOVE", (2, 1), (2, 1), 0.6, colors.black),
-            ]
-        ),
+        style=TableStyle(rules),
     )
     qr_size = 28 * mm
     verify_text = [
