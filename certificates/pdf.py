@@ -14,7 +14,6 @@ import io
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-import qrcode
 from django.core.files.storage import default_storage
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,7 +24,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
-    Flowable,
     KeepTogether,
     SimpleDocTemplate,
     Spacer,
@@ -35,6 +33,7 @@ from reportlab.platypus import (
 
 from core.fonts import FONT, FONT_BOLD, register_fonts
 
+from .qr import QrCode
 from .snapshot import hours_text
 from .tagging import (
     MarkedContent,
@@ -114,44 +113,6 @@ def _image(
     width, height = reader.getSize()
     scale = min(max_width / width, max_height / height)
     return TaggedImage(io.BytesIO(content), width=width * scale, height=height * scale, alt=alt)
-
-
-class QrCode(Flowable):
-    """The QR code as one filled path, a rectangle per run of dark modules in a row. reportlab's
-    QrCodeWidget encoded twice and drew each module as a graphics node: 60 % of the rendering
-    time. The `qrcode` package (a dependency already) encodes faster than reportlab's encoder."""
-
-    QUIET_ZONE = 4  # modules of white around the code, as the standard asks for
-
-    def __init__(self, data: str, size: float):
-        super().__init__()
-        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-        code.add_data(data)
-        code.make(fit=True)
-        self.rows = code.get_matrix()
-        self.width = self.height = size
-
-    def wrap(self, available_width, available_height):
-        return self.width, self.height
-
-    def draw(self):
-        count = len(self.rows)
-        module = self.width / (count + 2 * self.QUIET_ZONE)
-        offset = self.QUIET_ZONE * module
-        path = self.canv.beginPath()
-        for r, row in enumerate(self.rows):
-            y = self.height - offset - (r + 1) * module
-            c = 0
-            while c < count:
-                if row[c]:
-                    start = c
-                    while c < count and row[c]:
-                        c += 1
-                    path.rect(offset + start * module, y, (c - start) * module, module)
-                else:
-                    c += 1
-        self.canv.setFillColor(colors.black)
-        self.canv.drawPath(path, stroke=0, fill=1)
 
 
 def load_images(data: dict) -> dict[str, bytes | None]:
