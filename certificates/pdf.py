@@ -14,7 +14,6 @@ import io
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-import qrcode
 from django.core.files.storage import default_storage
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,7 +24,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import (
-    Flowable,
     KeepTogether,
     SimpleDocTemplate,
     Spacer,
@@ -35,6 +33,7 @@ from reportlab.platypus import (
 
 from core.fonts import FONT, FONT_BOLD, register_fonts
 
+from .qr import QrCode
 from .snapshot import hours_text
 from .tagging import (
     MarkedContent,
@@ -114,44 +113,6 @@ def _image(
     width, height = reader.getSize()
     scale = min(max_width / width, max_height / height)
     return TaggedImage(io.BytesIO(content), width=width * scale, height=height * scale, alt=alt)
-
-
-class QrCode(Flowable):
-    """The QR code as one filled path, a rectangle per run of dark modules in a row. reportlab's
-    QrCodeWidget encoded twice and drew each module as a graphics node: 60 % of the rendering
-    time. The `qrcode` package (a dependency already) encodes faster than reportlab's encoder."""
-
-    QUIET_ZONE = 4  # modules of white around the code, as the standard asks for
-
-    def __init__(self, data: str, size: float):
-        super().__init__()
-        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-        code.add_data(data)
-        code.make(fit=True)
-        self.rows = code.get_matrix()
-        self.width = self.height = size
-
-    def wrap(self, available_width, available_height):
-        return self.width, self.height
-
-    def draw(self):
-        count = len(self.rows)
-        module = self.width / (count + 2 * self.QUIET_ZONE)
-        offset = self.QUIET_ZONE * module
-        path = self.canv.beginPath()
-        for r, row in enumerate(self.rows):
-            y = self.height - offset - (r + 1) * module
-            c = 0
-            while c < count:
-                if row[c]:
-                    start = c
-                    while c < count and row[c]:
-                        c += 1
-                    path.rect(offset + start * module, y, (c - start) * module, module)
-                else:
-                    c += 1
-        self.canv.setFillColor(colors.black)
-        self.canv.drawPath(path, stroke=0, fill=1)
 
 
 def load_images(data: dict) -> dict[str, bytes | None]:
@@ -325,27 +286,40 @@ def _render(
         max_height=20 * mm,
         alt=_("Unterschrift: %(name)s") % {"name": school.get("signatory") or school["name"]},
     )
-    signature_cell = [signature or Spacer(1, 14 * mm)]
+    signed_by_hand = signature is not None or bool(school.get("signatory"))
+    if signed_by_hand:
+        signature_cell = [signature or Spacer(1, 14 * mm)]
+        signature_label = _p(school.get("signatory") or _("Unterschrift"), styles["small"])
+    else:
+        # No signature image and no signatory: say how the document is authentic instead of
+        # leaving an empty signature line.
+        signature_cell = [
+            _p(
+                _(
+                    "Dieses Dokument wurde maschinell erstellt und ist ohne Unterschrift "
+                    "gültig. Seine Echtheit belegen die elektronische Signatur und die "
+                    "Prüfung unter der unten genannten Adresse."
+                ),
+                styles["small"],
+            )
+        ]
+        signature_label = ""
+    rules = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("LINEABOVE", (0, 1), (0, 1), 0.6, colors.black),
+    ]
+    if signed_by_hand:
+        rules.append(("LINEABOVE", (2, 1), (2, 1), 0.6, colors.black))
     signature_table = Table(
         [
             [_p(place_date, styles["base"]), "", signature_cell],
-            [
-                _p(_("Ort, Datum"), styles["small"]),
-                "",
-                _p(school.get("signatory") or _("Unterschrift"), styles["small"]),
-            ],
+            [_p(_("Ort, Datum"), styles["small"]), "", signature_label],
         ],
         colWidths=[width * 0.45, width * 0.1, width * 0.45],
         renderCB=artifact_rules,
-        style=TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("LINEABOVE", (0, 1), (0, 1), 0.6, colors.black),
-                ("LINEABOVE", (2, 1), (2, 1), 0.6, colors.black),
-            ]
-        ),
+        style=TableStyle(rules),
     )
     qr_size = 28 * mm
     verify_text = [

@@ -131,3 +131,22 @@ def test_rendering_uses_only_the_frozen_data(enrolment):
     text = pdf_text(path)
     assert "SPS-Programmierung für Einsteiger" in text and "Ein ganz anderer Titel" not in text
     assert "Berufsbildende Schulen I Lüneburg" in text and "Umbenannte Schule" not in text
+
+
+MACHINE_MADE = "Dieses Dokument wurde maschinell erstellt und ist ohne Unterschrift"
+
+
+def test_without_signature_and_signatory_the_certificate_says_it_is_machine_made(enrolment):
+    certificate = issue_certificate(enrolment=enrolment, actor=None)
+    text = " ".join(pdf_text(certificate.pdf.path).split())
+    assert MACHINE_MADE in text
+    assert "Unterschrift\n" not in pdf_text(certificate.pdf.path)
+
+
+def test_a_signatory_replaces_the_machine_made_note(enrolment, school):
+    school.certificate_signatory = "Dr. Jana Kühn, Schulleiterin"
+    school.save()
+    certificate = issue_certificate(enrolment=enrolment, actor=None)
+    text = " ".join(pdf_text(certificate.pdf.path).split())
+    assert "Dr. Jana Kühn, Schulleiterin" in text
+    assert MACHINE_MADE not in text
