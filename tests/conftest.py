@@ -24,3 +24,13 @@ def is_postgres():
 def _media_root(tmp_path, settings):
     """Each test writes files (PDFs, logos) to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (language cookie, a user's saved language) leaves English active in
+    the worker thread after the response; the next test in that worker would render English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
