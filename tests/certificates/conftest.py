@@ -109,13 +109,3 @@ def pdf_text(path) -> str:
         capture_output=True,
         text=True,
     ).stdout
-
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """A request in English (language cookie, the user's saved language) leaves English active in
-    the thread after the response; tests that follow in the same worker would render English."""
-    from django.utils import translation
-
-    yield
-    translation.deactivate()
