@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.events import record_event
 from core.formatting import iso
+from core.validators import one_line
 from courses.models import CourseRun, Enrolment
 from people.models import School
 
@@ -315,7 +316,7 @@ def email_certificate(*, certificate_id: int) -> bool:
         return False
     context = {"certificate": certificate, "data": certificate.data, "participant": participant}
     with translation.override(language_of(certificate.enrolment)):
-        subject = render_to_string("certificates/email/issued_subject.txt", context).strip()
+        subject = one_line(render_to_string("certificates/email/issued_subject.txt", context))
         body = render_to_string("certificates/email/issued_body.txt", context)
         filename = f"{_('Teilnahmebescheinigung')}-{certificate.number}.pdf"
     message = EmailMessage(subject=subject, body=body, to=[participant.email])

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string, select_template
 from django.utils import translation
 
 from core.links import absolute_url
+from core.validators import one_line
 from people.models import Membership
 
 from .ical import build_calendar
@@ -40,7 +41,7 @@ def _render(kind: str, lang: str, context: dict) -> tuple[str, str]:
     with translation.override(lang):
         text = template.render(context)
     subject, _, body = text.strip().partition("\n\n")
-    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(), body.strip() + "\n"
+    return one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject), body.strip() + "\n"
 
 
 def _sessions(enrolment: Enrolment) -> list[Session]:

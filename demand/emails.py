@@ -8,6 +8,7 @@ from django.template.loader import select_template
 from django.utils import translation
 
 from core.links import absolute_url
+from core.validators import one_line
 
 from .models import MIN_ANSWERS, CourseRequest, FeedbackInvitation, InterestNotification
 from .models.interest import priority_window
@@ -25,7 +26,7 @@ def _message(kind: str, user, context: dict) -> EmailMessage:
         text = template.render({"name": user.get_full_name() or user.email, **context})
     subject, _sep, body = text.strip().partition("\n\n")
     return EmailMessage(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject.strip(),
+        subject=one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject),
         body=body.strip() + "\n",
         to=[user.email],
     )

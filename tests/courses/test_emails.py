@@ -2,6 +2,8 @@
 promotion, approval request and cancellation, each in the recipient's language with the
 right iCalendar method; nothing for a booking that failed."""
 
+import email
+
 import pytest
 from icalendar import Calendar
 
@@ -120,3 +122,27 @@ def test_failed_booking_sends_nothing(mailoutbox, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(AlreadyEnrolled):
         book(run=run, participant=person)
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\u2028"])
+def test_a_name_or_title_with_line_breaks_never_adds_a_header_or_fails_the_booking(
+    mailoutbox, django_capture_on_commit_callbacks, newline
+):
+    # Names and titles reach the subject line; a line break there would add a header to mail sent
+    # from our address (or make Django refuse to send after the seat is held).
+    run = make_run(requires_employer_approval=True)
+    run.course.title = f"SPS{newline}Bcc: victim@example.org"
+    run.course.save()
+    person = verified_trainee()
+    person.first_name = f"Lena{newline}Bcc: victim@example.org"
+    person.save()
+    contact = business_contact(person.trainee_profile.business)
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = book(run=run, participant=person)
+    assert pending.status == "pending"
+    assert {m.to[0] for m in mailoutbox} == {contact.email, person.email}
+    for mail in mailoutbox:
+        assert not any(ch in mail.subject for ch in "\r\n\u2028")
+        message = email.message_from_string(mail.message().as_string())
+        assert message.get_all("Bcc") is None
+        assert message["To"] == mail.to[0]
