@@ -145,9 +145,9 @@ def approval(request, obj):
     return render(
         request,
         "business/approval.html",
-        {"enrolment": enrolment, "run": enrolment.run, "expired": _expired(enrolment)},
+        {
+            "enrolment": enrolment,
+            "run": enrolment.run,
+            "expired": enrolment.hold_expired(timezone.now()),
+        },
     )
-
-
-def _expired(enrolment: Enrolment) -> bool:
-    return bool(enrolment.hold_until and enrolment.hold_until < timezone.now())

@@ -3,7 +3,6 @@ request) and the check-in QR code for the projector."""
 
 import datetime as dt
 import io
-import secrets
 
 import qrcode
 import qrcode.image.svg
@@ -119,9 +118,7 @@ def qr_svg(data: str) -> str:
 def checkin_qr(request, obj):
     """Shown on the projector: participants scan it with their phones."""
     session = obj
-    if not session.checkin_token:
-        session.checkin_token = secrets.token_urlsafe(24)
-        session.save(update_fields=["checkin_token", "updated_at"])
+    attendance_service.ensure_checkin_token(session=session)
     url = checkin_url(session)
     svg = qr_svg(url)
     # The SVG comes from our own QR encoder, not from user input; strip the XML prolog to inline it.

@@ -2,10 +2,8 @@
 feed itself, which calendar apps fetch with the token as the only credential."""
 
 import datetime as dt
-import secrets
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import access, public
-from core.audit import audit
 from people.roles import managed_school_ids
 
 from ...forms.staff import FeedForm
 from ...ical import build_calendar
 from ...models import CalendarFeed, CourseRun
 from ...selectors import sessions_between
+from ...services import feeds as feeds_service
 
 FEED_PAST_DAYS = 90
 
@@ -40,28 +38,17 @@ def _visible_feeds(request):
     )
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 @access("people.access_staff_area")
 def feed_list(request):
     # The form offers only the user's own schools and workshops (instructors: their sessions).
     form = FeedForm(request.POST or None, school_ids=managed_school_ids(request.user))
     if request.method == "POST" and form.is_valid():
-        scope = form.cleaned_data["scope"]
-        with transaction.atomic():
-            if scope == "instructor":
-                feed = CalendarFeed.objects.create(token=_new_token(), instructor=request.user)
-            elif scope == "workshop":
-                feed = CalendarFeed.objects.create(
-                    token=_new_token(), workshop=form.cleaned_data["workshop"]
-                )
-            else:
-                feed = CalendarFeed.objects.create(
-                    token=_new_token(), school_id=form.cleaned_data["school_id"]
-                )
-            audit(actor=request.user, action="calendar_feed.created", obj=feed, scope=scope)
+        feeds_service.create_feed(
+            actor=request.user,
+            scope=form.cleaned_data["scope"],
+            workshop=form.cleaned_data.get("workshop"),
+            school_id=form.cleaned_data.get("school_id"),
+        )
         messages.success(request, _("Das Kalender-Abo wurde angelegt."))
         return redirect("courses:staff_feed_list")
     feeds = [
@@ -75,10 +62,7 @@ def feed_list(request):
 @require_POST
 def feed_renew(request, obj):
     """A new token: the old address stops working at once (e.g. after it leaked)."""
-    feed = obj
-    feed.token = _new_token()
-    feed.save(update_fields=["token", "updated_at"])
-    audit(actor=request.user, action="calendar_feed.renewed", obj=feed)
+    feeds_service.renew_feed(feed=obj, actor=request.user)
     messages.success(request, _("Die Abo-Adresse wurde erneuert; die alte gilt nicht mehr."))
     return redirect("courses:staff_feed_list")
 
@@ -86,9 +70,7 @@ def feed_renew(request, obj):
 @access("courses.manage_feed", model=CalendarFeed, private=True)
 @require_POST
 def feed_delete(request, obj):
-    feed = obj
-    audit(actor=request.user, action="calendar_feed.deleted", obj=feed)
-    feed.delete()
+    feeds_service.delete_feed(feed=obj, actor=request.user)
     messages.success(request, _("Das Kalender-Abo wurde gelöscht."))
     return redirect("courses:staff_feed_list")
 
