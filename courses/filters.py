@@ -57,6 +57,27 @@ class CatalogueFilter(django_filters.FilterSet):
         model = CourseRun  # every filter is declared above
         fields: list[str] = []
 
+    def courses_matching(self, courses):
+        """Apply the filters that describe a course (search, topic, school, target group) to a
+        queryset of courses: the catalogue also names courses that have no run to book."""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        if value := (data.get("q") or "").strip():
+            courses = courses.filter(
+                Q(title__icontains=value)
+                | Q(summary__icontains=value)
+                | Q(description__icontains=value)
+                | Q(topic__name__icontains=value)
+            )
+        if data.get("topic"):
+            courses = courses.filter(topic=data["topic"])
+        if data.get("school"):
+            courses = courses.filter(school=data["school"])
+        if data.get("target_group"):
+            courses = courses.filter(
+                target_group__in=[data["target_group"], Course.TargetGroup.BOTH]
+            )
+        return courses
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:

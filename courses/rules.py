@@ -12,7 +12,7 @@ from people.rules import (
     manages_school_of,
 )
 
-from .models import CourseRun
+from .models import Course, CourseRun
 
 
 @rules.predicate
@@ -22,12 +22,19 @@ def is_public_run(user, run) -> bool:
 
 
 @rules.predicate
+def is_public_course(user, course) -> bool:
+    """An active course is in the catalogue, with or without a run to book."""
+    return isinstance(course, Course) and course.is_active
+
+
+@rules.predicate
 def manages_a_school(user) -> bool:
     """Coordinators, and district admins of a district with schools: they plan courses and runs."""
     return bool(managed_school_ids(user))
 
 
 rules.add_perm("courses.view_run", is_public_run | manages_school_of)
+rules.add_perm("courses.view_course", is_public_course | manages_school_of)
 rules.add_perm("courses.plan_courses", manages_a_school)
 rules.add_perm("courses.manage_course", manages_school_of)
 rules.add_perm("courses.manage_run", manages_school_of)

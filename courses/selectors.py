@@ -2,6 +2,7 @@
 
 from django.db.models import (
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from workshops.models import Equipment
 
-from .models import CourseEquipment, CourseRun, Enrolment, Session
+from .models import Course, CourseEquipment, CourseRun, Enrolment, Session
 
 NO_LIMIT = 1_000_000
 
@@ -115,6 +116,17 @@ def catalogue(*, now=None) -> QuerySet[CourseRun]:
         status=CourseRun.Status.PUBLISHED, booking_closes_at__gt=now
     ).select_related("course", "course__topic", "school", "workshop")
     return with_seats(qs).order_by("starts_at", "id")
+
+
+def courses_without_bookable_run(*, now=None) -> QuerySet[Course]:
+    """Active courses with no run in the catalogue just now: people can still ask to be told."""
+    bookable = catalogue(now=now).filter(course_id=OuterRef("pk"))
+    return (
+        Course.objects.filter(is_active=True)
+        .exclude(Exists(bookable))
+        .select_related("topic", "school")
+        .order_by("topic__name", "title", "id")
+    )
 
 
 def runs_with_free_seats(qs: QuerySet[CourseRun]) -> QuerySet[CourseRun]:

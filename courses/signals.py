@@ -11,6 +11,12 @@
   participant, booked_by, now). A receiver returns True to let this one booking through (e.g. a
   priority window for people who asked to be told about the course); anything else says nothing.
   Receivers only read. Without a receiver, booking before the opening is refused as before.
+- `personal_data_requested` is sent by courses.services.privacy.export_person_data (sender=User,
+  user). Each receiver returns a dict of further top-level sections of the person's export (e.g.
+  {"interests": [...]}) with JSON-ready values; receivers only read.
+- `demo_seeded` is sent by `manage.py seed_demo` inside its transaction once the courses' demo data
+  exists (sender=None, rng=<callable giving a random.Random per key>, now). Apps above courses add
+  their own demo data; like the seed itself, a receiver must be safe to run again.
 """
 
 import datetime as dt
@@ -20,6 +26,8 @@ from django.dispatch import Signal
 outcome_change_requested = Signal()
 run_published = Signal()
 early_booking = Signal()
+personal_data_requested = Signal()
+demo_seeded = Signal()
 
 
 def may_book_early(*, run, participants, booked_by, now: dt.datetime) -> bool:

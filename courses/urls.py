@@ -11,6 +11,7 @@ app_name = "courses"
 urlpatterns = [
     # The public side: catalogue, run page and booking.
     path("", public.catalogue_view, name="catalogue"),
+    path("courses/<int:pk>/", public.course_detail, name="course"),
     path("runs/<int:pk>/", public.run_detail, name="run"),
     path("runs/<int:pk>/book/", public.book_run, name="book"),
     # The participant's own pages and data.

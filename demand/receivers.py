@@ -6,11 +6,13 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from courses.models import CourseRun
-from courses.signals import early_booking, run_published
+from courses.signals import demo_seeded, early_booking, personal_data_requested, run_published
 from people.models import User
 
+from . import demo
 from .models import Interest
 from .selectors.interest import has_priority
+from .selectors.privacy import personal_data
 from .tasks import notify_interested
 
 
@@ -31,3 +33,13 @@ def account_saved(sender, instance: User, created, raw=False, **kwargs) -> None:
     since nobody is left to tell."""
     if not raw and not created and instance.anonymised_at is not None:
         Interest.objects.filter(user=instance).delete()
+
+
+@receiver(personal_data_requested, sender=User, dispatch_uid="demand.personal_data")
+def export_personal_data(sender, user: User, **kwargs) -> dict:
+    return personal_data(user)
+
+
+@receiver(demo_seeded, dispatch_uid="demand.demo_data")
+def add_demo_data(sender, rng, now, **kwargs) -> None:
+    demo.seed(rng=rng, now=now)

@@ -10,6 +10,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core.management import call_command
+from django.db.models import Count
 from django.utils import timezone
 
 from courses.models import Course, CourseRun, Enrolment, Session, Topic
@@ -31,7 +32,7 @@ def seed():
 def table_counts() -> dict[str, int]:
     models = [
         model
-        for label in ("people", "workshops", "courses", "certificates", "api", "account")
+        for label in ("people", "workshops", "courses", "certificates", "demand", "api", "account")
         for model in apps.get_app_config(label).get_models()
     ]
     return {model._meta.label: model.objects.count() for model in models}
@@ -68,6 +69,19 @@ def test_a_run_days_later_adds_nothing():
         seed()
     assert table_counts() == counts
     assert snapshot() == before
+
+
+def test_demo_has_demand_to_show():
+    """Interest on courses (the demo trainee's among it), a business's course requests (one
+    answered), and feedback results past the anonymity threshold on completed runs."""
+    from demand.models import MIN_ANSWERS, CourseRequest, FeedbackResponse, Interest
+
+    seed()
+    assert Interest.objects.filter(user__email="azubi@demo.example").exists()
+    assert Interest.objects.values("course").distinct().count() >= 3
+    assert set(CourseRequest.objects.values_list("status", flat=True)) == {"open", "answered"}
+    per_run = FeedbackResponse.objects.values("run").annotate(n=Count("id"))
+    assert per_run and all(row["n"] >= MIN_ANSWERS for row in per_run)
 
 
 def test_the_demo_district():

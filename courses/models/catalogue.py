@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
@@ -75,6 +76,9 @@ class Course(TimeStamped):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:course", args=[self.pk])
 
     @property
     def learning_outcome_list(self) -> list[str]:

@@ -18,6 +18,7 @@ from core.models import AuditEntry
 from people.models import Membership, TraineeProfile, User
 
 from ..models import Attendance, Enrolment
+from ..signals import personal_data_requested
 from .booking.cancel import cancel
 
 
@@ -49,7 +50,7 @@ def export_person_data(user: User) -> dict:
                 "method": a.method,
             }
         )
-    return {
+    export = {
         "exported_at": iso(timezone.now()),
         "account": {
             "email": user.email,
@@ -114,6 +115,10 @@ def export_person_data(user: User) -> dict:
             for a in AuditEntry.objects.filter(actor=user).order_by("at")[:1000]
         ],
     }
+    # The apps above courses add what they hold about the person (interests, requests, ...).
+    for _receiver, sections in personal_data_requested.send(sender=User, user=user):
+        export.update(sections or {})
+    return export
 
 
 def _keep_name(enrolment, now: dt.datetime) -> bool:

@@ -22,12 +22,20 @@ from core.formatting import local_datetime
 from ..filters import CatalogueFilter
 from ..forms.public import DeleteAccountForm
 from ..ical import build_calendar
-from ..models import Attendance, BookingPhase, CourseRun, Enrolment, Session
-from ..selectors import catalogue, waitlist_position, waitlist_position_expression, with_seats
+from ..models import Attendance, BookingPhase, Course, CourseRun, Enrolment, Session
+from ..selectors import (
+    catalogue,
+    courses_without_bookable_run,
+    waitlist_position,
+    waitlist_position_expression,
+    with_seats,
+)
 from ..services import attendance as attendance_service
 from ..services import booking, privacy
 
 PAGE_SIZE = 20
+# Courses without a run to book, named under the results (with "notify me" on their page).
+OTHER_COURSES_SHOWN = 50
 
 
 # --- catalogue ----------------------------------------------------------------------------------
@@ -40,9 +48,11 @@ def catalogue_view(request):
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    other = filterset.courses_matching(courses_without_bookable_run())
     context = {
         "page": page,
         "runs": page.object_list,
+        "other_courses": other[:OTHER_COURSES_SHOWN],
         "filter": filterset,
         "form": filterset.form,
         "query": query.urlencode(),
@@ -52,7 +62,7 @@ def catalogue_view(request):
     return render(request, template, context)
 
 
-# --- run page and booking ------------------------------------------------------------------------
+# --- course page, run page and booking ------------------------------------------------------------
 
 
 def booking_state(run: CourseRun, *, now=None) -> tuple[str, str]:
@@ -81,6 +91,19 @@ def booking_state(run: CourseRun, *, now=None) -> tuple[str, str]:
 def _runs_with_seats(request):
     return with_seats(
         CourseRun.objects.select_related("course__topic", "school", "workshop", "instructor")
+    )
+
+
+@access("courses.view_course", model=Course.objects.select_related("topic", "school"), login=False)
+def course_detail(request, obj):
+    """A course with the runs one can book now; without any, the way to be told about new ones."""
+    course = obj
+    runs = catalogue().filter(course=course)
+    equipment = course.equipment_needs.select_related("equipment_type")
+    return render(
+        request,
+        "courses/course_detail.html",
+        {"course": course, "runs": runs, "equipment": equipment},
     )
 
 

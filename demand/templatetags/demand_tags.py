@@ -1,4 +1,5 @@
-"""The "notify me" panel that the courses run page includes (`{% demand_panel run state mine %}`):
+"""The "notify me" panel that the courses run page includes (`{% demand_panel run state mine %}`),
+and its course-page variant (`{% demand_course_panel course %}`):
 courses' template names it, courses' code does not import demand. Two queries at most."""
 
 from django import template
@@ -36,4 +37,21 @@ def demand_panel(context, run, state: str, mine=None):
         "window_end": window[1] if window else None,
         "verified": context.get("verified", False),
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("demand/_panel.html", takes_context=True)
+def demand_course_panel(context, course):
+    """On the course page: ask to be told about new runs (one query)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    interest = open_interest(user, course) if user is not None else None
+    return {
+        "request": request,
+        "user": user,
+        "course": course,
+        "show_notify": course.is_active,
+        "interest": interest,
+        "interest_active": interest is not None and interest.is_active(timezone.now()),
+        "early": False,
     }

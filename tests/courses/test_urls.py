@@ -6,6 +6,7 @@ from django.urls import URLPattern, get_resolver, reverse
 # name -> (arguments, path): the addresses as they were before the URL files became one.
 ADDRESSES = {
     "catalogue": ([], "/"),
+    "course": ([1], "/courses/1/"),
     "run": ([1], "/runs/1/"),
     "book": ([1], "/runs/1/book/"),
     "my": ([], "/my/"),

@@ -62,7 +62,12 @@ def test_interest_board_publication_and_priority_booking(new_page, e2e_server, n
     course_id, title = newcomer["course"], newcomer["title"]
     trainee = new_page(viewport=PHONE)
     login(trainee, newcomer["email"])
-    trainee.goto(f"/interest/courses/{course_id}/")
+    # The course page, reachable from the catalogue whether or not the course has a run.
+    trainee.goto(f"/courses/{course_id}/")
+    check_a11y(trainee, "demand-course-page-phone")
+    no_sideways_scroll(trainee)
+    trainee.get_by_role("link", name="Benachrichtigen").click()
+    trainee.wait_for_url(re.compile(rf"/interest/courses/{course_id}/$"))
     check_a11y(trainee, "demand-interest-form-phone")
     no_sideways_scroll(trainee)
     trainee.locator("main form button[type=submit]").click()

@@ -34,6 +34,7 @@ from courses.models import (
     SessionReservation,
     Topic,
 )
+from courses.signals import demo_seeded
 from people.models import Business, Chamber, District, Membership, School, TraineeProfile, User
 from workshops.models import (
     Equipment,
@@ -605,6 +606,8 @@ class Command(BaseCommand):
         self._equipment()
         self._courses()
         self._runs()
+        # The apps above courses (demand: interest, requests, feedback) add theirs.
+        demo_seeded.send(sender=None, rng=self._rng, now=self.now)
 
     def _user(self, email: str, first: str, last: str, *, login: bool) -> User:
         user, created = User.objects.get_or_create(
