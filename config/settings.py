@@ -37,7 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Our apps, from the kernel upward (DESIGN.md, "The house").
-LOCAL_APPS = ["core", "people", "workshops", "courses", "certificates", "demand", "api"]
+LOCAL_APPS = ["core", "people", "workshops", "courses", "certificates", "demand", "legal", "api"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -325,6 +325,27 @@ CERTIFICATE_SIGNING_KEY_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_KEY_PASSW
 CERTIFICATE_SIGNING_CERT_FILE = os.environ.get("CERTIFICATE_SIGNING_CERT_FILE", "")
 CERTIFICATE_KEYS_DIR = Path(os.environ.get("CERTIFICATE_KEYS_DIR", BASE_DIR / "var" / "keys"))
 CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
+
+# What a German public body publishes (legal/): the provider named in the Impressum (§ 5 DDG),
+# the privacy notice's controller and data protection officer (Art. 13 GDPR), the enforcement
+# body of the accessibility statement (BITV 2.0). Multi-line values use " | " between lines.
+LEGAL_PUBLISHER = os.environ.get("LEGAL_PUBLISHER", "Landkreis Heidestadt – Kreisverwaltung")
+LEGAL_ADDRESS = os.environ.get("LEGAL_ADDRESS", "Kreishausplatz 1 | 12345 Heidestadt")
+LEGAL_REPRESENTATIVE = os.environ.get("LEGAL_REPRESENTATIVE", "Landrätin Dr. Erika Beispiel")
+LEGAL_CONTACT_EMAIL = os.environ.get("LEGAL_CONTACT_EMAIL", "lernwerkstatt@landkreis.example")
+LEGAL_PHONE = os.environ.get("LEGAL_PHONE", "+49 1234 56789-0")
+LEGAL_VAT_ID = os.environ.get("LEGAL_VAT_ID", "")
+LEGAL_DPO_CONTACT = os.environ.get(
+    "LEGAL_DPO_CONTACT", "Datenschutzbeauftragte des Landkreises | datenschutz@landkreis.example"
+)
+LEGAL_SUPERVISORY_AUTHORITY = os.environ.get(
+    "LEGAL_SUPERVISORY_AUTHORITY", "Die oder der Landesbeauftragte für den Datenschutz des Landes"
+)
+LEGAL_ENFORCEMENT_BODY = os.environ.get(
+    "LEGAL_ENFORCEMENT_BODY",
+    "Die Schlichtungsstelle nach dem Behindertengleichstellungsgesetz des Landes",
+)
+LEGAL_ACCESSIBILITY_REVIEWED = os.environ.get("LEGAL_ACCESSIBILITY_REVIEWED", "2026-11-30")
 
 # Logs: one JSON object per line with the request id in production; plain lines on a laptop.
 LOG_JSON = env_bool("LOG_JSON", not DEBUG and not TESTING)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("staff/equipment/", include("workshops.urls")),
     path("", include("demand.urls")),
+    path("", include("legal.urls")),
     path("", include("courses.urls")),
 ]
 

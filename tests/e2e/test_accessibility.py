@@ -122,3 +122,29 @@ def test_keyboard_reaches_content_through_the_skip_link(new_page):
     assert page.locator(".skip-link").is_visible(), "the skip link shows when focused"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize(
+    "viewport", [PHONE, {"width": 1280, "height": 800}], ids=["phone", "desktop"]
+)
+def test_legal_and_error_pages(new_page, viewport):
+    """Impressum, privacy notice, accessibility statement (with its form, also after a failed
+    submit) and Leichte Sprache: axe clean and no sideways scrolling. (The live server runs with
+    DEBUG, which shows Django's own 404; tests/legal checks the error pages.)"""
+    page = new_page(viewport=viewport)
+    name = "phone" if viewport is PHONE else "desktop"
+    for path, label in [
+        ("/impressum/", "imprint"),
+        ("/datenschutz/", "privacy"),
+        ("/barrierefreiheit/", "accessibility"),
+        ("/leichte-sprache/", "easy-language"),
+    ]:
+        page.goto(path)
+        check_a11y(page, f"{label}-{name}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= page.evaluate("window.innerWidth"), f"{path} scrolls sideways"
+    page.goto("/barrierefreiheit/")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() >= 1
+    check_a11y(page, f"accessibility-errors-{name}")
