@@ -9,7 +9,7 @@ must not depend on compiled message catalogues being present."""
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string, select_template
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.links import absolute_url
 from core.validators import one_line
@@ -65,6 +65,8 @@ def _context(enrolment: Enrolment, sessions: list[Session]) -> dict:
         "run_url": absolute_url(run),
         "my_url": absolute_url("courses:my"),
         "site_url": settings.SITE_URL,
+        # Never promise a free cancellation whose deadline has passed.
+        "can_cancel_free": run.cancellation_deadline > timezone.now(),
     }
 
 

@@ -107,6 +107,18 @@ def course_detail(request, obj):
     )
 
 
+def run_notice(run: CourseRun, now) -> str:
+    """What a visitor must know first about a run that is no longer ahead: said at the top of
+    its page, so that nobody reads seats or dates of a course that will not take place."""
+    if run.status == CourseRun.Status.CANCELLED:
+        return _("Dieser Kurs wurde abgesagt.")
+    if run.status == CourseRun.Status.COMPLETED or (run.ends_at and run.ends_at <= now):
+        return _("Dieser Kurs hat bereits stattgefunden.")
+    if run.starts_at and run.starts_at <= now:
+        return _("Dieser Kurs hat bereits begonnen.")
+    return ""
+
+
 @access("courses.view_run", model=_runs_with_seats, private=True, login=False)
 def run_detail(request, obj):
     run = obj
@@ -121,12 +133,15 @@ def run_detail(request, obj):
             .order_by("-created_at")
             .first()
         )
-    state, label = booking_state(run)
+    now = timezone.now()
+    state, label = booking_state(run, now=now)
     return render(
         request,
         "courses/run_detail.html",
         {
             "run": run,
+            "now": now,
+            "notice": run_notice(run, now),
             "course": run.course,
             "sessions": sessions,
             "equipment": equipment,
@@ -146,6 +161,16 @@ def book_run(request, obj):
     if request.method != "POST":
         # Where the login page sends someone who pressed the button while logged out.
         return redirect(run)
+    if run.cancellation_deadline <= timezone.now() and not request.POST.get("late_ok"):
+        # Past the free-cancellation deadline a booking binds at once: the person says so first.
+        messages.error(
+            request,
+            _(
+                "Die Frist für eine kostenlose Stornierung ist abgelaufen. Bitte bestätigen Sie, "
+                "dass Sie verbindlich buchen möchten."
+            ),
+        )
+        return redirect("courses:run", pk=pk)
     try:
         enrolment = booking.book(run=run, participant=request.user, source=Enrolment.Source.WEB)
     except DomainError as err:
