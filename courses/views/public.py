@@ -13,7 +13,6 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core.access import access, public
 from core.errors import DomainError
@@ -263,9 +262,12 @@ def enrolment_calendar(request, obj):
 
 
 @access("courses.cancel_enrolment", model=ENROLMENTS, private=True)
-@require_POST
 def cancel_enrolment(request, obj):
+    """GET asks "really?" on a page of its own (it works without JavaScript); POST cancels."""
     enrolment = obj
+    if request.method != "POST":
+        return render(request, "my/cancel_confirm.html", {"enrolment": enrolment})
+    was_waiting = enrolment.status == Enrolment.Status.WAITLISTED
     try:
         booking.cancel(
             enrolment=enrolment, actor=request.user, reason=request.POST.get("reason", "")[:200]
@@ -273,7 +275,12 @@ def cancel_enrolment(request, obj):
     except DomainError as err:
         messages.error(request, err.message)
     else:
-        messages.success(request, _("Ihre Anmeldung ist storniert."))
+        messages.success(
+            request,
+            _("Sie stehen nicht mehr auf der Warteliste.")
+            if was_waiting
+            else _("Ihre Anmeldung ist storniert."),
+        )
     return redirect("courses:my")
 
 

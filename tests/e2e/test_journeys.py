@@ -98,8 +98,11 @@ def test_trainee_signs_up_books_a_course_and_cancels(new_page, e2e_server):
     assert "BEGIN:VEVENT" in ics and "3D-Scannen" in ics
     assert download.value.suggested_filename.endswith(".ics")
 
-    # Cancel.
-    page.get_by_role("button", name="Anmeldung stornieren").first.click()
+    # Cancel: a page of its own asks first.
+    page.get_by_role("link", name="Anmeldung stornieren").first.click()
+    expect(page.locator("h1")).to_contain_text("wirklich stornieren")
+    check_a11y(page, "journey1-cancel-confirm")
+    page.get_by_role("button", name="Ja, stornieren").click()
     expect(page.locator(".site-messages")).to_contain_text("storniert")
     expect(page.locator("main")).to_contain_text("Sie sind zurzeit für keinen Kurs angemeldet")
 

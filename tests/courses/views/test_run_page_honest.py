@@ -95,3 +95,29 @@ def test_confirmation_mail_does_not_promise_an_expired_deadline():
     assert "Stornieren können Sie bis" not in late_body
     assert "Frist für eine kostenlose Stornierung ist abgelaufen" in late_body
     assert "Stornieren können Sie bis" in enrolment_email(early, "confirmation").body
+
+
+def test_cancelling_asks_first_and_says_what_happened(client):
+    from courses.models import Enrolment
+    from tests.factories import EnrolmentFactory
+
+    run = CourseRunFactory(capacity=1, min_participants=0)
+    SessionFactory(run=run)
+    seated = EnrolmentFactory(run=run, status=Enrolment.Status.CONFIRMED)
+    waiting = EnrolmentFactory(run=run, status=Enrolment.Status.WAITLISTED, waitlist_seq=1)
+
+    client.force_login(waiting.participant)
+    my = client.get("/my/").content.decode()
+    assert f'href="/my/enrolments/{waiting.pk}/cancel/"' in my
+    question = client.get(f"/my/enrolments/{waiting.pk}/cancel/")
+    assert "Von der Warteliste abmelden?" in question.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == Enrolment.Status.WAITLISTED  # asking changed nothing
+    done = client.post(f"/my/enrolments/{waiting.pk}/cancel/", follow=True).content.decode()
+    assert "Sie stehen nicht mehr auf der Warteliste." in done
+
+    client.force_login(seated.participant)
+    assert (
+        "Anmeldung wirklich stornieren?"
+        in client.get(f"/my/enrolments/{seated.pk}/cancel/").content.decode()
+    )
