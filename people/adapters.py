@@ -2,6 +2,8 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from .roles import start_page
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
@@ -11,3 +13,7 @@ class AccountAdapter(DefaultAccountAdapter):
         REMOTE_ADDR is the real client behind trusted proxies (config.middleware)."""
         key = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{key}:{request.META.get('REMOTE_ADDR', '')}"
+
+    def get_login_redirect_url(self, request) -> str:
+        """Each role lands on its own start page (allauth applies a `next` parameter first)."""
+        return start_page(request.user)

@@ -72,3 +72,16 @@ def managed_school_ids(user):
             School.objects.filter(district_id__in=roles.district_ids).values_list("id", flat=True)
         )
     return ids
+
+
+def start_page(user) -> str:
+    """Where a person lands after signing in: the page of their main role (an explicit `next`
+    still wins). Paths, not URL names: people sits below the apps that own these pages."""
+    roles = roles_of(user)
+    if roles.is_district_admin or roles.is_coordinator:
+        return "/staff/"
+    if roles.is_instructor:
+        return "/staff/my-sessions/"
+    if roles.is_business_contact:
+        return "/business/"
+    return "/my/"

@@ -16,6 +16,7 @@ from courses.models import CalendarFeed
 from demand.models import CourseRequest, Interest
 from tests.factories import (
     BusinessFactory,
+    CourseFactory,
     CourseRunFactory,
     DistrictFactory,
     EnrolmentFactory,
@@ -58,6 +59,7 @@ EXPECTED = {
     "workshops.manage_equipment": ("equipment", SCHOOL_A),
     "workshops.view_equipment": ("equipment", SCHOOL_A),
     "courses.view_run": ("draft_run", SCHOOL_A),
+    "courses.view_course": ("inactive_course", SCHOOL_A),
     "courses.plan_courses": (None, SCHOOL_A | {"coord_b"}),
     "courses.manage_course": ("course", SCHOOL_A),
     "courses.manage_run": ("run", SCHOOL_A),
@@ -115,6 +117,7 @@ def world(db):
         "course": run.course,
         "run": run,
         "draft_run": CourseRunFactory(course__school=school_a, status="draft"),
+        "inactive_course": CourseFactory(school=school_a, is_active=False),
         "workshop_feed": CalendarFeed.objects.create(token="w" * 32, workshop=run.workshop),
         "session": SessionFactory(run=run),
         "enrolment": enrolment,
