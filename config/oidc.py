@@ -67,7 +67,9 @@ def _app(entry, position: int, seen: set[str]) -> dict:
     loopback = host in {"127.0.0.1", "::1", "localhost"}
     if not (server_url.startswith("https://") or (server_url.startswith("http://") and loopback)):
         # Tokens and the client secret travel to this address: plain HTTP only on this machine.
-        raise ImproperlyConfigured(f"{where}: server_url must be https:// (http:// only on loopback).")
+        raise ImproperlyConfigured(
+            f"{where}: server_url must be https:// (http:// only on loopback)."
+        )
     settings = {"server_url": server_url, "trust_email": bool(entry.get("trust_email", False))}
     method = entry.get("token_auth_method")
     if method is not None:

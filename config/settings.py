@@ -80,7 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # After auth and messages: staff without a second factor go to its setup (MFA_REQUIRED_FOR_STAFF).
+    # After auth and messages: staff without a second factor are sent to set one up
+    # (MFA_REQUIRED_FOR_STAFF).
     "signin.middleware.SecondFactorForStaffMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -169,7 +170,9 @@ SOCIALACCOUNT_PROVIDERS = providers_from_env(os.environ.get("OIDC_PROVIDERS", ""
 SOCIALACCOUNT_ADAPTER = "signin.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by address is ours, with the confirmation
-SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider verified it and an admin confirmed the link
+SOCIALACCOUNT_EMAIL_VERIFICATION = (
+    "none"  # the provider verified it and an admin confirmed the link
+)
 SOCIALACCOUNT_STORE_TOKENS = False  # we only sign in; the provider's tokens are not kept
 SOCIALACCOUNT_ONLY = False
 

@@ -44,9 +44,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         refused = link.status == SignInLink.Status.REFUSED or link.user_id != user.pk
         context = {"provider_name": getattr(sociallogin.provider, "name", account.provider)}
         if refused:
-            raise ImmediateHttpResponse(
-                render(request, "signin/refused.html", context, status=403)
-            )
+            raise ImmediateHttpResponse(render(request, "signin/refused.html", context, status=403))
         raise ImmediateHttpResponse(render(request, "signin/pending.html", context))
 
 

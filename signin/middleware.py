@@ -45,6 +45,4 @@ def _guarded(request, view_func) -> bool:
     if getattr(view_func, "access_public", False):
         return False
     module = getattr(view_func, "__module__", "") or ""
-    if module.startswith(OPEN_MODULES) or request.path.startswith("/api/"):
-        return False
-    return True
+    return not (module.startswith(OPEN_MODULES) or request.path.startswith("/api/"))

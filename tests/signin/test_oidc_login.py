@@ -4,12 +4,15 @@ userinfo, and our account signed in with its own roles, but only after a distric
 the first link. Attacks: a provider claiming someone's address (unverified, no account, a trainee's
 account) gets nobody signed in and no account made."""
 
+import pyotp
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 from django.urls import reverse
 
 from people.models import User
+from signin import services
 from signin.models import SignInLink
 from tests.factories import SchoolFactory, coordinator, district_admin, trainee
 
@@ -114,4 +117,38 @@ def test_a_refused_link_keeps_the_person_out(live_server, with_provider):
     assert answer.status_code == 403
     assert "Anmeldung nicht möglich" in answer.text
     assert not SocialAccount.objects.exists()
-    assert browser.get(f"{live_server.url}/my/", allow_redirects=False, timeout=10).status_code == 302
+    assert (
+        browser.get(f"{live_server.url}/my/", allow_redirects=False, timeout=10).status_code == 302
+    )
+
+
+def test_a_confirmed_staff_member_with_a_second_factor_is_asked_for_it_after_the_provider(
+    live_server, with_provider, settings
+):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    staff = _coordinator("koordination@kreis.example")
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    _, browser = sign_in_through_provider(live_server.url, "koordination@kreis.example")
+    services.approve_link(
+        link=SignInLink.objects.get(), actor=district_admin(staff.memberships.get().school.district)
+    )
+
+    answer, browser = sign_in_through_provider(live_server.url, "", browser)
+
+    # The provider's word is one factor: our second one is still asked for.
+    assert answer.url == f"{live_server.url}{reverse('mfa_authenticate')}"
+    staff_page = browser.get(f"{live_server.url}/staff/", allow_redirects=False, timeout=10)
+    assert staff_page.status_code == 302
+    answer = browser.post(
+        answer.url,
+        data={
+            "code": pyotp.TOTP(secret).now(),
+            "csrfmiddlewaretoken": browser.cookies["csrftoken"],
+        },
+        headers={"Referer": answer.url},
+        timeout=10,
+    )
+    assert answer.status_code == 200
+    staff_page = browser.get(f"{live_server.url}/staff/", timeout=10)
+    assert staff_page.url == f"{live_server.url}/staff/" and "Planungsbereich" in staff_page.text

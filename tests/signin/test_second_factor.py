@@ -51,12 +51,12 @@ def test_staff_without_a_second_factor_are_sent_to_set_one_up_then_get_in(requir
     client.post(activate["Location"], {"password": PASSWORD})
     activate = client.get(reverse("mfa_activate_totp"))
     assert activate.status_code == 200
-    secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', activate.content.decode())
+    secret = re.search(
+        r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', activate.content.decode()
+    )
     secret = secret or re.search(r'value="([A-Z2-7]{16,})"', activate.content.decode())
     assert secret, "the activation page shows no secret"
-    answer = client.post(
-        reverse("mfa_activate_totp"), {"code": pyotp.TOTP(secret.group(1)).now()}
-    )
+    answer = client.post(reverse("mfa_activate_totp"), {"code": pyotp.TOTP(secret.group(1)).now()})
     assert answer.status_code == 302
 
     staff_page = client.get("/staff/")
