@@ -116,3 +116,14 @@ def test_the_setup_pages_are_in_the_site_layout_in_german_and_english():
     english = _signed_in(someone).get(reverse("mfa_index")).content.decode()
     assert '<html lang="en"' in english and "Two-Factor Authentication" in english
     assert "Second factor" in english
+
+
+def test_security_keys_and_recovery_codes_are_offered_on_the_setup_pages():
+    client = _signed_in(coordinator())
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    add_key = client.get(reverse("mfa_add_webauthn"))
+    assert add_key.status_code == 200
+    assert "Sicherheitsschlüssel" in add_key.content.decode()
+    offer = client.get(reverse("mfa_index")).content.decode()
+    assert reverse("mfa_add_webauthn") in offer
+    assert "Wiederherstellungscodes" in offer
