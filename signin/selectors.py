@@ -49,6 +49,21 @@ def districts_of(user_id: int) -> set[int]:
     return ids
 
 
+def admins_answering_for(user_id: int):
+    """The active district admins who may confirm this person's link (never the person)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Membership.Role.DISTRICT_ADMIN,
+            memberships__district_id__in=districts_of(user_id),
+        )
+        .exclude(pk=user_id)
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def links_to_decide(user) -> QuerySet[SignInLink]:
     """Pending links the user may confirm or refuse: a superuser all of them, a district admin
     those of people at the schools of their districts. Never the user's own."""

@@ -2,14 +2,19 @@
 a district admin confirms or refuses it. Each function is one transaction and audits its change."""
 
 from allauth.socialaccount.models import SocialAccount
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import DomainError, PermissionDenied
+from core.links import absolute_url
+from core.validators import one_line
 
 from .models import SignInLink
+from .selectors import admins_answering_for
+from .tasks import send_link_request_notice as send_link_request_notice_task
 
 
 @transaction.atomic
@@ -22,15 +27,44 @@ def request_link(*, user, provider: str, uid: str, email: str, name: str = "") -
         uid=uid,
         defaults={"user": user, "email": email, "name": name[:200]},
     )
-    if created:
-        audit(actor=None, action="signin_link.requested", obj=link, user_id=user.pk)
-        return link
-    if link.status == SignInLink.Status.APPROVED and not _allauth_account(link).exists():
+    if not created:
+        if link.status != SignInLink.Status.APPROVED or _allauth_account(link).exists():
+            return link
         link.user, link.email, link.name = user, email, name[:200]
         link.status, link.decided_at, link.decided_by = SignInLink.Status.PENDING, None, None
         link.save()
-        audit(actor=None, action="signin_link.requested", obj=link, user_id=user.pk)
+    audit(actor=None, action="signin_link.requested", obj=link, user_id=user.pk)
+    transaction.on_commit(lambda: send_link_request_notice_task.delay(link.pk))
     return link
+
+
+def link_request_notice_send(*, link_id: int) -> int:
+    """Tell the district admins who may confirm a pending link that it waits, each in their
+    language. Returns how many were told (none once the link is decided)."""
+    link = SignInLink.objects.select_related("user").filter(pk=link_id).first()
+    if link is None or link.status != SignInLink.Status.PENDING:
+        return 0
+    told = 0
+    for admin in admins_answering_for(link.user_id):
+        with translation.override(admin.language or "de"):
+            subject = _("Anmeldung über %(provider)s wartet auf Bestätigung: %(person)s") % {
+                "provider": link.provider,
+                "person": link.user,
+            }
+            body = _(
+                "%(person)s (%(email)s) hat sich zum ersten Mal über den Identitätsanbieter "
+                "%(provider)s angemeldet (dort: %(idp_email)s).\n\n"
+                "Bitte bestätigen oder lehnen Sie die Verknüpfung ab:\n%(url)s\n"
+            ) % {
+                "person": link.user,
+                "email": link.user.email,
+                "provider": link.provider,
+                "idp_email": link.email,
+                "url": absolute_url("signin:link_list"),
+            }
+        EmailMessage(one_line(subject), body, to=[admin.email]).send()
+        told += 1
+    return told
 
 
 @transaction.atomic

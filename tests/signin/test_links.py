@@ -96,3 +96,27 @@ def test_confirming_gives_no_role_and_a_removed_connection_asks_again():
     SocialAccount.objects.all().delete()  # the person disconnected it on the account page
     again = _pending(person)
     assert again.pk == link.pk and again.status == SignInLink.Status.PENDING
+
+
+def test_the_district_admins_who_decide_are_told_in_their_language(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    district = DistrictFactory()
+    staff = coordinator(SchoolFactory(district=district))
+    german, english = district_admin(district), district_admin(district)
+    english.language = "en"
+    english.save(update_fields=["language"])
+    district_admin(DistrictFactory(code="anderswo", name="Landkreis Anderswo"))  # not theirs
+
+    with django_capture_on_commit_callbacks(execute=True):
+        link = _pending(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        _pending(staff)  # asking again tells nobody twice
+
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert set(by_address) == {german.email, english.email}
+    assert "wartet auf Bestätigung" in by_address[german.email].subject
+    assert "awaiting confirmation" in by_address[english.email].subject
+    assert f"http://127.0.0.1:8000{reverse('signin:link_list')}" in by_address[german.email].body
+    assert staff.email in by_address[english.email].body
+    assert link.status == SignInLink.Status.PENDING

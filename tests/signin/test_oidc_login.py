@@ -29,7 +29,7 @@ def _coordinator(email: str) -> User:
 
 
 def test_first_sign_in_waits_for_the_district_admin_then_signs_in_with_our_roles(
-    live_server, with_provider
+    live_server, with_provider, mailoutbox
 ):
     staff = _coordinator("Koordination@Kreis.example")  # the address matches in any case
     admin = district_admin(staff.memberships.get().school.district)
@@ -42,6 +42,7 @@ def test_first_sign_in_waits_for_the_district_admin_then_signs_in_with_our_roles
     assert (link.user, link.provider, link.status) == (staff, "kreis", SignInLink.Status.PENDING)
     assert link.name == "Kim Koordination"
     assert not SocialAccount.objects.exists()
+    assert [message.to for message in mailoutbox] == [[admin.email]]  # the admin is told
     # Not signed in: the staff area still asks for a login.
     staff_page = browser.get(f"{live_server.url}/staff/", allow_redirects=False, timeout=10)
     assert staff_page.status_code == 302 and "/accounts/login/" in staff_page.headers["Location"]
