@@ -174,7 +174,6 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = (
     "none"  # the provider verified it and an admin confirmed the link
 )
 SOCIALACCOUNT_STORE_TOKENS = False  # we only sign in; the provider's tokens are not kept
-SOCIALACCOUNT_ONLY = False
 
 # Second factor (allauth.mfa): an authenticator app (TOTP), security keys (WebAuthn) and recovery
 # codes, offered to everyone on the account pages. MFA_REQUIRED_FOR_STAFF sends district admins,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import requests
@@ -33,7 +34,8 @@ IDP_USERS = [
 
 @pytest.fixture(scope="session")
 def oidc_provider(live_server, tmp_path_factory):
-    """The provider's base URL; its only client is our live server's callback."""
+    """The provider's base URL and its request log; its only client is our live server's
+    callback."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -45,23 +47,26 @@ def oidc_provider(live_server, tmp_path_factory):
         "client_secret": CLIENT_SECRET,
         "redirect_uri": f"{live_server.url}/accounts/oidc/{PROVIDER_ID}/login/callback/",
     }
+    workdir = tmp_path_factory.mktemp("idp")
+    log = workdir / "requests.log"
     env = {
         key_: value
         for key_, value in os.environ.items()
         if key_ not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
     }
     env.update(
-        OIDC_PROVIDER_DB=str(tmp_path_factory.mktemp("idp") / "idp.sqlite3"),
+        OIDC_PROVIDER_DB=str(workdir / "idp.sqlite3"),
         OIDC_PROVIDER_KEY=key.decode(),
         OIDC_PROVIDER_SETUP=json.dumps(setup),
         PYTHONUNBUFFERED="1",
     )
+    log_handle = log.open("w")
     process = subprocess.Popen(  # noqa: S603 - our own test provider module
         [sys.executable, "-m", "tests.signin.oidc_provider.serve"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=log_handle,
         text=True,
     )
     try:
@@ -81,13 +86,14 @@ def oidc_provider(live_server, tmp_path_factory):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        yield url
+        yield SimpleNamespace(url=url, log=log)
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log_handle.close()
 
 
 @pytest.fixture
@@ -99,7 +105,7 @@ def with_provider(settings, oidc_provider):
                 {
                     "id": PROVIDER_ID,
                     "name": "Kreis-Login",
-                    "server_url": f"{oidc_provider}/o",
+                    "server_url": f"{oidc_provider.url}/o",
                     "client_id": CLIENT_ID,
                     "secret": CLIENT_SECRET,
                 }

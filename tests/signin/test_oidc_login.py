@@ -66,6 +66,17 @@ def test_first_sign_in_waits_for_the_district_admin_then_signs_in_with_our_roles
     assert "Planungsbereich" in staff_page.text  # the staff navigation: our roles, not theirs
     account = SocialAccount.objects.get()
     assert account.user == staff and account.extra_data["userinfo"]["email_verified"] is True
+    # Every step of the flow reached the provider process: discovery, the authorisation request
+    # with PKCE, the token exchange and userinfo (the last two from our server, not the browser).
+    requests_seen = with_provider.log.read_text()
+    for step in (
+        '"GET /o/.well-known/openid-configuration',
+        '"GET /o/authorize/?',
+        "code_challenge_method=S256",
+        '"POST /o/token/',
+        '"GET /o/userinfo/',
+    ):
+        assert step in requests_seen, step
 
 
 def test_an_address_the_provider_has_not_verified_signs_nobody_in(live_server, with_provider):

@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 
+from config.oidc import providers_from_env
 from tests.factories import PASSWORD, business_contact, coordinator, district_admin, trainee
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +128,15 @@ def test_security_keys_and_recovery_codes_are_offered_on_the_setup_pages():
     offer = client.get(reverse("mfa_index")).content.decode()
     assert reverse("mfa_add_webauthn") in offer
     assert "Wiederherstellungscodes" in offer
+
+
+def test_the_identity_provider_page_is_in_the_site_layout(settings):
+    settings.SOCIALACCOUNT_PROVIDERS = providers_from_env(
+        '[{"id": "kreis", "name": "Kreis-Login", "server_url": "https://idp.example",'
+        ' "client_id": "c"}]'
+    )
+    page = _signed_in(coordinator()).get(reverse("socialaccount_connections"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="site-header"' in html and "Identitätsanbieter" in html
+    assert "Kreis-Login" in html
