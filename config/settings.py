@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .beat import collect_schedule
 from .logging import build_logging
+from .oidc import providers_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,7 +38,17 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Our apps, from the kernel upward (DESIGN.md, "The house").
-LOCAL_APPS = ["core", "people", "workshops", "courses", "certificates", "demand", "legal", "api"]
+LOCAL_APPS = [
+    "core",
+    "people",
+    "signin",
+    "workshops",
+    "courses",
+    "certificates",
+    "demand",
+    "legal",
+    "api",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +62,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
     "django_filters",
@@ -76,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After auth and messages: staff without a second factor are sent to set one up
+    # (MFA_REQUIRED_FOR_STAFF).
+    "signin.middleware.SecondFactorForStaffMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -154,6 +171,30 @@ ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 # balancer): the client's address is read from that header, never from one a client could forge.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 LOGIN_REDIRECT_URL = "/"
+
+# Single sign-on for staff through the districts' identity providers (OpenID Connect; the format
+# of OIDC_PROVIDERS is in config/oidc.py and the README). A provider signs a person in only to an
+# existing account with the same verified address, and only once a district admin has confirmed
+# that first link (signin.adapters): no account and no role is ever made from a provider's claim.
+SOCIALACCOUNT_PROVIDERS = providers_from_env(os.environ.get("OIDC_PROVIDERS", ""))
+SOCIALACCOUNT_ADAPTER = "signin.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by address is ours, with the confirmation
+SOCIALACCOUNT_EMAIL_VERIFICATION = (
+    "none"  # the provider verified it and an admin confirmed the link
+)
+SOCIALACCOUNT_STORE_TOKENS = False  # we only sign in; the provider's tokens are not kept
+
+# Second factor (allauth.mfa): an authenticator app (TOTP), security keys (WebAuthn) and recovery
+# codes, offered to everyone on the account pages. MFA_REQUIRED_FOR_STAFF sends district admins,
+# coordinators, instructors and admin-site users without one to set it up before any page behind
+# a login (signin.middleware); on by default in production.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Lernwerkstatt 4.0"
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Browsers allow WebAuthn on http://localhost only; the development server has no TLS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", not DEBUG and not TESTING)
 LOGIN_URL = "account_login"
 
 LANGUAGE_CODE = "de"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("people.urls")),
+    path("", include("signin.urls")),
     path("", include("certificates.urls")),
     path("staff/equipment/", include("workshops.urls")),
     path("", include("demand.urls")),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from certificates.models import Certificate
 from courses.models import CalendarFeed
 from demand.models import CourseRequest, Interest
+from signin.models import SignInLink
 from tests.factories import (
     BusinessFactory,
     CourseFactory,
@@ -89,6 +90,9 @@ EXPECTED = {
     "demand.view_feedback": ("run", SCHOOL_A),
     "demand.manage_feedback_questions": ("course", SCHOOL_A),
     "demand.view_statistics": (None, {"district_admin", "other_district_admin"}),
+    # coord_a's first sign-in through an identity provider, confirmed by their district's admin.
+    "signin.review_links": (None, {"district_admin", "other_district_admin"}),
+    "signin.decide_link": ("sign_in_link", {"district_admin"}),
 }
 
 
@@ -143,6 +147,9 @@ def world(db):
         "other_district_admin": district_admin(DistrictFactory(code="anderswo", name="Anderswo")),
         "anonymous": AnonymousUser(),
     }
+    objects["sign_in_link"] = SignInLink.objects.create(
+        user=people["coord_a"], provider="kreis", uid="sub-a", email=people["coord_a"].email
+    )
     return objects, people
 
 
