@@ -311,6 +311,8 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 BOOKING_APPROVAL_HOLD_DAYS = int(os.environ.get("BOOKING_APPROVAL_HOLD_DAYS", "5"))
 MIN_PARTICIPANTS_CHECK_DAYS = int(os.environ.get("MIN_PARTICIPANTS_CHECK_DAYS", "7"))
 MAINTENANCE_NOTICE_DAYS = int(os.environ.get("MAINTENANCE_NOTICE_DAYS", "14"))
+# Utilisation of equipment is a share of the hours a workshop is open in a week.
+WORKSHOP_OPENING_HOURS_PER_WEEK = float(os.environ.get("WORKSHOP_OPENING_HOURS_PER_WEEK", "45"))
 CERTIFICATE_RETENTION_DAYS = int(os.environ.get("CERTIFICATE_RETENTION_DAYS", str(365 * 10)))
 # Demand (demand/): how long an interest lasts until renewed, and how many days before the public
 # booking opens the people who registered interest may book.

@@ -225,13 +225,19 @@ class EquipmentReservation(TimeStamped):
 
 
 class MaintenanceNotice(models.Model):
-    """One e-mail per item, kind and due date: the daily task is safe to run twice."""
+    """One e-mail per item, kind and due point (the due date, the operating hours it falls due
+    at, or both): the daily task is safe to run twice, and a duty that stays due for days is
+    announced once, not every day."""
 
     equipment = models.ForeignKey(
         Equipment, on_delete=models.CASCADE, related_name="maintenance_notices"
     )
     kind = models.CharField(max_length=16)
-    due_on = models.DateField()
+    due_on = models.DateField(null=True, blank=True)
+    due_hours = models.DecimalField(max_digits=10, decimal_places=1, null=True, blank=True)
+    # "<due_on>|<due_hours>", empty parts for what the duty does not count in: one unique key
+    # whichever of the two the duty has (NULLs would never collide in a unique constraint).
+    due_point = models.CharField(max_length=40)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,7 +245,7 @@ class MaintenanceNotice(models.Model):
         verbose_name_plural = _("Wartungshinweise")
         constraints = [
             models.UniqueConstraint(
-                fields=["equipment", "kind", "due_on"], name="maintenance_notice_once"
+                fields=["equipment", "kind", "due_point"], name="maintenance_notice_once_per_point"
             )
         ]
 
