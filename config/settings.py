@@ -309,6 +309,8 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 
 # Domain settings.
 BOOKING_APPROVAL_HOLD_DAYS = int(os.environ.get("BOOKING_APPROVAL_HOLD_DAYS", "5"))
+# After the cancellation deadline a freed seat is offered to the next waiting person for this long.
+WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", "24"))
 MIN_PARTICIPANTS_CHECK_DAYS = int(os.environ.get("MIN_PARTICIPANTS_CHECK_DAYS", "7"))
 MAINTENANCE_NOTICE_DAYS = int(os.environ.get("MAINTENANCE_NOTICE_DAYS", "14"))
 # Utilisation of equipment is a share of the hours a workshop is open in a week.

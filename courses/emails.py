@@ -25,6 +25,7 @@ KINDS = {
     "promotion": "REQUEST",
     "waitlist": None,
     "pending": None,
+    "offer": None,
     "cancellation": "CANCEL",
     "reminder": "REQUEST",
     "approval_request": None,
@@ -64,6 +65,7 @@ def _context(enrolment: Enrolment, sessions: list[Session]) -> dict:
         "position": waitlist_position(enrolment),
         "run_url": absolute_url(run),
         "my_url": absolute_url("courses:my"),
+        "offer_url": absolute_url("courses:my_offer", enrolment.pk),
         "site_url": settings.SITE_URL,
     }
 

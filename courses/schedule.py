@@ -19,6 +19,11 @@ SCHEDULE = {
         "task": "courses.tasks.booking.release_expired_holds",
         "schedule": crontab(minute=5),
     },
+    # Waiting-list offers not answered in time pass to the next waiting.
+    "courses.expire_waitlist_offers": {
+        "task": "courses.tasks.booking.expire_waitlist_offers",
+        "schedule": crontab(minute="*/5"),
+    },
     # Finished runs are completed.
     "courses.complete_due_runs": {
         "task": "courses.tasks.booking.complete_due_runs",
