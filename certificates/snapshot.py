@@ -130,7 +130,9 @@ def _attended(enrolment: Enrolment) -> tuple[list[dict], dict]:
         full = int((session.end - session.start).total_seconds() // 60)
         minutes = full if row.minutes is None else min(row.minutes, full)
         total += minutes
-        sessions.append({"start": _iso(session.start), "end": _iso(session.end), "minutes": minutes})
+        sessions.append(
+            {"start": _iso(session.start), "end": _iso(session.end), "minutes": minutes}
+        )
     hours = f"{total / 60:.2f}".rstrip("0").rstrip(".")
     return sessions, {"hours": hours, "sessions": len(sessions), "sessions_total": held.count()}
 

@@ -76,8 +76,9 @@ def test_declined_or_unanswered_offer_passes_to_the_next(full_run, settings):
     run, seated, first, second = full_run
     third = book(run=run, participant=verified_trainee())
     cancel(enrolment=seated, actor=coordinator(run.school), now=AFTER_DEADLINE)
-    decline_offer(enrolment=Enrolment.objects.get(pk=first.pk), actor=first.participant,
-                  now=AFTER_DEADLINE)
+    decline_offer(
+        enrolment=Enrolment.objects.get(pk=first.pk), actor=first.participant, now=AFTER_DEADLINE
+    )
     _refresh(first, second, third)
     assert (first.status, second.status, third.status) == ("cancelled", "offered", "waitlisted")
 
@@ -87,8 +88,9 @@ def test_declined_or_unanswered_offer_passes_to_the_next(full_run, settings):
     _refresh(second, third)
     assert (second.status, third.status) == ("cancelled", "offered")
     with pytest.raises(OfferError):
-        accept_offer(enrolment=second, actor=second.participant,
-                     now=AFTER_DEADLINE + dt.timedelta(hours=13))
+        accept_offer(
+            enrolment=second, actor=second.participant, now=AFTER_DEADLINE + dt.timedelta(hours=13)
+        )
 
 
 def test_offer_never_outlives_the_start_and_nobody_moves_up_after_it(full_run, settings):
@@ -132,7 +134,8 @@ def test_employer_hold_never_outlives_the_start(settings):
 def test_the_task_expires_offers(full_run, settings):
     run, seated, first, second = full_run
     cancel(enrolment=seated, actor=coordinator(run.school), now=AFTER_DEADLINE)
-    Enrolment.objects.filter(pk=first.pk).update(hold_until=timezone.now() - dt.timedelta(minutes=1))
+    lapsed = timezone.now() - dt.timedelta(minutes=1)
+    Enrolment.objects.filter(pk=first.pk).update(hold_until=lapsed)
     assert expire_waitlist_offers.delay().get() == 1
     first.refresh_from_db()
     assert first.status == "cancelled"

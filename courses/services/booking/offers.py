@@ -60,7 +60,9 @@ def accept_offer(*, enrolment: Enrolment, actor: User, now: dt.datetime | None =
         enrolment.save(
             update_fields=["status", "confirmed_at", "hold_until", "approval_token", "updated_at"]
         )
-        audit(actor=actor, action="enrolment.offer_accepted", obj=enrolment, status=enrolment.status)
+        audit(
+            actor=actor, action="enrolment.offer_accepted", obj=enrolment, status=enrolment.status
+        )
         if enrolment.status == Enrolment.Status.CONFIRMED:
             record("enrolment.confirmed", enrolment)
             send_on_commit(enrolment, "confirmation")
