@@ -127,6 +127,20 @@ def below_minimum_email(run: CourseRun, recipients: list[str]) -> EmailMessage:
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=recipients)
 
 
+def attendance_missing_email(run: CourseRun, recipients: list[str], missing) -> EmailMessage:
+    """To the school's coordinators: the run is over but attendance of some sessions is not
+    recorded, so it is not completed yet. `missing`: services.completion.missing_attendance."""
+    context = {
+        "run": run,
+        "missing": missing,
+        "completion_url": absolute_url("courses:run_completion", run.pk),
+        "site_url": settings.SITE_URL,
+    }
+    body = render_to_string("staff/emails/attendance_missing.txt", context)
+    subject = render_to_string("staff/emails/attendance_missing_subject.txt", context)
+    return EmailMessage(subject=one_line(" ".join(subject.split())), body=body, to=recipients)
+
+
 def render_preview(kind: str, lang: str, context: dict) -> str:
     """For tests and the admin: the text an e-mail would have."""
     return render_to_string(f"emails/{lang}/{kind}.txt", context)

@@ -24,10 +24,11 @@ SCHEDULE = {
         "task": "courses.tasks.booking.expire_waitlist_offers",
         "schedule": crontab(minute="*/5"),
     },
-    # Finished runs are completed.
+    # Finished runs whose attendance is complete are completed (hourly: soon after the last
+    # attendance is entered); for the others the coordinators are reminded, once a day.
     "courses.complete_due_runs": {
         "task": "courses.tasks.booking.complete_due_runs",
-        "schedule": crontab(hour=2, minute=30),
+        "schedule": crontab(minute=30),
     },
     # Seats freed outside the booking service (e.g. repaired equipment) go to the waiting list.
     "courses.promote_waiting_lists": {

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput
-from people.models import Membership, User
+from people.models import User
 from workshops.models import EquipmentReservation, Workshop
 
 from ...emails import below_minimum_email
 from ...errors import InvalidRunTransition
 from ...models import Course, CourseRun, Session
-from ...selectors import staff_runs
+from ...selectors import coordinator_emails, staff_runs
 from ...signals import run_published
 from ..booking.cancel import cancel_run as cancel_bookings
 from ..completion import complete_run as settle_run
@@ -269,11 +269,15 @@ def unpublish_run(*, run: CourseRun, actor: User | None) -> CourseRun:
 
 
 def complete_run(
-    *, run: CourseRun, actor: User | None, now: dt.datetime | None = None
+    *,
+    run: CourseRun,
+    actor: User | None,
+    now: dt.datetime | None = None,
+    close_missing: bool = False,
 ) -> CourseRun:
     """published → completed after the last session; the completion service also settles each
     enrolment's outcome from attendance, so planning delegates instead of duplicating it."""
-    return settle_run(run=run, actor=actor, now=now)
+    return settle_run(run=run, actor=actor, now=now, close_missing=close_missing)
 
 
 @transaction.atomic
@@ -298,17 +302,6 @@ def release_run_equipment(run: CourseRun) -> int:
 
 
 # --- below the minimum ------------------------------------------------------------------------
-
-
-def _coordinator_emails(school_id: int) -> list[str]:
-    """Who hears that a run of the school is short: its active coordinators."""
-    return sorted(
-        set(
-            Membership.objects.filter(
-                school_id=school_id, role=Membership.Role.COORDINATOR, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    )
 
 
 def flag_runs_below_minimum(*, now: dt.datetime | None = None) -> int:
@@ -337,7 +330,7 @@ def flag_runs_below_minimum(*, now: dt.datetime | None = None) -> int:
             ).update(min_participants_flagged_at=now)
             if not claimed:
                 continue  # another worker got there first
-            recipients = _coordinator_emails(run.school_id)
+            recipients = coordinator_emails(run.school_id)
             if recipients:
                 message = below_minimum_email(run, recipients)
                 transaction.on_commit(message.send)
