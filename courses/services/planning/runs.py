@@ -22,6 +22,7 @@ from ...signals import run_published
 from ..booking.cancel import cancel_run as cancel_bookings
 from ..completion import complete_run as settle_run
 from . import conflicts
+from .capacity import reserve_for_capacity
 from .checks import UNSET, Unset, check_instructor, passed, require
 from .sessions import write_session
 
@@ -127,7 +128,9 @@ def update_run(
     requires_employer_approval: bool | Unset = UNSET,
 ) -> CourseRun:
     """Change the fields passed (the others keep their values). A new workshop or instructor
-    moves the run's future sessions along (`_move_future_sessions`)."""
+    moves the run's future sessions along (`_move_future_sessions`); a higher capacity reserves
+    the further equipment for every session ahead, or is refused naming the session short of
+    it (NotEnoughEquipment)."""
     run = CourseRun.objects.select_for_update().get(pk=run.pk)
     fields = passed(
         workshop=workshop,
@@ -145,6 +148,7 @@ def update_run(
     values.update(fields)
     _validate_run(school_id=run.school_id, values=values)
     old_workshop_id, old_instructor_id = run.workshop_id, run.instructor_id
+    old_capacity = run.capacity
     for name, value in fields.items():
         setattr(run, name, value)
     run.save()
@@ -157,6 +161,8 @@ def update_run(
             old_instructor_id=old_instructor_id,
             actor=actor,
         )
+    if run.status not in CourseRun.Status.ENDED and int(run.capacity) > old_capacity:
+        reserve_for_capacity(run=run, actor=actor)
     audit(actor=actor, action="run.updated", obj=run, fields=sorted(fields))
     return run
 
