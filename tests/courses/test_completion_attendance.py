@@ -16,6 +16,7 @@ from courses.services.completion import complete_due_runs, complete_run, missing
 from courses.tasks.booking import complete_due_runs as complete_due_runs_task
 from tests.courses.booking_fixtures import make_run
 from tests.factories import MembershipFactory, coordinator, trainee
+from tests.timeutils import day_at
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +44,9 @@ def test_nightly_task_leaves_a_run_with_missing_attendance_alone(
     run, first, second, anna, ben = finished
     coord = MembershipFactory(role="coordinator", school=run.school).user
     mail.outbox.clear()
+    noon = day_at(0, 12)  # reminders count local days: stay clear of midnight
     with django_capture_on_commit_callbacks(execute=True):
-        assert complete_due_runs(now=timezone.now()) == 0
+        assert complete_due_runs(now=noon) == 0
     run.refresh_from_db()
     anna.refresh_from_db()
     assert run.status == "published" and anna.status == "confirmed"
@@ -56,10 +58,10 @@ def test_nightly_task_leaves_a_run_with_missing_attendance_alone(
     assert f"/staff/completion/runs/{run.pk}/" in reminders[0].body
     # ... at most once a day, however often the task runs.
     with django_capture_on_commit_callbacks(execute=True):
-        complete_due_runs(now=timezone.now() + dt.timedelta(hours=1))
+        complete_due_runs(now=noon + dt.timedelta(hours=1))
     assert len([m for m in mail.outbox if coord.email in m.to]) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        complete_due_runs(now=timezone.now() + dt.timedelta(days=1))
+        complete_due_runs(now=noon + dt.timedelta(days=1))
     assert len([m for m in mail.outbox if coord.email in m.to]) == 2
 
 
