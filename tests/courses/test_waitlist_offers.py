@@ -156,3 +156,27 @@ def test_offer_page_accept_and_decline(full_run, client):
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.status == "confirmed"
+
+
+def test_hold_made_before_the_cap_is_released_at_the_start():
+    """A hold from before holds were capped (hold_until past the start) ends at the start too;
+    the approval link then says the time has run out."""
+    from courses.errors import ApprovalError
+    from courses.services.booking import approve, release_expired_holds
+    from tests.factories import business_contact
+
+    run = make_run(capacity=1, requires_employer_approval=True)
+    person = verified_trainee()
+    pending = book(run=run, participant=person)
+    Enrolment.objects.filter(pk=pending.pk).update(hold_until=day_at(30))
+    waiting = book(run=run, participant=verified_trainee())
+    started = day_at(21, 9)
+    with pytest.raises(ApprovalError):
+        approve(
+            token=pending.approval_token,
+            actor=business_contact(person.trainee_profile.business),
+            now=started,
+        )
+    assert release_expired_holds(now=started) == 1
+    _refresh(pending, waiting)
+    assert (pending.status, waiting.status) == ("cancelled", "waitlisted")
