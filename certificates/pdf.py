@@ -228,8 +228,8 @@ def _render(
     story.append(_p(course["title"], styles["course"]))
     story.append(Spacer(1, 3 * mm))
     wording = school.get("wording") or _(
-        "in der Lernwerkstatt 4.0 erfolgreich teilgenommen hat. Die Teilnahme umfasste die "
-        "unten genannten Termine und Lernziele."
+        "in der Lernwerkstatt 4.0 erfolgreich teilgenommen hat. Unten stehen die besuchten "
+        "Termine, die Anwesenheit und die Lernziele."
     )
     for paragraph in [line for line in wording.splitlines() if line.strip()]:
         story.append(_p(paragraph.strip(), styles["center"]))
@@ -250,8 +250,27 @@ def _render(
                 styles["base"],
             ),
         ],
-        [_p(_("Termine"), styles["label"]), _p(", ".join(session_dates) or "–", styles["base"])],
+        [
+            _p(_("Besuchte Termine"), styles["label"]),
+            _p(", ".join(session_dates) or "–", styles["base"]),
+        ],
     ]
+    attendance = data.get("attendance")
+    if attendance:  # certificates issued before version 3 listed the run's sessions instead
+        facts.append(
+            [
+                _p(_("Anwesenheit"), styles["label"]),
+                _p(
+                    _("%(hours)s Stunden an %(count)s von %(total)s Terminen")
+                    % {
+                        "hours": hours_text(attendance["hours"], language),
+                        "count": attendance["sessions"],
+                        "total": attendance["sessions_total"],
+                    },
+                    styles["base"],
+                ),
+            ]
+        )
     if data.get("instructor"):
         facts.append(
             [_p(_("Ausbilder:in"), styles["label"]), _p(data["instructor"], styles["base"])]

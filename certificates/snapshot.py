@@ -14,11 +14,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.links import absolute_url
-from courses.models import Enrolment, Session
+from courses.models import Attendance, Enrolment, Session
 from people.models import School
 
 # 2: the recipient's stable id and hashed e-mail for the Open Badge.
-DATA_VERSION = 2
+# 3: "sessions" are the sessions the person attended; "attendance" sums them up.
+DATA_VERSION = 3
 
 
 def verification_url(code: str) -> str:
@@ -76,7 +77,7 @@ def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.da
     course = run.course
     school = run.school
     participant = enrolment.participant
-    sessions = Session.objects.filter(run=run, status=Session.Status.SCHEDULED).order_by("start")
+    attended, attendance = _attended(enrolment)
     name = (participant.get_full_name() if participant else "") or enrolment.participant_name
     instructor = run.instructor.get_full_name() if run.instructor_id else ""
     return {
@@ -104,11 +105,36 @@ def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.da
             "attendance_threshold": course.attendance_threshold,
         },
         "run": {"id": run.pk, "starts_at": _iso(run.starts_at), "ends_at": _iso(run.ends_at)},
-        "sessions": [{"start": _iso(s.start), "end": _iso(s.end)} for s in sessions],
+        "sessions": attended,
+        "attendance": attendance,
         "school": _school(school),
         "district": {"name": school.district.name},
         "instructor": instructor,
     }
+
+
+def _attended(enrolment: Enrolment) -> tuple[list[dict], dict]:
+    """The sessions the person was present at (with the minutes, a partial presence counted as
+    recorded) and the sum: a certificate names only what its holder attended. Two queries."""
+    held = Session.objects.filter(run_id=enrolment.run_id, status=Session.Status.SCHEDULED)
+    rows = (
+        Attendance.objects.filter(
+            enrolment=enrolment, status=Attendance.Status.PRESENT, session__in=held
+        )
+        .select_related("session")
+        .order_by("session__start")
+    )
+    sessions, total = [], 0
+    for row in rows:
+        session = row.session
+        full = int((session.end - session.start).total_seconds() // 60)
+        minutes = full if row.minutes is None else min(row.minutes, full)
+        total += minutes
+        sessions.append(
+            {"start": _iso(session.start), "end": _iso(session.end), "minutes": minutes}
+        )
+    hours = f"{total / 60:.2f}".rstrip("0").rstrip(".")
+    return sessions, {"hours": hours, "sessions": len(sessions), "sessions_total": held.count()}
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -145,6 +171,7 @@ def sample_data(*, school: School, language: str = "de") -> dict:
         },
         "run": {"id": None, "starts_at": sessions[0]["start"], "ends_at": sessions[-1]["start"]},
         "sessions": sessions,
+        "attendance": {"hours": "16", "sessions": 3, "sessions_total": 3},
         "school": _school(school),
         "district": {"name": school.district.name},
         "instructor": "Özlem Yılmaz",

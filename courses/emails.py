@@ -25,6 +25,7 @@ KINDS = {
     "promotion": "REQUEST",
     "waitlist": None,
     "pending": None,
+    "offer": None,
     "cancellation": "CANCEL",
     "reminder": "REQUEST",
     "approval_request": None,
@@ -64,6 +65,7 @@ def _context(enrolment: Enrolment, sessions: list[Session]) -> dict:
         "position": waitlist_position(enrolment),
         "run_url": absolute_url(run),
         "my_url": absolute_url("courses:my"),
+        "offer_url": absolute_url("courses:my_offer", enrolment.pk),
         "site_url": settings.SITE_URL,
         # Never promise a free cancellation whose deadline has passed.
         "can_cancel_free": run.cancellation_deadline > timezone.now(),
@@ -125,6 +127,20 @@ def below_minimum_email(run: CourseRun, recipients: list[str]) -> EmailMessage:
     body = render_to_string("staff/emails/below_minimum.txt", context)
     subject = render_to_string("staff/emails/below_minimum_subject.txt", context)
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=recipients)
+
+
+def attendance_missing_email(run: CourseRun, recipients: list[str], missing) -> EmailMessage:
+    """To the school's coordinators: the run is over but attendance of some sessions is not
+    recorded, so it is not completed yet. `missing`: services.completion.missing_attendance."""
+    context = {
+        "run": run,
+        "missing": missing,
+        "completion_url": absolute_url("courses:run_completion", run.pk),
+        "site_url": settings.SITE_URL,
+    }
+    body = render_to_string("staff/emails/attendance_missing.txt", context)
+    subject = render_to_string("staff/emails/attendance_missing_subject.txt", context)
+    return EmailMessage(subject=one_line(" ".join(subject.split())), body=body, to=recipients)
 
 
 def render_preview(kind: str, lang: str, context: dict) -> str:

@@ -91,3 +91,10 @@ class CheckInClosed(DomainError):
 
     status = 409
     code = "checkin_closed"
+
+
+class OfferError(DomainError):
+    """A waiting-list offer that is not (or no longer) open to this person."""
+
+    status = 409
+    code = "offer_error"

@@ -49,5 +49,7 @@ rules.add_perm(
     "courses.cancel_enrolment", is_participant | is_contact_for_business_of | manages_school_of
 )
 rules.add_perm("courses.cancel_after_deadline", manages_school_of)
+# A seat offered from the waiting list is the participant's own decision.
+rules.add_perm("courses.answer_offer", is_participant)
 rules.add_perm("courses.approve_enrolment", is_contact_for_business_of)
 rules.add_perm("courses.access_business_area", is_business_contact)

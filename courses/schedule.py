@@ -19,10 +19,16 @@ SCHEDULE = {
         "task": "courses.tasks.booking.release_expired_holds",
         "schedule": crontab(minute=5),
     },
-    # Finished runs are completed.
+    # Waiting-list offers not answered in time pass to the next waiting.
+    "courses.expire_waitlist_offers": {
+        "task": "courses.tasks.booking.expire_waitlist_offers",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Finished runs whose attendance is complete are completed (hourly: soon after the last
+    # attendance is entered); for the others the coordinators are reminded, once a day.
     "courses.complete_due_runs": {
         "task": "courses.tasks.booking.complete_due_runs",
-        "schedule": crontab(hour=2, minute=30),
+        "schedule": crontab(minute=30),
     },
     # Seats freed outside the booking service (e.g. repaired equipment) go to the waiting list.
     "courses.promote_waiting_lists": {

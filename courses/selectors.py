@@ -15,7 +15,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from workshops.models import Equipment
+from people.models import Membership
+from workshops.models import Equipment, EquipmentReservation, usable_during
 
 from .models import Course, CourseEquipment, CourseRun, Enrolment, Session
 
@@ -52,10 +53,43 @@ def waitlist_position(enrolment: Enrolment) -> int | None:
     )
 
 
-def _equipment_seat_limit():
-    """Seats the working equipment allows: for each type the course needs, the available units
-    in the run's workshop × participants per unit; the smallest of these (or no limit)."""
+def _units_during_session():
+    """For a session (the outer query), the units of the needed type (two levels out) in the
+    session's workshop that are usable during it and not reserved then by anything but this
+    run's own sessions."""
+    elsewhere = EquipmentReservation.objects.filter(
+        equipment_id=OuterRef("pk"),
+        is_active=True,
+        start__lt=OuterRef(OuterRef("end")),
+        end__gt=OuterRef(OuterRef("start")),
+    ).exclude(session_link__session__run_id=OuterRef(OuterRef("run_id")))
     units = (
+        Equipment.objects.filter(usable_during(OuterRef("start"), OuterRef("end")))
+        .filter(
+            type_id=OuterRef(OuterRef("equipment_type_id")),
+            workshop_id=OuterRef("workshop_id"),
+        )
+        .filter(~Exists(elsewhere))
+        .order_by()
+        .values("type_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(units, output_field=IntegerField()), 0)
+
+
+def _equipment_seat_limit():
+    """Seats the equipment allows, following the time of each session: for each type the course
+    needs and each scheduled session, the units usable and not reserved elsewhere during it ×
+    participants per unit; the smallest of these (or no limit). A run without sessions yet
+    counts the units in its workshop that work today."""
+    fewest_during_a_session = (
+        Session.objects.filter(run_id=OuterRef(OuterRef("pk")), status=Session.Status.SCHEDULED)
+        .annotate(n=_units_during_session())
+        .order_by("n")
+        .values("n")[:1]
+    )
+    today = (
         Equipment.objects.filter(
             type_id=OuterRef("equipment_type_id"),
             workshop_id=OuterRef(OuterRef("workshop_id")),
@@ -70,7 +104,11 @@ def _equipment_seat_limit():
         CourseEquipment.objects.filter(course_id=OuterRef("course_id"))
         .annotate(
             seats=ExpressionWrapper(
-                Coalesce(Subquery(units, output_field=IntegerField()), 0)
+                Coalesce(
+                    Subquery(fewest_during_a_session, output_field=IntegerField()),
+                    Subquery(today, output_field=IntegerField()),
+                    0,
+                )
                 * F("equipment_type__participants_per_unit"),
                 output_field=IntegerField(),
             )
@@ -198,4 +236,16 @@ def sessions_between(*, start, end, school_ids=None, instructor=None) -> QuerySe
         qs = qs.filter(instructor=instructor)
     return qs.select_related("run__course", "run__school", "workshop", "instructor").order_by(
         "start", "id"
+    )
+
+
+def coordinator_emails(school_id: int) -> list[str]:
+    """Who hears about a run of the school (short of its minimum, attendance missing): its
+    active coordinators."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                school_id=school_id, role=Membership.Role.COORDINATOR, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
     )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("my/delete/", public.delete_account, name="my_delete"),
     path("my/enrolments/<int:pk>/calendar.ics", public.enrolment_calendar, name="my_calendar"),
     path("my/enrolments/<int:pk>/cancel/", public.cancel_enrolment, name="my_cancel"),
+    path("my/enrolments/<int:pk>/offer/", public.offer, name="my_offer"),
     # Self check-in by QR code: participants, not staff, open this.
     path("checkin/<str:token>/", public.checkin, name="checkin"),
     # The business area: contacts of a business book, cancel and approve for its people.

@@ -14,8 +14,8 @@ SCHEDULE = {
         "task": "demand.tasks.purge_old_interests",
         "schedule": crontab(hour=3, minute=40),
     },
-    # Participants of completed runs are invited to give feedback (after courses completes runs
-    # at 02:30).
+    # Participants of completed runs are invited to give feedback (courses completes a run, hourly,
+    # once the attendance of every held session is recorded).
     "demand.invite_feedback": {
         "task": "demand.tasks.invite_feedback",
         "schedule": crontab(hour=9, minute=0),

@@ -85,6 +85,16 @@ class SchoolChoiceForm(DomainErrorForm):
 
 class StatusForm(DomainErrorForm):
     status = forms.ChoiceField(label=_("Neuer Status"), choices=Equipment.Status.choices)
+    until = forms.DateTimeField(
+        label=_("Voraussichtlich wieder einsatzbereit ab"),
+        help_text=_(
+            "Nur bei Wartung oder defekt. Leer: bis auf Weiteres. Kurstermine danach planen "
+            "mit dem Gerät."
+        ),
+        widget=DATETIME_INPUT,
+        input_formats=DATETIME_FORMATS,
+        required=False,
+    )
     note = forms.CharField(label=_("Bemerkung"), max_length=300, required=False)
 
 

@@ -2,6 +2,8 @@
 
 This app knows nothing of courses; `courses` links its sessions to the reservations they made."""
 
+import enum
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -75,6 +77,9 @@ class Equipment(TimeStamped):
         DEFECTIVE = "defective", _("defekt")
         RETIRED = "retired", _("ausgemustert")
 
+        # Out of service for a while (with an expected end or until further notice).
+        OUT_OF_SERVICE = enum.nonmember(("maintenance", "defective"))
+
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="equipment")
     workshop = models.ForeignKey(
         Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="equipment"
@@ -91,6 +96,11 @@ class Equipment(TimeStamped):
     purchase_date = models.DateField(_("Anschaffungsdatum"), null=True, blank=True)
     operating_hours = models.DecimalField(
         _("Betriebsstunden"), max_digits=9, decimal_places=1, default=0
+    )
+    # The time range of "maintenance" or "defective": from now until this (empty: until further
+    # notice). Sessions after it may count on the item; see usable_during.
+    out_of_service_until = models.DateTimeField(
+        _("voraussichtlich wieder einsatzbereit ab"), null=True, blank=True
     )
     notes = models.TextField(_("Notizen"), blank=True)
 
@@ -114,6 +124,28 @@ class Equipment(TimeStamped):
     @property
     def is_working(self) -> bool:
         return self.status == self.Status.AVAILABLE
+
+    def is_usable_during(self, start, end) -> bool:
+        """The same rule as usable_during, for one loaded item."""
+        if self.status == self.Status.AVAILABLE:
+            return True
+        return (
+            self.status in self.Status.OUT_OF_SERVICE
+            and self.out_of_service_until is not None
+            and self.out_of_service_until <= start
+        )
+
+
+def usable_during(start, end) -> Q:
+    """Items whose status allows using them in [start, end) (start and end may be OuterRefs):
+    available, or in maintenance or defective only until a time at or before the start. A
+    retired item, and one out of service without an expected end, is usable at no time. Whether
+    it is reserved then is the reservations' question."""
+    return Q(status=Equipment.Status.AVAILABLE) | Q(
+        status__in=Equipment.Status.OUT_OF_SERVICE,
+        out_of_service_until__isnull=False,
+        out_of_service_until__lte=start,
+    )
 
 
 class MaintenanceSchedule(TimeStamped):
@@ -225,13 +257,19 @@ class EquipmentReservation(TimeStamped):
 
 
 class MaintenanceNotice(models.Model):
-    """One e-mail per item, kind and due date: the daily task is safe to run twice."""
+    """One e-mail per item, kind and due point (the due date, the operating hours it falls due
+    at, or both): the daily task is safe to run twice, and a duty that stays due for days is
+    announced once, not every day."""
 
     equipment = models.ForeignKey(
         Equipment, on_delete=models.CASCADE, related_name="maintenance_notices"
     )
     kind = models.CharField(max_length=16)
-    due_on = models.DateField()
+    due_on = models.DateField(null=True, blank=True)
+    due_hours = models.DecimalField(max_digits=10, decimal_places=1, null=True, blank=True)
+    # "<due_on>|<due_hours>", empty parts for what the duty does not count in: one unique key
+    # whichever of the two the duty has (NULLs would never collide in a unique constraint).
+    due_point = models.CharField(max_length=40)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,7 +277,7 @@ class MaintenanceNotice(models.Model):
         verbose_name_plural = _("Wartungshinweise")
         constraints = [
             models.UniqueConstraint(
-                fields=["equipment", "kind", "due_on"], name="maintenance_notice_once"
+                fields=["equipment", "kind", "due_point"], name="maintenance_notice_once_per_point"
             )
         ]
 

@@ -32,6 +32,12 @@ class MaintenanceDue:
     due_on: dt.date | None  # by days
     hours_left: Decimal | None  # by operating hours
     state: str  # "ok", "due" (within notice), "overdue"
+    due_hours: Decimal | None = None  # the operating hours it falls due at
+
+    @property
+    def due_point(self) -> str:
+        """What identifies this falling due: announced once per due point."""
+        return f"{self.due_on or ''}|{self.due_hours if self.due_hours is not None else ''}"
 
     @property
     def kind_label(self) -> str:
@@ -94,10 +100,10 @@ def maintenance_overview(school_ids, *, today: dt.date | None = None, notice_day
             last_on = row.get("last_on")
             base_day = last_on or item.purchase_date or timezone.localdate(item.created_at)
             due_on = base_day + dt.timedelta(days=days) if days else None
-            hours_left = None
+            hours_left = due_hours = None
             if hours:
-                base_hours = row.get("last_hours") or Decimal("0")
-                hours_left = base_hours + hours - item.operating_hours
+                due_hours = (row.get("last_hours") or Decimal("0")) + hours
+                hours_left = due_hours - item.operating_hours
             overdue = (due_on is not None and due_on < today) or (
                 hours_left is not None and hours_left <= 0
             )
@@ -106,7 +112,9 @@ def maintenance_overview(school_ids, *, today: dt.date | None = None, notice_day
             )
             state = "overdue" if overdue else "due" if due else "ok"
             result.append(
-                MaintenanceDue(item, kind, days, hours, last_on, due_on, hours_left, state)
+                MaintenanceDue(
+                    item, kind, days, hours, last_on, due_on, hours_left, state, due_hours
+                )
             )
     result.sort(key=lambda d: (d.state != "overdue", d.due_on or dt.date.max))
     return result
@@ -129,11 +137,19 @@ class Utilisation:
     share: float  # of the period's hours
 
 
+def opening_hours(start: dt.datetime, end: dt.datetime) -> float:
+    """The hours a workshop is open over [start, end): WORKSHOP_OPENING_HOURS_PER_WEEK spread
+    over the period. Utilisation is a share of these, not of 24 × 7 (a printer booked for every
+    lesson of the week is fully used, not a quarter)."""
+    weeks = (end - start).total_seconds() / (7 * 24 * 3600)
+    return max(weeks * settings.WORKSHOP_OPENING_HOURS_PER_WEEK, 1e-9)
+
+
 def utilisation(school_ids, *, start: dt.datetime, end: dt.datetime):
-    """Hours reserved per item and per type over [start, end), clipped to the period. Two
-    queries. Returns (per_item, per_type)."""
+    """Hours reserved per item and per type over [start, end), clipped to the period, and their
+    share of the opening hours in it. Two queries. Returns (per_item, per_type)."""
     items = list(inventory(school_ids).order_by("type__name", "inventory_number"))
-    period_hours = max((end - start).total_seconds() / 3600, 1e-9)
+    period_hours = opening_hours(start, end)
     hours = defaultdict(float)
     counts = defaultdict(int)
     for res in EquipmentReservation.objects.filter(

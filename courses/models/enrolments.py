@@ -21,28 +21,33 @@ class EnrolmentStatus(models.TextChoices):
     PENDING = "pending", _("Freigabe ausstehend")
     CONFIRMED = "confirmed", _("bestätigt")
     WAITLISTED = "waitlisted", _("Warteliste")
+    # After the cancellation deadline a freed seat is offered to the next waiting person, held
+    # for them until `hold_until`; they accept (confirmed) or decline, or it passes on.
+    OFFERED = "offered", _("Platz angeboten")
     CANCELLED = "cancelled", _("storniert")
     COMPLETED = "completed", _("abgeschlossen")
     NOT_COMPLETED = "not_completed", _("nicht abgeschlossen")
     NO_SHOW = "no_show", _("nicht erschienen")
 
     # At most one active enrolment per participant and run (a database constraint).
-    ACTIVE = enum.nonmember(("pending", "confirmed", "waitlisted"))
-    # Takes one of the run's seats now (a pending enrolment holds its seat for the approval).
-    SEAT_HOLDING = enum.nonmember(("confirmed", "pending"))
+    ACTIVE = enum.nonmember(("pending", "confirmed", "waitlisted", "offered"))
+    # Takes one of the run's seats now (a pending enrolment holds its seat for the approval, an
+    # offered one for the person's answer).
+    SEAT_HOLDING = enum.nonmember(("confirmed", "pending", "offered"))
     # Held a seat through the run: signs the attendance list, appears in funding reports.
     SEATED = enum.nonmember(("confirmed", "completed", "not_completed", "no_show"))
     # The result of a run for someone who held a seat.
     OUTCOMES = enum.nonmember(("completed", "not_completed", "no_show"))
     # On the participant list: everyone with a seat, a place in the queue, or a result.
     LISTED = enum.nonmember(
-        ("confirmed", "pending", "waitlisted", "completed", "not_completed", "no_show")
+        ("confirmed", "pending", "offered", "waitlisted", "completed", "not_completed", "no_show")
     )
     BADGE = enum.nonmember(
         {
             "pending": "warning",
             "confirmed": "success",
             "waitlisted": "warning",
+            "offered": "warning",
             "cancelled": "danger",
             "completed": "success",
             "not_completed": "danger",
@@ -124,7 +129,8 @@ class Enrolment(TimeStamped):
         return self.status in self.Status.ACTIVE
 
     def hold_expired(self, now: dt.datetime) -> bool:
-        """The seat was held for the employer's approval, and the time for it has run out."""
+        """The seat was held for the employer's approval or the person's answer to an offer, and
+        the time for it has run out."""
         return bool(self.hold_until and self.hold_until < now)
 
     @property

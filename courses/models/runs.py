@@ -87,6 +87,8 @@ class CourseRun(TimeStamped):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(_("Grund der Absage"), blank=True)
     min_participants_flagged_at = models.DateTimeField(null=True, blank=True)
+    # The day the coordinators were last reminded of missing attendance (once a day at most).
+    attendance_reminded_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]

@@ -1,9 +1,12 @@
-"""Completion: once the last session has passed, each confirmed enrolment becomes completed
-(attended hours at or above the course's threshold), not completed, or no-show (never present). The
-coordinator reviews and corrects before certificates go out."""
+"""Completion: once the last session has passed and the attendance of every held session is
+recorded, each confirmed enrolment becomes completed (attended hours at or above the course's
+threshold), not completed, or no-show (never present). While attendance is missing the run stays
+open: the coordinator is reminded (once a day) and may close it explicitly, seeing what is
+missing. The coordinator reviews and corrects before certificates go out."""
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,9 +16,12 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.events import record_event
+from core.formatting import local_datetime
 
+from ..emails import attendance_missing_email
 from ..errors import CompletionNotAllowed
 from ..models import Attendance, CourseRun, Enrolment, Session
+from ..selectors import coordinator_emails
 from ..signals import outcome_change_requested
 
 FINAL_STATUSES = Enrolment.Status.OUTCOMES
@@ -52,6 +58,49 @@ def outcome(*, attended: int, total: int, ever_present: bool, threshold: int) ->
     return Enrolment.Status.NOT_COMPLETED
 
 
+@dataclass(frozen=True)
+class MissingAttendance:
+    session: Session
+    names: list[str]  # the seated participants without an attendance entry for it
+
+
+def missing_attendance(
+    run: CourseRun, *, now: dt.datetime | None = None
+) -> list[MissingAttendance]:
+    """Per held session (scheduled and over), the confirmed participants for whom nobody has
+    recorded present, absent or excused. Empty: the attendance is complete. Three queries."""
+    now = now or timezone.now()
+    sessions = list(
+        Session.objects.filter(run=run, status=Session.Status.SCHEDULED, end__lte=now).order_by(
+            "start"
+        )
+    )
+    seated = dict(
+        Enrolment.objects.filter(run=run, status=Enrolment.Status.CONFIRMED)
+        .order_by("participant_name", "id")
+        .values_list("pk", "participant_name")
+    )
+    recorded = set(
+        Attendance.objects.filter(session__in=sessions, enrolment_id__in=list(seated)).values_list(
+            "session_id", "enrolment_id"
+        )
+    )
+    missing = []
+    for session in sessions:
+        names = [name or "–" for pk, name in seated.items() if (session.pk, pk) not in recorded]
+        if names:
+            missing.append(MissingAttendance(session=session, names=names))
+    return missing
+
+
+def describe_missing(missing: list[MissingAttendance]) -> str:
+    return ", ".join(
+        _("%(when)s (%(count)s ohne Eintrag)")
+        % {"when": local_datetime(m.session.start), "count": len(m.names)}
+        for m in missing
+    )
+
+
 def last_session_end(run: CourseRun) -> dt.datetime | None:
     return (
         run.sessions.filter(status=Session.Status.SCHEDULED).aggregate(m=Max("end"))["m"]
@@ -74,8 +123,12 @@ def _record(enrolment: Enrolment) -> None:
     )
 
 
-def complete_run(*, run: CourseRun, actor=None, now: dt.datetime | None = None) -> CourseRun:
-    """Idempotent: a run already completed is returned unchanged (corrections are kept)."""
+def complete_run(
+    *, run: CourseRun, actor=None, now: dt.datetime | None = None, close_missing: bool = False
+) -> CourseRun:
+    """Idempotent: a run already completed is returned unchanged (corrections are kept).
+    Refused while attendance of a held session is missing, unless the coordinator closes it
+    explicitly (`close_missing`: whoever has no entry counts as absent there)."""
     now = now or timezone.now()
     with transaction.atomic():
         run = (
@@ -90,6 +143,12 @@ def complete_run(*, run: CourseRun, actor=None, now: dt.datetime | None = None) 
         end = last_session_end(run)
         if end is None or end > now:
             raise CompletionNotAllowed(_("Der letzte Termin dieses Kurses ist noch nicht vorbei."))
+        missing = missing_attendance(run, now=now)
+        if missing and not close_missing:
+            raise CompletionNotAllowed(
+                _("Für diese Termine fehlt die Anwesenheit: %(sessions)s.")
+                % {"sessions": describe_missing(missing)}
+            )
         total, present = attendance_minutes(run)
         threshold = run.course.attendance_threshold
         counts: dict[str, int] = defaultdict(int)
@@ -132,7 +191,13 @@ def complete_run(*, run: CourseRun, actor=None, now: dt.datetime | None = None) 
                 counts["closed"] += 1
         run.status = CourseRun.Status.COMPLETED
         run.save(update_fields=["status", "updated_at"])
-        audit(actor=actor, action="run.completed", obj=run, **counts)
+        audit(
+            actor=actor,
+            action="run.completed",
+            obj=run,
+            missing_attendance=sum(len(m.names) for m in missing),
+            **counts,
+        )
         return run
 
 
@@ -177,7 +242,8 @@ def set_completion_status(
 
 
 def complete_due_runs(*, now: dt.datetime | None = None) -> int:
-    """Daily: complete every published run whose last session has ended."""
+    """Periodic: complete every published run whose last session has ended and whose attendance
+    is complete; for the others remind the coordinators (at most once a day per run)."""
     now = now or timezone.now()
     due = (
         CourseRun.objects.filter(status=CourseRun.Status.PUBLISHED)
@@ -189,9 +255,34 @@ def complete_due_runs(*, now: dt.datetime | None = None) -> int:
     )
     done = 0
     for run_id in list(due):
+        run = CourseRun.objects.select_related("course").get(pk=run_id)
+        missing = missing_attendance(run, now=now)
+        if missing:
+            _remind(run, missing, now=now)
+            continue
         try:
-            complete_run(run=CourseRun(pk=run_id), now=now)
+            complete_run(run=run, now=now)
             done += 1
         except CompletionNotAllowed:
             continue
     return done
+
+
+def _remind(run: CourseRun, missing: list[MissingAttendance], *, now: dt.datetime) -> None:
+    """E-mail the coordinators (and the run's instructor) that attendance is missing. Claimed
+    per local day with a conditional update, so a second task run or beat sends nothing."""
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        claimed = (
+            CourseRun.objects.filter(pk=run.pk)
+            .filter(Q(attendance_reminded_on__isnull=True) | Q(attendance_reminded_on__lt=today))
+            .update(attendance_reminded_on=today)
+        )
+        if not claimed:
+            return
+        recipients = coordinator_emails(run.school_id)
+        if run.instructor_id and run.instructor.email not in recipients:
+            recipients.append(run.instructor.email)
+        if recipients:
+            message = attendance_missing_email(run, recipients, missing)
+            transaction.on_commit(message.send)

@@ -6,6 +6,7 @@ from celery import shared_task
 __all__ = [
     "send_reminders",
     "release_expired_holds",
+    "expire_waitlist_offers",
     "promote_waiting_lists",
     "complete_due_runs",
     "purge_expired_names",
@@ -24,6 +25,13 @@ def release_expired_holds() -> int:
     from ..services.booking.approvals import release_expired_holds as release
 
     return release()
+
+
+@shared_task
+def expire_waitlist_offers() -> int:
+    from ..services.booking.offers import expire_offers
+
+    return expire_offers()
 
 
 @shared_task

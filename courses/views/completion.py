@@ -19,7 +19,11 @@ def run_completion(request, obj):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "complete":
-                completion.complete_run(run=run, actor=request.user)
+                completion.complete_run(
+                    run=run,
+                    actor=request.user,
+                    close_missing=request.POST.get("close_missing") == "1",
+                )
                 messages.success(
                     request, _("Der Kurs ist abgeschlossen. Bitte prüfen Sie die Ergebnisse.")
                 )
@@ -76,6 +80,9 @@ def run_completion(request, obj):
             "threshold": run.course.attendance_threshold,
             "outcomes": OUTCOMES,
             "last_end": completion.last_session_end(run),
+            "missing": completion.missing_attendance(run)
+            if run.status == CourseRun.Status.PUBLISHED
+            else [],
             "can_issue_certificates": request.user.has_perm("certificates.issue_certificate", run),
         },
     )

@@ -267,7 +267,7 @@ def cancel_enrolment(request, obj):
     enrolment = obj
     if request.method != "POST":
         return render(request, "my/cancel_confirm.html", {"enrolment": enrolment})
-    was_waiting = enrolment.status == Enrolment.Status.WAITLISTED
+    was_waiting = enrolment.status in (Enrolment.Status.WAITLISTED, Enrolment.Status.OFFERED)
     try:
         booking.cancel(
             enrolment=enrolment, actor=request.user, reason=request.POST.get("reason", "")[:200]
@@ -282,6 +282,31 @@ def cancel_enrolment(request, obj):
             else _("Ihre Anmeldung ist storniert."),
         )
     return redirect("courses:my")
+
+
+@access("courses.answer_offer", model=ENROLMENTS, private=True)
+def offer(request, obj):
+    """A seat offered from the waiting list: the person accepts or declines it here (signed in;
+    the link in the e-mail carries no secret, the access rule checks it is theirs)."""
+    enrolment = obj
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                enrolment = booking.accept_offer(enrolment=enrolment, actor=request.user)
+                messages.success(request, _("Sie haben den Platz angenommen."))
+            elif action == "decline":
+                booking.decline_offer(enrolment=enrolment, actor=request.user)
+                messages.success(request, _("Sie haben das Angebot abgelehnt."))
+            else:
+                messages.error(request, _("Bitte nehmen Sie das Angebot an oder lehnen Sie ab."))
+                return redirect(request.path)
+        except DomainError as err:
+            messages.error(request, err.message)
+        return redirect("courses:my")
+    now = timezone.now()
+    is_open = enrolment.status == Enrolment.Status.OFFERED and not enrolment.hold_expired(now)
+    return render(request, "my/offer.html", {"enrolment": enrolment, "open": is_open})
 
 
 # --- privacy -------------------------------------------------------------------------------------

@@ -62,12 +62,19 @@ def run(school):
 def make_enrolment(run):
     from django.utils import timezone
 
-    from courses.models import Enrolment
+    from courses.models import Attendance, Enrolment
     from tests.factories import EnrolmentFactory, UserFactory, trainee
 
     def make(
-        *, first_name="Jürgen", last_name="Weiß-Großmann", status=Enrolment.Status.COMPLETED, **kw
+        *,
+        first_name="Jürgen",
+        last_name="Weiß-Großmann",
+        status=Enrolment.Status.COMPLETED,
+        attended=None,
+        **kw,
     ):
+        """`attended`: the sessions the person was present at (None: every session of the run,
+        as for anyone who completed it; [] leaves the attendance to the test)."""
         target_run = kw.pop("run", run)
         participant = trainee(
             user=UserFactory(
@@ -77,13 +84,19 @@ def make_enrolment(run):
                 language=kw.pop("language", "de"),
             )
         )
-        return EnrolmentFactory(
+        enrolment = EnrolmentFactory(
             run=target_run,
             participant=participant,
             status=status,
             completed_at=timezone.now() if status == Enrolment.Status.COMPLETED else None,
             **kw,
         )
+        if attended is None:
+            attended = list(target_run.sessions.all()) if status in Enrolment.Status.SEATED else []
+        Attendance.objects.bulk_create(
+            [Attendance(enrolment=enrolment, session=s, status="present") for s in attended]
+        )
+        return enrolment
 
     return make
 

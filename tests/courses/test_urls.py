@@ -14,6 +14,7 @@ ADDRESSES = {
     "my_delete": ([], "/my/delete/"),
     "my_calendar": ([1], "/my/enrolments/1/calendar.ics"),
     "my_cancel": ([1], "/my/enrolments/1/cancel/"),
+    "my_offer": ([1], "/my/enrolments/1/offer/"),
     "checkin": (["abc"], "/checkin/abc/"),
     "business": ([], "/business/"),
     "business_book": ([], "/business/book/"),

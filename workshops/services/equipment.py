@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput
-from core.formatting import local_date
+from core.formatting import iso, local_date
 from people.models import School
 
 from ..models import Equipment, EquipmentReservation, EquipmentType, Workshop
@@ -130,25 +130,38 @@ def update_equipment(
 
 
 @transaction.atomic
-def set_equipment_status(*, equipment: Equipment, status: str, actor, note: str = "") -> Equipment:
-    """Change the status. When an item stops working, its future reservations for course
-    sessions move to a free working unit of the same type in the same workshop where one exists
-    (`equipment.moved_reservations`, `equipment.stranded_reservations` tell the caller what
-    happened); the rest stay, and the run's seat warning shows the shortfall."""
+def set_equipment_status(
+    *,
+    equipment: Equipment,
+    status: str,
+    actor,
+    note: str = "",
+    until: dt.datetime | None = None,
+) -> Equipment:
+    """Change the status. Maintenance or defective may carry an expected end (`until`): sessions
+    after it count on the item again. When an item stops working, its course-session
+    reservations in the time it is out move to a free unit of the same type in the same workshop
+    where one exists (`equipment.moved_reservations`, `equipment.stranded_reservations` tell the
+    caller what happened); the rest stay, and the run's seat warning shows the shortfall."""
     if status not in Equipment.Status.values:
         raise InvalidInput(_("Unbekannter Status."), field="status")
+    if until is not None and status not in Equipment.Status.OUT_OF_SERVICE:
+        until = None  # only a time out of service has an end
+    if until is not None and until <= timezone.now():
+        raise InvalidInput(_("Das erwartete Ende muss in der Zukunft liegen."), field="until")
     # Lock the row and read the stored status; the caller's instance gets the change too.
     old = (
         Equipment.objects.select_for_update().values_list("status", flat=True).get(pk=equipment.pk)
     )
     equipment.status = status
+    equipment.out_of_service_until = until
     if note:
         stamp = local_date(timezone.localdate())
         equipment.notes = (equipment.notes + "\n" if equipment.notes else "") + f"{stamp}: {note}"
-    equipment.save(update_fields=["status", "notes", "updated_at"])
+    equipment.save(update_fields=["status", "out_of_service_until", "notes", "updated_at"])
     moved, stranded = 0, 0
-    if status != Equipment.Status.AVAILABLE and old == Equipment.Status.AVAILABLE:
-        moved, stranded = _move_future_session_reservations(equipment)
+    if status != Equipment.Status.AVAILABLE:
+        moved, stranded = _move_future_session_reservations(equipment, until=until)
     equipment.moved_reservations, equipment.stranded_reservations = moved, stranded
     audit(
         actor=actor,
@@ -156,6 +169,7 @@ def set_equipment_status(*, equipment: Equipment, status: str, actor, note: str 
         obj=equipment,
         old=old,
         new=status,
+        until=iso(until),
         note=note,
         moved_reservations=moved,
         stranded_reservations=stranded,
@@ -163,7 +177,9 @@ def set_equipment_status(*, equipment: Equipment, status: str, actor, note: str 
     return equipment
 
 
-def _move_future_session_reservations(equipment: Equipment) -> tuple[int, int]:
+def _move_future_session_reservations(
+    equipment: Equipment, *, until: dt.datetime | None
+) -> tuple[int, int]:
     moved = stranded = 0
     future = EquipmentReservation.objects.filter(
         equipment=equipment,
@@ -171,6 +187,8 @@ def _move_future_session_reservations(equipment: Equipment) -> tuple[int, int]:
         kind=EquipmentReservation.Kind.SESSION,
         start__gt=timezone.now(),
     ).order_by("start")
+    if until is not None:  # sessions after the expected end keep the item
+        future = future.filter(start__lt=until)
     for reservation in future:
         replacement = (
             free_units(

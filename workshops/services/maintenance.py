@@ -120,7 +120,8 @@ def notify_maintenance_due(*, today: dt.date | None = None) -> int:
     """E-mail each school's coordinators about items falling due within MAINTENANCE_NOTICE_DAYS
     (or overdue) that they have not been told about yet. Returns the number of duties noticed.
 
-    Safe to run twice: each (item, kind, due date) is noticed once (MaintenanceNotice is unique),
+    Safe to run twice: each (item, kind, due point) is noticed once (MaintenanceNotice is unique;
+    an hours-based duty's due point is the reading it falls due at, so it is not told daily),
     one transaction per school, and the e-mail leaves when that transaction commits."""
     today = today or timezone.localdate()
     noticed = 0
@@ -131,7 +132,7 @@ def notify_maintenance_due(*, today: dt.date | None = None) -> int:
             if d.due_on is not None or d.hours_left is not None
         ]
         with transaction.atomic():
-            fresh = [duty for duty in duties if _first_notice(duty, today=today)]
+            fresh = [duty for duty in duties if _first_notice(duty)]
             if not fresh:
                 continue
             _mail_coordinators(school=school, duties=fresh)
@@ -139,11 +140,15 @@ def notify_maintenance_due(*, today: dt.date | None = None) -> int:
     return noticed
 
 
-def _first_notice(duty: MaintenanceDue, *, today: dt.date) -> bool:
+def _first_notice(duty: MaintenanceDue) -> bool:
     try:
         with transaction.atomic():
             MaintenanceNotice.objects.create(
-                equipment=duty.equipment, kind=duty.kind, due_on=duty.due_on or today
+                equipment=duty.equipment,
+                kind=duty.kind,
+                due_on=duty.due_on,
+                due_hours=duty.due_hours,
+                due_point=duty.due_point,
             )
     except IntegrityError:
         return False  # told already

@@ -16,7 +16,7 @@ from core.errors import InvalidInput
 from core.formatting import iso, local_date, local_time
 
 from ..errors import EquipmentUnavailable, ReservationConflict
-from ..models import Equipment, EquipmentReservation, Workshop
+from ..models import Equipment, EquipmentReservation, Workshop, usable_during
 
 RESERVATION_CONSTRAINT = "reservation_no_overlap"
 
@@ -63,14 +63,14 @@ def overlapping_reservations(*, equipment_ids, start, end, exclude_ids=()):
 
 
 def free_units(*, equipment_type_id: int, workshop: Workshop, start, end, exclude_ids=()):
-    """Working items of a type in a workshop that have no active reservation overlapping."""
+    """Items of a type in a workshop usable in [start, end) (their status then, not today's)
+    that have no active reservation overlapping."""
     busy = EquipmentReservation.objects.filter(
         is_active=True, start__lt=end, end__gt=start
     ).exclude(pk__in=list(exclude_ids))
     return (
-        Equipment.objects.filter(
-            type_id=equipment_type_id, workshop=workshop, status=Equipment.Status.AVAILABLE
-        )
+        Equipment.objects.filter(usable_during(start, end))
+        .filter(type_id=equipment_type_id, workshop=workshop)
         .exclude(pk__in=busy.values("equipment_id"))
         .order_by("inventory_number")
     )
@@ -110,7 +110,7 @@ def reserve_items(
     _validate_range(start, end)
     items = list(items)
     for item in items:
-        if item.status != Equipment.Status.AVAILABLE:
+        if not item.is_usable_during(start, end):
             raise EquipmentUnavailable(
                 _("%(item)s ist nicht einsatzbereit (%(status)s).")
                 % {"item": item.inventory_number, "status": item.get_status_display()},

@@ -138,6 +138,7 @@ def equipment_status(request, obj: Equipment):
             changed = services.set_equipment_status(
                 equipment=item,
                 status=form.cleaned_data["status"],
+                until=form.cleaned_data["until"],
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )

@@ -2,7 +2,8 @@
 
 The public API is what this package re-exports below; callers write `booking.book(...)`.
 Modules: `book` (book, book_many), `cancel` (can_cancel, cancel, cancel_run), `waitlist`
-(promotion), `approvals` (approve, decline, expired holds), `holds` (when a seat is held for the
+(promotion, or an offer after the cancellation deadline), `offers` (accept, decline, lapse),
+`approvals` (approve, decline, expired holds), `holds` (when a seat is held for the
 employer), `seats` (the run lock and the seat count; its docstring states the lock order) and
 `notify` (outbox events and e-mails on commit)."""
 
@@ -10,9 +11,11 @@ from .approvals import approve, decline, release_expired_holds
 from .book import book, book_many
 from .cancel import can_cancel, cancel, cancel_run
 from .notify import enrolment_payload
+from .offers import accept_offer, decline_offer, expire_offers
 from .waitlist import promote_all_waiting, promote_waiting
 
 __all__ = [
+    "accept_offer",
     "approve",
     "book",
     "book_many",
@@ -20,7 +23,9 @@ __all__ = [
     "cancel",
     "cancel_run",
     "decline",
+    "decline_offer",
     "enrolment_payload",
+    "expire_offers",
     "promote_all_waiting",
     "promote_waiting",
     "release_expired_holds",

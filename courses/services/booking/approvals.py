@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,14 +30,14 @@ def _pending_by_token(token: str) -> Enrolment:
     return enrolment
 
 
-def _check_pending(enrolment: Enrolment, now: dt.datetime) -> None:
+def _check_pending(enrolment: Enrolment, run: CourseRun, now: dt.datetime) -> None:
     if enrolment.status != Enrolment.Status.PENDING:
         raise ApprovalError(
             _("Über diese Anmeldung wurde bereits entschieden (%(status)s).")
             % {"status": enrolment.get_status_display()},
             field="token",
         )
-    if enrolment.hold_expired(now):
+    if enrolment.hold_expired(now) or (run.starts_at is not None and run.starts_at <= now):
         raise ApprovalError(_("Die Frist für die Freigabe ist abgelaufen."), field="token")
 
 
@@ -54,7 +55,7 @@ def _lock_decision(
     )
     if not actor.has_perm("courses.approve_enrolment", enrolment):
         raise ApprovalError(refused, field="token")
-    _check_pending(enrolment, now)
+    _check_pending(enrolment, run, now)
     return run, enrolment
 
 
@@ -95,10 +96,12 @@ def decline(
 
 def release_expired_holds(*, now: dt.datetime | None = None) -> int:
     """Holds whose approval did not come in time are released and the next waiting promoted.
+    A hold never outlives the run's start (also one made before holds were capped at it).
     Idempotent: an already released hold is no longer pending. One transaction per run."""
     now = now or timezone.now()
+    expired_q = Q(hold_until__lt=now) | Q(run__starts_at__lte=now)
     run_ids = set(
-        Enrolment.objects.filter(status=Enrolment.Status.PENDING, hold_until__lt=now).values_list(
+        Enrolment.objects.filter(expired_q, status=Enrolment.Status.PENDING).values_list(
             "run_id", flat=True
         )
     )
@@ -108,7 +111,7 @@ def release_expired_holds(*, now: dt.datetime | None = None) -> int:
             run = lock_run(run_id)
             expired = list(
                 Enrolment.objects.select_for_update(of=("self",))
-                .filter(run=run, status=Enrolment.Status.PENDING, hold_until__lt=now)
+                .filter(expired_q, run=run, status=Enrolment.Status.PENDING)
                 .select_related("business")
             )
             for enrolment in expired:

@@ -146,7 +146,7 @@ def _create_locked(
     position = None
     if state.free > 0:
         if needs_approval(run, business, booked_by):
-            fields = hold_fields(now)
+            fields = hold_fields(now, run)
         else:
             fields = {"status": Enrolment.Status.CONFIRMED, "confirmed_at": now}
         state.free -= 1

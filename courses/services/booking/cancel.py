@@ -21,7 +21,8 @@ from .waitlist import promote_locked
 
 def can_cancel(*, enrolment: Enrolment, actor: User | None, now: dt.datetime | None = None) -> bool:
     """Participant and business until the run's cancellation deadline; after it only the
-    coordinator. Leaving the waiting list is always possible: it takes nobody's seat."""
+    coordinator. Leaving the waiting list is always possible: it takes nobody's seat; so is
+    turning down an offered seat (it passes to the next)."""
     now = now or timezone.now()
     if enrolment.status not in Enrolment.Status.ACTIVE:
         return False
@@ -30,7 +31,7 @@ def can_cancel(*, enrolment: Enrolment, actor: User | None, now: dt.datetime | N
     if not actor.has_perm("courses.cancel_enrolment", enrolment):
         return False
     if (
-        enrolment.status == Enrolment.Status.WAITLISTED
+        enrolment.status in (Enrolment.Status.WAITLISTED, Enrolment.Status.OFFERED)
         or now <= enrolment.run.cancellation_deadline
     ):
         return True

@@ -22,10 +22,28 @@ def needs_approval(run: CourseRun, business: Business | None, booked_by: User | 
     ).exists()
 
 
-def hold_fields(now: dt.datetime) -> dict:
-    """The fields of an enrolment whose seat is held until the employer decides."""
+def until_start(run: CourseRun, until: dt.datetime) -> dt.datetime:
+    """A seat is held at most until the run's first session starts: then the course runs, and a
+    held seat that nobody takes is lost anyway."""
+    return min(until, run.starts_at) if run.starts_at else until
+
+
+def hold_fields(now: dt.datetime, run: CourseRun) -> dict:
+    """The fields of an enrolment whose seat is held until the employer decides (never past the
+    start of the run)."""
     return {
         "status": Enrolment.Status.PENDING,
-        "hold_until": now + dt.timedelta(days=settings.BOOKING_APPROVAL_HOLD_DAYS),
+        "hold_until": until_start(
+            run, now + dt.timedelta(days=settings.BOOKING_APPROVAL_HOLD_DAYS)
+        ),
         "approval_token": secrets.token_urlsafe(32),
+    }
+
+
+def offer_fields(now: dt.datetime, run: CourseRun) -> dict:
+    """The fields of a waiting enrolment offered a freed seat: held for its answer for
+    WAITLIST_OFFER_HOURS, never past the start of the run."""
+    return {
+        "status": Enrolment.Status.OFFERED,
+        "hold_until": until_start(run, now + dt.timedelta(hours=settings.WAITLIST_OFFER_HOURS)),
     }

@@ -1,4 +1,8 @@
-"""The waiting list: free seats go to the first waiting, in order (lowest sequence first)."""
+"""The waiting list: free seats go to the first waiting, in order (lowest sequence first).
+
+Deadlines decide how: until the run's cancellation deadline the first waiting moves up at once;
+after it (when a seat is freed, nobody can be expected to take it unasked) the seat is offered
+and held for their answer (`offers`); once the first session has started nobody moves up."""
 
 import datetime as dt
 
@@ -6,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit
+from core.formatting import iso
 from people.models import User
 
 from ...models import CourseRun, Enrolment
 from ...selectors import with_seats
-from .holds import hold_fields, needs_approval
+from .holds import hold_fields, needs_approval, offer_fields
 from .notify import record, send_approval_request_on_commit, send_on_commit
 from .seats import lock_run, seat_state, touch_run
 
@@ -18,9 +23,12 @@ from .seats import lock_run, seat_state, touch_run
 def promote_locked(
     run: CourseRun, *, now: dt.datetime, actor: User | None = None
 ) -> list[Enrolment]:
-    """Fill free seats from the waiting list in order (lowest sequence first).
+    """Fill free seats from the waiting list in order (lowest sequence first): promoted before
+    the cancellation deadline, offered after it, nothing once the run has started.
     The caller holds the run lock."""
     if run.status != CourseRun.Status.PUBLISHED:
+        return []
+    if run.starts_at is not None and now >= run.starts_at:
         return []
     free = seat_state(run).free
     if free <= 0:
@@ -31,9 +39,11 @@ def promote_locked(
         .select_related("business", "participant")
         .order_by("waitlist_seq")[:free]
     )
+    if now > run.cancellation_deadline:
+        return [_offer(enrolment, run=run, now=now, actor=actor) for enrolment in waiting]
     for enrolment in waiting:
         if needs_approval(run, enrolment.business, enrolment.booked_by):
-            for name, value in hold_fields(now).items():
+            for name, value in hold_fields(now, run).items():
                 setattr(enrolment, name, value)
         else:
             enrolment.status = Enrolment.Status.CONFIRMED
@@ -50,6 +60,16 @@ def promote_locked(
             send_approval_request_on_commit(enrolment)
         promoted.append(enrolment)
     return promoted
+
+
+def _offer(enrolment: Enrolment, *, run: CourseRun, now: dt.datetime, actor: User | None):
+    """Hold the seat for the person's answer and tell them (accept or decline on /my/)."""
+    for name, value in offer_fields(now, run).items():
+        setattr(enrolment, name, value)
+    enrolment.save(update_fields=["status", "hold_until", "updated_at"])
+    audit(actor=actor, action="enrolment.offered", obj=enrolment, until=iso(enrolment.hold_until))
+    send_on_commit(enrolment, "offer")
+    return enrolment
 
 
 def promote_waiting(

@@ -11,17 +11,18 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput
-from people.models import Membership, User
+from people.models import User
 from workshops.models import EquipmentReservation, Workshop
 
 from ...emails import below_minimum_email
 from ...errors import InvalidRunTransition
 from ...models import Course, CourseRun, Session
-from ...selectors import staff_runs
+from ...selectors import coordinator_emails, staff_runs
 from ...signals import run_published
 from ..booking.cancel import cancel_run as cancel_bookings
 from ..completion import complete_run as settle_run
 from . import conflicts
+from .capacity import reserve_for_capacity
 from .checks import UNSET, Unset, check_instructor, passed, require
 from .sessions import write_session
 
@@ -127,7 +128,9 @@ def update_run(
     requires_employer_approval: bool | Unset = UNSET,
 ) -> CourseRun:
     """Change the fields passed (the others keep their values). A new workshop or instructor
-    moves the run's future sessions along (`_move_future_sessions`)."""
+    moves the run's future sessions along (`_move_future_sessions`); a higher capacity reserves
+    the further equipment for every session ahead, or is refused naming the session short of
+    it (NotEnoughEquipment)."""
     run = CourseRun.objects.select_for_update().get(pk=run.pk)
     fields = passed(
         workshop=workshop,
@@ -145,6 +148,7 @@ def update_run(
     values.update(fields)
     _validate_run(school_id=run.school_id, values=values)
     old_workshop_id, old_instructor_id = run.workshop_id, run.instructor_id
+    old_capacity = run.capacity
     for name, value in fields.items():
         setattr(run, name, value)
     run.save()
@@ -157,6 +161,8 @@ def update_run(
             old_instructor_id=old_instructor_id,
             actor=actor,
         )
+    if run.status not in CourseRun.Status.ENDED and int(run.capacity) > old_capacity:
+        reserve_for_capacity(run=run, actor=actor)
     audit(actor=actor, action="run.updated", obj=run, fields=sorted(fields))
     return run
 
@@ -269,11 +275,15 @@ def unpublish_run(*, run: CourseRun, actor: User | None) -> CourseRun:
 
 
 def complete_run(
-    *, run: CourseRun, actor: User | None, now: dt.datetime | None = None
+    *,
+    run: CourseRun,
+    actor: User | None,
+    now: dt.datetime | None = None,
+    close_missing: bool = False,
 ) -> CourseRun:
     """published → completed after the last session; the completion service also settles each
     enrolment's outcome from attendance, so planning delegates instead of duplicating it."""
-    return settle_run(run=run, actor=actor, now=now)
+    return settle_run(run=run, actor=actor, now=now, close_missing=close_missing)
 
 
 @transaction.atomic
@@ -298,17 +308,6 @@ def release_run_equipment(run: CourseRun) -> int:
 
 
 # --- below the minimum ------------------------------------------------------------------------
-
-
-def _coordinator_emails(school_id: int) -> list[str]:
-    """Who hears that a run of the school is short: its active coordinators."""
-    return sorted(
-        set(
-            Membership.objects.filter(
-                school_id=school_id, role=Membership.Role.COORDINATOR, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    )
 
 
 def flag_runs_below_minimum(*, now: dt.datetime | None = None) -> int:
@@ -337,7 +336,7 @@ def flag_runs_below_minimum(*, now: dt.datetime | None = None) -> int:
             ).update(min_participants_flagged_at=now)
             if not claimed:
                 continue  # another worker got there first
-            recipients = _coordinator_emails(run.school_id)
+            recipients = coordinator_emails(run.school_id)
             if recipients:
                 message = below_minimum_email(run, recipients)
                 transaction.on_commit(message.send)

@@ -17,12 +17,11 @@ from core.errors import InvalidInput
 from core.formatting import iso
 from people.models import User
 from workshops.errors import EquipmentUnavailable, ReservationConflict
-from workshops.models import Equipment, EquipmentReservation, Workshop
+from workshops.models import Equipment, EquipmentReservation, Workshop, usable_during
 from workshops.services import free_units, overlapping_reservations, reserve_items
 
 from ...errors import NotEnoughEquipment
 from ...models import CourseEquipment, CourseRun, Session, SessionReservation
-from ...selectors import seats_of
 from . import conflicts
 from .checks import check_instructor, check_run_open_for_planning, validate_times
 
@@ -55,17 +54,24 @@ def _check_school(items: Iterable[Equipment], school_id: int) -> None:
 def _reserve_for_session(
     *, session: Session, actor: User | None, equipment: Iterable[Equipment]
 ) -> None:
-    """Reserve the explicitly chosen items, then enough further working units of each type the
-    course needs for the run's seats (units = ceil(seats / participants per unit))."""
+    """Reserve the explicitly chosen items, then enough further units of each type the course
+    needs for the run's seats (units = ceil(seats / participants per unit)), at most as many as
+    the workshop has in service during the session (its status then, not today's). Units that
+    exist but are reserved elsewhere then are a conflict, named in the message."""
     run = session.run
     chosen = list(equipment)
     _check_school(chosen, run.school_id)
-    seats = seats_of(run)
+    seats = min(run.capacity, session.workshop.seats)
     needs = CourseEquipment.objects.filter(course_id=run.course_id).select_related("equipment_type")
     items = list(chosen)
     for need in needs:
         etype = need.equipment_type
-        wanted = units_needed(seats, etype.participants_per_unit)
+        in_service = (
+            Equipment.objects.filter(usable_during(session.start, session.end))
+            .filter(type_id=etype.pk, workshop=session.workshop)
+            .count()
+        )
+        wanted = min(units_needed(seats, etype.participants_per_unit), in_service)
         have = sum(1 for item in items if item.type_id == etype.pk)
         if have >= wanted:
             continue
@@ -101,10 +107,12 @@ def _reserve_for_session(
             raise NotEnoughEquipment(message, field="equipment")
         items.extend(candidates[: wanted - have])
     if items:
-        _reserve_items(session=session, items=items, actor=actor)
+        reserve_items_for_session(session=session, items=items, actor=actor)
 
 
-def _reserve_items(*, session: Session, items: list[Equipment], actor: User | None) -> None:
+def reserve_items_for_session(
+    *, session: Session, items: list[Equipment], actor: User | None
+) -> None:
     """Reserve the items for the session's time and link each reservation to the session."""
     try:
         reservations = reserve_items(
@@ -294,7 +302,7 @@ def reserve_equipment_for_session(
         return session
     with transaction.atomic():
         _check_school(items, session.run.school_id)
-        _reserve_items(session=session, items=items, actor=actor)
+        reserve_items_for_session(session=session, items=items, actor=actor)
     session.sequence += 1
     session.save(update_fields=["sequence", "updated_at"])
     audit(

@@ -26,7 +26,7 @@ def test_coordinator_completes_and_corrects(client):
     client.force_login(coordinator(SchoolFactory()))
     assert client.get(url).status_code == 403  # a run is no secret: "not for you", not "not found"
     client.force_login(coordinator(run.school))
-    client.post(url, {"action": "complete"})
+    client.post(url, {"action": "complete", "close_missing": "1"})  # b has no entry
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.status, b.status) == ("completed", "no_show")
