@@ -97,6 +97,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text e-mails (core.textmail.render_text): the same templates, never HTML-escaped,
+        # so a name like O'Brien & Co arrives as typed. HTML is always rendered by the engine above.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {

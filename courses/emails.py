@@ -8,10 +8,10 @@ must not depend on compiled message catalogues being present."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string, select_template
 from django.utils import translation
 
 from core.links import absolute_url
+from core.textmail import render_text
 from core.validators import one_line
 from people.models import Membership
 
@@ -37,9 +37,8 @@ def _language(user) -> str:
 
 
 def _render(kind: str, lang: str, context: dict) -> tuple[str, str]:
-    template = select_template([f"emails/{lang}/{kind}.txt", f"emails/de/{kind}.txt"])
     with translation.override(lang):
-        text = template.render(context)
+        text = render_text([f"emails/{lang}/{kind}.txt", f"emails/de/{kind}.txt"], context)
     subject, _, body = text.strip().partition("\n\n")
     return one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject), body.strip() + "\n"
 
@@ -120,11 +119,11 @@ def below_minimum_email(run: CourseRun, recipients: list[str]) -> EmailMessage:
         "run_url": absolute_url("courses:staff_run_detail", run.pk),
         "site_url": settings.SITE_URL,
     }
-    body = render_to_string("staff/emails/below_minimum.txt", context)
-    subject = render_to_string("staff/emails/below_minimum_subject.txt", context)
+    body = render_text("staff/emails/below_minimum.txt", context)
+    subject = render_text("staff/emails/below_minimum_subject.txt", context)
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=recipients)
 
 
 def render_preview(kind: str, lang: str, context: dict) -> str:
     """For tests and the admin: the text an e-mail would have."""
-    return render_to_string(f"emails/{lang}/{kind}.txt", context)
+    return render_text(f"emails/{lang}/{kind}.txt", context)
