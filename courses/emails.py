@@ -85,9 +85,10 @@ def enrolment_email(enrolment: Enrolment, kind: str) -> EmailMessage | None:
     return message
 
 
-def approval_request_emails(enrolment: Enrolment) -> list[EmailMessage]:
+def approval_request_emails(enrolment: Enrolment, token: str) -> list[EmailMessage]:
     """One e-mail per contact of the employer (each in their own language), or the business's
-    address when it has no contact person on record."""
+    address when it has no contact person on record. `token` is the clear approval token: the
+    link exists only in these e-mails."""
     business = enrolment.business
     if business is None:
         return []
@@ -102,7 +103,7 @@ def approval_request_emails(enrolment: Enrolment) -> list[EmailMessage]:
     sessions = _sessions(enrolment)
     context = _context(enrolment, sessions) | {
         "business": business,
-        "approval_url": absolute_url("courses:business_approval", enrolment.approval_token),
+        "approval_url": absolute_url("courses:business_approval", token),
     }
     messages = []
     for email, lang in recipients:

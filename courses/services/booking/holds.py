@@ -1,10 +1,10 @@
 """Employer approval: when a seat is only held for the employer's decision, and for how long."""
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 
+from core.tokens import new_token
 from people.models import Business, Membership, User
 
 from ...models import CourseRun, Enrolment
@@ -22,10 +22,13 @@ def needs_approval(run: CourseRun, business: Business | None, booked_by: User | 
     ).exists()
 
 
-def hold_fields(now: dt.datetime) -> dict:
-    """The fields of an enrolment whose seat is held until the employer decides."""
-    return {
+def hold_fields(now: dt.datetime) -> tuple[dict, str]:
+    """The fields of an enrolment whose seat is held until the employer decides, and the clear
+    approval token for the e-mail (only its digest is among the fields)."""
+    token, digest = new_token()
+    fields = {
         "status": Enrolment.Status.PENDING,
         "hold_until": now + dt.timedelta(days=settings.BOOKING_APPROVAL_HOLD_DAYS),
-        "approval_token": secrets.token_urlsafe(32),
+        "approval_token_hash": digest,
     }
+    return fields, token
