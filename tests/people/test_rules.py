@@ -115,7 +115,7 @@ def world(db):
         "course": run.course,
         "run": run,
         "draft_run": CourseRunFactory(course__school=school_a, status="draft"),
-        "workshop_feed": CalendarFeed.objects.create(token="w" * 32, workshop=run.workshop),
+        "workshop_feed": CalendarFeed.objects.create(token_hash="w" * 32, workshop=run.workshop),
         "session": SessionFactory(run=run),
         "enrolment": enrolment,
         "certificate": certificate,
