@@ -2,7 +2,6 @@
 show; inlines pick people and rooms by autocomplete, so a run with 30 enrolments does not render
 30 drop-downs of every user."""
 
-
 from django.contrib import admin
 
 from .models import (
