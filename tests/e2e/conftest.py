@@ -32,7 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "ci-artifacts" / "screenshots"))
 PASSWORD = "lernwerkstatt"
 # Environment the server must not inherit: it always runs on its own SQLite file, eager Celery,
