@@ -25,3 +25,10 @@ class IdempotencyKeyReused(DomainError):
 class IdempotencyInProgress(DomainError):
     status = 409
     code = "idempotency_in_progress"
+
+
+class IdempotencyReplayGone(DomainError):
+    """The first answer named an object that has been deleted since: it is not replayed."""
+
+    status = 410
+    code = "idempotency_replay_gone"

@@ -1,6 +1,9 @@
 """Chamber API: keys (stored hashed), webhooks with their delivery log, idempotency records."""
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.events import EventType
@@ -102,12 +105,17 @@ class WebhookAttempt(models.Model):
 
 
 class IdempotencyRecord(models.Model):
+    """The first answer to a POST with an Idempotency-Key, replayed for 24 hours (then purged:
+    it holds personal data)."""
+
+    LIFETIME = dt.timedelta(hours=24)
+
     api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
     response_status = models.PositiveSmallIntegerField()
     response_body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [
@@ -116,6 +124,11 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self):
         return self.key
+
+    @classmethod
+    def expiry_cutoff(cls, now: dt.datetime | None = None) -> dt.datetime:
+        """Records created before this are expired."""
+        return (now or timezone.now()) - cls.LIFETIME
 
 
 class Tombstone(models.Model):

@@ -27,6 +27,7 @@ TITLES = {
     405: "Methode nicht erlaubt",
     406: "Nicht annehmbar",
     409: "Konflikt",
+    410: "Nicht mehr vorhanden",
     415: "Medientyp nicht unterstützt",
     422: "Nicht verarbeitbar",
     429: "Zu viele Anfragen",

@@ -7,4 +7,9 @@ SCHEDULE = {
         "task": "api.tasks.deliver_due",
         "schedule": 60.0,
     },
+    # Idempotency records live 24 hours: their stored responses carry personal data.
+    "api.purge_idempotency_records": {
+        "task": "api.tasks.purge_idempotency_records",
+        "schedule": 3600.0,
+    },
 }

@@ -18,3 +18,11 @@ def deliver_due() -> int:
     from .services.deliveries import deliver_due as deliver_due_deliveries
 
     return deliver_due_deliveries()
+
+
+@shared_task(name="api.tasks.purge_idempotency_records", ignore_result=True)
+def purge_idempotency_records() -> int:
+    """Beat, hourly: idempotency records older than 24 hours go (they hold personal data)."""
+    from .services.idempotency import purge_expired_idempotency_records
+
+    return purge_expired_idempotency_records()

@@ -102,7 +102,6 @@ def run_one(n_sessions: int, samples: int) -> None:
                     instructor=instructors[w_index + 20 * (k % 2)],
                     start=start,
                     end=start + dt.timedelta(hours=4),
-                    checkin_token=f"t{w_index}-{k}",
                 )
             )
     Session.objects.bulk_create(sessions, batch_size=2000)

@@ -16,13 +16,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.events import record_event
 from core.formatting import iso
+from core.textmail import render_text
 from core.validators import one_line
 from courses.models import CourseRun, Enrolment
 from people.models import School
@@ -316,8 +316,8 @@ def email_certificate(*, certificate_id: int) -> bool:
         return False
     context = {"certificate": certificate, "data": certificate.data, "participant": participant}
     with translation.override(language_of(certificate.enrolment)):
-        subject = one_line(render_to_string("certificates/email/issued_subject.txt", context))
-        body = render_to_string("certificates/email/issued_body.txt", context)
+        subject = one_line(render_text("certificates/email/issued_subject.txt", context))
+        body = render_text("certificates/email/issued_body.txt", context)
         filename = f"{_('Teilnahmebescheinigung')}-{certificate.number}.pdf"
     message = EmailMessage(subject=subject, body=body, to=[participant.email])
     with certificate.pdf.open("rb") as handle:

@@ -72,3 +72,25 @@ def _forwarded_client(header: str, count: int) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return None
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response, from settings.PERMISSIONS_POLICY (feature -> list of
+    origins; an empty list turns the feature off, "self" means our own origin)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(_origin(o) for o in origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+def _origin(origin: str) -> str:
+    return origin if origin in ("self", "*") else f'"{origin}"'

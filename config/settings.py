@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "django_htmx",
+    "csp",
     "django_celery_beat",
     *LOCAL_APPS,
 ]
@@ -94,6 +95,9 @@ MIDDLEWARE = [
     # (MFA_REQUIRED_FOR_STAFF).
     "signin.middleware.SecondFactorForStaffMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Content-Security-Policy (django-csp) and Permissions-Policy on every response.
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,6 +117,15 @@ TEMPLATES = [
                 "people.context_processors.roles",
             ],
         },
+    },
+    {
+        # Plain-text e-mails (core.textmail.render_text): the same templates, never HTML-escaped,
+        # so a name like O'Brien & Co arrives as typed. HTML is always rendered by the engine above.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -348,6 +361,9 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy and Permissions-Policy: config/header_settings.py.
+from .header_settings import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: E402, F401
+
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
 # Domain settings (booking, waiting list, workshops, demand, certificates, legal notices).

@@ -28,6 +28,7 @@ def access(
     model: type[Model] | QuerySet | Callable | None = None,
     url_kwarg: str = "pk",
     field: str = "pk",
+    lookup: Callable[[str], object] | None = None,
     private: bool = False,
     login: bool = True,
 ):
@@ -36,7 +37,8 @@ def access(
     `perm` is a django-rules permission, checked against the loaded object (or with no object
     when `model` is None). `model` is a model, a queryset, or a callable `(request) -> queryset`
     (for querysets that depend on the user); the object found by `field=kwargs[url_kwarg]`
-    replaces that keyword argument as `obj`. `private=True` answers 404 instead of 403.
+    replaces that keyword argument as `obj`; `lookup` turns the URL value into the stored one
+    (e.g. core.tokens.token_digest for a secret link). `private=True` answers 404 instead of 403.
     `login=False` lets anonymous users through to the permission check (pages the public may
     open whose object may still be private, such as a draft run).
     """
@@ -47,7 +49,10 @@ def access(
             obj = None
             if model is not None:
                 source = model(request) if _is_factory(model) else model
-                obj = get_object_or_404(source, **{field: kwargs.pop(url_kwarg)})
+                value = kwargs.pop(url_kwarg)
+                if lookup is not None:
+                    value = lookup(value)
+                obj = get_object_or_404(source, **{field: value})
                 kwargs["obj"] = obj
             if perm is not None and not request.user.has_perm(perm, obj):
                 if private:

@@ -2,8 +2,6 @@
 show; inlines pick people and rooms by autocomplete, so a run with 30 enrolments does not render
 30 drop-downs of every user."""
 
-import secrets
-
 from django.contrib import admin
 
 from .models import (
@@ -131,6 +129,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "created_at"
     autocomplete_fields = ("run", "participant", "booked_by", "business")
+    exclude = ("approval_token_hash",)  # a digest: of no use to read, never to be edited
     inlines = (AttendanceInline,)
 
 
@@ -151,11 +150,10 @@ class AttendanceAdmin(admin.ModelAdmin):
 class CalendarFeedAdmin(admin.ModelAdmin):
     list_display = ("__str__", "school", "workshop", "instructor", "created_at")
     list_select_related = ("school", "workshop", "instructor")
-    # The token is the feed's password: shown on its page, never searchable or listed here.
-    exclude = ("token",)
+    # Only the token's digest is stored: a feed is made (and its address shown once) on the
+    # staff page, so the admin may look at feeds and delete them, not create them.
+    exclude = ("token_hash",)
     autocomplete_fields = ("school", "workshop", "instructor")
 
-    def save_model(self, request, obj, form, change):
-        if not obj.token:
-            obj.token = secrets.token_urlsafe(32)
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request):
+        return False

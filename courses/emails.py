@@ -8,10 +8,10 @@ must not depend on compiled message catalogues being present."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string, select_template
 from django.utils import timezone, translation
 
 from core.links import absolute_url
+from core.textmail import render_text
 from core.validators import one_line
 from people.models import Membership
 
@@ -38,9 +38,8 @@ def _language(user) -> str:
 
 
 def _render(kind: str, lang: str, context: dict) -> tuple[str, str]:
-    template = select_template([f"emails/{lang}/{kind}.txt", f"emails/de/{kind}.txt"])
     with translation.override(lang):
-        text = template.render(context)
+        text = render_text([f"emails/{lang}/{kind}.txt", f"emails/de/{kind}.txt"], context)
     subject, _, body = text.strip().partition("\n\n")
     return one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject), body.strip() + "\n"
 
@@ -90,9 +89,10 @@ def enrolment_email(enrolment: Enrolment, kind: str) -> EmailMessage | None:
     return message
 
 
-def approval_request_emails(enrolment: Enrolment) -> list[EmailMessage]:
+def approval_request_emails(enrolment: Enrolment, token: str) -> list[EmailMessage]:
     """One e-mail per contact of the employer (each in their own language), or the business's
-    address when it has no contact person on record."""
+    address when it has no contact person on record. `token` is the clear approval token: the
+    link exists only in these e-mails."""
     business = enrolment.business
     if business is None:
         return []
@@ -107,7 +107,7 @@ def approval_request_emails(enrolment: Enrolment) -> list[EmailMessage]:
     sessions = _sessions(enrolment)
     context = _context(enrolment, sessions) | {
         "business": business,
-        "approval_url": absolute_url("courses:business_approval", enrolment.approval_token),
+        "approval_url": absolute_url("courses:business_approval", token),
     }
     messages = []
     for email, lang in recipients:
@@ -124,8 +124,8 @@ def below_minimum_email(run: CourseRun, recipients: list[str]) -> EmailMessage:
         "run_url": absolute_url("courses:staff_run_detail", run.pk),
         "site_url": settings.SITE_URL,
     }
-    body = render_to_string("staff/emails/below_minimum.txt", context)
-    subject = render_to_string("staff/emails/below_minimum_subject.txt", context)
+    body = render_text("staff/emails/below_minimum.txt", context)
+    subject = render_text("staff/emails/below_minimum_subject.txt", context)
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=recipients)
 
 
@@ -138,11 +138,11 @@ def attendance_missing_email(run: CourseRun, recipients: list[str], missing) -> 
         "completion_url": absolute_url("courses:run_completion", run.pk),
         "site_url": settings.SITE_URL,
     }
-    body = render_to_string("staff/emails/attendance_missing.txt", context)
-    subject = render_to_string("staff/emails/attendance_missing_subject.txt", context)
+    body = render_text("staff/emails/attendance_missing.txt", context)
+    subject = render_text("staff/emails/attendance_missing_subject.txt", context)
     return EmailMessage(subject=one_line(" ".join(subject.split())), body=body, to=recipients)
 
 
 def render_preview(kind: str, lang: str, context: dict) -> str:
     """For tests and the admin: the text an e-mail would have."""
-    return render_to_string(f"emails/{lang}/{kind}.txt", context)
+    return render_text(f"emails/{lang}/{kind}.txt", context)

@@ -4,7 +4,6 @@ a run as CSV and XLSX, and a signature list per session as PDF (name, business, 
 Reads only: each export runs a fixed number of queries however many participants there are.
 Texts follow the active language, so an English-speaking coordinator gets English headings."""
 
-import csv
 import io
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.fonts import register_fonts
 from core.formatting import local_date, local_datetime, local_time
+from core.tabular import CsvWriter, XlsxWriter
 
 from .models import CourseRun, Enrolment, Session
 from .selectors import waitlist_position_expression
@@ -25,10 +25,6 @@ from .selectors import waitlist_position_expression
 LISTED_STATUSES = Enrolment.Status.LISTED
 # Who signs in at a session: only those who hold a seat.
 SIGNING_STATUSES = Enrolment.Status.SEATED
-
-# Spreadsheet programs run cells that start like a formula; a participant could type one into
-# their name. Such cells get a leading apostrophe (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -122,12 +118,6 @@ def _row(p: Participant) -> list:
     ]
 
 
-def _safe_cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def run_label(run: CourseRun) -> str:
     return f"{run.course.title} {run.title_suffix}".strip()
 
@@ -139,49 +129,40 @@ def export_filename(run: CourseRun, kind: str, extension: str) -> str:
 
 def participants_csv(run: CourseRun) -> bytes:
     """Semicolon-separated with a byte-order mark: what German Excel opens without a wizard."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = CsvWriter()
     writer.writerow(participant_headers())
     for participant in participants(run):
-        writer.writerow([_safe_cell(value) for value in _row(participant)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        writer.writerow(_row(participant))
+    return writer.to_bytes()
 
 
 def participants_xlsx(run: CourseRun) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Teilnehmende")[:31]
-    sheet.append([run_label(run)])
-    sheet["A1"].font = Font(bold=True, size=14)
+    workbook = XlsxWriter()
+    out = workbook.add_sheet(_("Teilnehmende"))
+    out.append([run_label(run)], bold=True, size=14)
     details = [run.school.name]
     if run.starts_at:
         details.append(local_date(run.starts_at))
-    sheet.append([" · ".join(details)])
-    sheet.append([])
+    out.append([" · ".join(details)])
+    out.append([])
     headers = participant_headers()
-    sheet.append(headers)
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
+    header_row = out.append(headers, bold=True)
     widths = [len(h) for h in headers]
     for participant in participants(run):
-        values = [_safe_cell(value) for value in _row(participant)]
-        sheet.append(values)
+        values = _row(participant)
+        out.append(values)
         widths = [max(w, len(str(v))) for w, v in zip(widths, values, strict=True)]
+    sheet = out.sheet
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 6), 50)
     # Headers stay visible while scrolling; the sheet prints across the page.
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{sheet.max_row}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{out.max_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()
 
 
 def sessions_for_export() -> QuerySet[Session]:

@@ -4,7 +4,7 @@
 from django.urls import path
 
 from .views import business, completion, exports, public, reports
-from .views.staff import attendance, calendar, courses, dashboard, feeds, runs, sessions
+from .views.staff import attendance, calendar, checkin, courses, dashboard, feeds, runs, sessions
 
 app_name = "courses"
 
@@ -22,11 +22,16 @@ urlpatterns = [
     path("my/enrolments/<int:pk>/cancel/", public.cancel_enrolment, name="my_cancel"),
     path("my/enrolments/<int:pk>/offer/", public.offer, name="my_offer"),
     # Self check-in by QR code: participants, not staff, open this.
-    path("checkin/<str:token>/", public.checkin, name="checkin"),
+    path("checkin/<int:pk>/", public.checkin, name="checkin"),
     # The business area: contacts of a business book, cancel and approve for its people.
     path("business/", business.business_home, name="business"),
     path("business/book/", business.business_book, name="business_book"),
     path("business/enrolments/<int:pk>/cancel/", business.business_cancel, name="business_cancel"),
+    path(
+        "business/approvals/pending/<int:pk>/",
+        business.pending_approval,
+        name="business_pending_approval",
+    ),
     path("business/approvals/<str:token>/", business.approval, name="business_approval"),
     # Staff: completion review, ÜLU reports, participant and signature lists.
     path("staff/completion/runs/<int:pk>/", completion.run_completion, name="run_completion"),
@@ -83,7 +88,8 @@ urlpatterns = [
         attendance.attendance_mark,
         name="staff_attendance_mark",
     ),
-    path("staff/sessions/<int:pk>/checkin-qr/", attendance.checkin_qr, name="staff_checkin_qr"),
+    path("staff/sessions/<int:pk>/checkin-qr/", checkin.checkin_qr, name="staff_checkin_qr"),
+    path("staff/sessions/<int:pk>/checkin-code/", checkin.checkin_code, name="staff_checkin_code"),
     # Staff area: calendars and iCal subscriptions.
     path("staff/calendar/", calendar.calendar_week, name="staff_calendar_week"),
     path("staff/calendar/month/", calendar.calendar_month, name="staff_calendar_month"),

@@ -4,10 +4,10 @@ like the booking e-mails of courses."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import select_template
 from django.utils import translation
 
 from core.links import absolute_url
+from core.textmail import render_text
 from core.validators import one_line
 
 from .models import MIN_ANSWERS, CourseRequest, FeedbackInvitation, InterestNotification
@@ -21,9 +21,9 @@ def language_of(user) -> str:
 
 def _message(kind: str, user, context: dict) -> EmailMessage:
     lang = language_of(user)
-    template = select_template([f"demand/emails/{lang}/{kind}.txt", f"demand/emails/de/{kind}.txt"])
+    names = [f"demand/emails/{lang}/{kind}.txt", f"demand/emails/de/{kind}.txt"]
     with translation.override(lang):
-        text = template.render({"name": user.get_full_name() or user.email, **context})
+        text = render_text(names, {"name": user.get_full_name() or user.email, **context})
     subject, _sep, body = text.strip().partition("\n\n")
     return EmailMessage(
         subject=one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject),

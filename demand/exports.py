@@ -1,19 +1,14 @@
 """The statistics as open data: CSV (RFC 4180, UTF-8, comma) and JSON with documented columns.
 Only aggregates leave: the tables of selectors/statistics.py, small cells already suppressed."""
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
 
 from core.formatting import iso
+from core.tabular import CsvWriter
 
 from .selectors.statistics import MIN_CELL, Period, Table
 
 COLUMNS = ("table", "group", "value", "unit", "suppressed", "period_start", "period_end")
-# A group name could start like a spreadsheet formula (a business named "=..."): such cells get a
-# leading apostrophe (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def column_docs() -> dict[str, str]:
@@ -27,12 +22,6 @@ def column_docs() -> dict[str, str]:
         "period_start": _("erster Tag des Zeitraums (ISO 8601)"),
         "period_end": _("letzter Tag des Zeitraums (ISO 8601)"),
     }
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def rows(tables: list[Table], period: Period):
@@ -50,15 +39,15 @@ def rows(tables: list[Table], period: Period):
 
 
 def statistics_csv(tables: list[Table], period: Period) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # RFC 4180 as open data: comma, no BOM; a group name that starts like a formula is quoted.
+    writer = CsvWriter(german=False)
     writer.writerow(COLUMNS)
     for row in rows(tables, period):
         values = [row[name] for name in COLUMNS]
         values[COLUMNS.index("value")] = "" if row["value"] is None else row["value"]
         values[COLUMNS.index("suppressed")] = "true" if row["suppressed"] else "false"
-        writer.writerow([_safe(value) for value in values])
-    return buffer.getvalue().encode("utf-8")
+        writer.writerow(values)
+    return writer.to_bytes()
 
 
 def statistics_json(tables: list[Table], period: Period) -> dict:

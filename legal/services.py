@@ -4,11 +4,11 @@ district's administrators after the commit."""
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from core.audit import audit
 from core.errors import InvalidInput
+from core.textmail import render_text
 from core.validators import one_line
 
 from .models import BarrierReport
@@ -43,7 +43,7 @@ def barrier_report_send(*, report_id: int) -> int:
     report = BarrierReport.objects.get(pk=report_id)
     recipients = district_admin_addresses() or [settings.LEGAL_CONTACT_EMAIL]
     with translation.override("de"):
-        text = render_to_string("legal/emails/de/barrier_report.txt", {"report": report})
+        text = render_text("legal/emails/de/barrier_report.txt", {"report": report})
     subject, _sep, body = text.strip().partition("\n\n")
     EmailMessage(
         subject=one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject),

@@ -151,7 +151,7 @@ def runs_sessions_enrolments(
             "status",
             "source",
             "waitlist_seq",
-            "approval_token",
+            "approval_token_hash",
             "hold_until",
         ],
         iter(enrolments),

@@ -25,3 +25,14 @@ class DeleteAccountForm(DomainErrorForm):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Das Passwort ist nicht richtig."))
         return password
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code vom Bildschirm im Raum"),
+        max_length=12,
+        help_text=_("Sechs Ziffern; der Code wechselt alle 30 Sekunden."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
+        ),
+    )

@@ -87,7 +87,10 @@ class Enrolment(TimeStamped):
     # Waiting-list order: first come, first served. Position = rank among waitlisted by this value.
     waitlist_seq = models.PositiveIntegerField(null=True, blank=True)
     hold_until = models.DateTimeField(_("Platz reserviert bis"), null=True, blank=True)
-    approval_token = models.CharField(max_length=64, blank=True, db_index=True)
+    # SHA-256 of the employer's approval link (core.tokens); the link itself is only in the e-mail.
+    approval_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The clear approval token, only on the instance whose hold made it (for the e-mail).
+    approval_token = ""
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(_("Grund"), max_length=200, blank=True)

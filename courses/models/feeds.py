@@ -12,9 +12,9 @@ from workshops.models import Workshop
 
 class CalendarFeed(TimeStamped):
     """A private iCal feed behind an unguessable token (renewable): per school, workshop or
-    instructor."""
+    instructor. Only the token's SHA-256 is stored (core.tokens): the address is shown once."""
 
-    token = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

@@ -165,7 +165,6 @@ class Session(TimeStamped):
     )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # stable iCal UID
     sequence = models.PositiveIntegerField(default=0)  # iCal SEQUENCE, bumped on each change
-    checkin_token = models.CharField(max_length=64, blank=True)
     reservations = models.ManyToManyField(
         EquipmentReservation, through="SessionReservation", related_name="sessions", blank=True
     )

@@ -1,19 +1,15 @@
 """Calendar subscriptions (iCal feeds) of staff: create, renew and delete, each audited. The token
-is the only credential a calendar app has, so it is random and renewing it revokes the old one."""
-
-import secrets
+is the only credential a calendar app has, so it is random and renewing it revokes the old one.
+Only its digest is stored: create and renew return the token, to be shown once."""
 
 from django.db import transaction
 
 from core.audit import audit
+from core.tokens import new_token
 from people.models import User
 from workshops.models import Workshop
 
 from ..models import CalendarFeed
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 @transaction.atomic
@@ -23,26 +19,27 @@ def create_feed(
     scope: str,
     workshop: Workshop | None = None,
     school_id: int | None = None,
-) -> CalendarFeed:
-    """A feed of the actor's own sessions (scope "instructor"), of a workshop, or of a school.
-    The caller has checked that the actor may see that workshop or school."""
+) -> tuple[CalendarFeed, str]:
+    """A feed of the actor's own sessions (scope "instructor"), of a workshop, or of a school,
+    and its token. The caller has checked that the actor may see that workshop or school."""
+    token, digest = new_token()
     if scope == "instructor":
-        feed = CalendarFeed.objects.create(token=_new_token(), instructor=actor)
+        feed = CalendarFeed.objects.create(token_hash=digest, instructor=actor)
     elif scope == "workshop":
-        feed = CalendarFeed.objects.create(token=_new_token(), workshop=workshop)
+        feed = CalendarFeed.objects.create(token_hash=digest, workshop=workshop)
     else:
-        feed = CalendarFeed.objects.create(token=_new_token(), school_id=school_id)
+        feed = CalendarFeed.objects.create(token_hash=digest, school_id=school_id)
     audit(actor=actor, action="calendar_feed.created", obj=feed, scope=scope)
-    return feed
+    return feed, token
 
 
 @transaction.atomic
-def renew_feed(*, feed: CalendarFeed, actor: User) -> CalendarFeed:
-    """A new token: the old address stops working at once (e.g. after it leaked)."""
-    feed.token = _new_token()
-    feed.save(update_fields=["token", "updated_at"])
+def renew_feed(*, feed: CalendarFeed, actor: User) -> str:
+    """A new token (returned): the old address stops working at once (e.g. after it leaked)."""
+    token, feed.token_hash = new_token()
+    feed.save(update_fields=["token_hash", "updated_at"])
     audit(actor=actor, action="calendar_feed.renewed", obj=feed)
-    return feed
+    return token
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 
+from core.tokens import token_digest
+
 from ..emails import approval_request_emails, enrolment_email
 from ..models import Enrolment
 
@@ -43,12 +45,16 @@ def send_approval_request(*, enrolment_id: int, token: str) -> int:
     or released meanwhile (the token no longer matches a pending enrolment)."""
     enrolment = (
         _enrolments()
-        .filter(pk=enrolment_id, status=Enrolment.Status.PENDING, approval_token=token)
+        .filter(
+            pk=enrolment_id,
+            status=Enrolment.Status.PENDING,
+            approval_token_hash=token_digest(token),
+        )
         .first()
     )
     if enrolment is None:
         return 0
     sent = 0
-    for index, message in enumerate(approval_request_emails(enrolment)):
-        sent += _once(f"approval:{token}:{index}", message.send)
+    for index, message in enumerate(approval_request_emails(enrolment, token)):
+        sent += _once(f"approval:{enrolment.approval_token_hash}:{index}", message.send)
     return sent

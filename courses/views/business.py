@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.access import access
 from core.errors import DomainError
+from core.tokens import token_digest
 from people.models import Business, TraineeProfile
 from people.roles import roles_of
 
@@ -117,23 +118,38 @@ def business_cancel(request, obj):
     return redirect(f"/business/?business={enrolment.business_id}")
 
 
+APPROVALS = Enrolment.objects.select_related(
+    "run__course", "run__school", "participant", "business"
+)
+
+
 @access(
     "courses.approve_enrolment",
-    model=Enrolment.objects.select_related("run__course", "run__school", "participant", "business"),
+    model=APPROVALS,
     url_kwarg="token",
-    field="approval_token",
+    field="approval_token_hash",
+    lookup=token_digest,
     private=True,
 )
 def approval(request, obj):
-    enrolment = obj
-    token = enrolment.approval_token
+    """The link in the employer's e-mail (only its digest is stored)."""
+    return _approval(request, obj)
+
+
+@access("courses.approve_enrolment", model=APPROVALS, private=True)
+def pending_approval(request, obj):
+    """The same page reached from the business area, where the contact is signed in anyway."""
+    return _approval(request, obj)
+
+
+def _approval(request, enrolment: Enrolment):
     if request.method == "POST":
         try:
             if request.POST.get("decision") == "approve":
-                booking.approve(token=token, actor=request.user)
+                booking.approve(enrolment_id=enrolment.pk, actor=request.user)
                 messages.success(request, _("Die Anmeldung ist freigegeben und bestätigt."))
             elif request.POST.get("decision") == "decline":
-                booking.decline(token=token, actor=request.user)
+                booking.decline(enrolment_id=enrolment.pk, actor=request.user)
                 messages.success(request, _("Die Anmeldung wurde abgelehnt."))
             else:
                 messages.error(request, _("Bitte wählen Sie Freigeben oder Ablehnen."))

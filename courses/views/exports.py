@@ -6,11 +6,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.access import access
+from core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 
 from .. import exports
 from ..models import CourseRun, Session
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -30,7 +29,7 @@ def participants_csv(request, obj: CourseRun):
     run = obj
     return _download(
         exports.participants_csv(run),
-        "text/csv; charset=utf-8",
+        CSV_CONTENT_TYPE,
         exports.export_filename(run, "teilnehmende", "csv"),
     )
 
@@ -40,7 +39,9 @@ def participants_csv(request, obj: CourseRun):
 def participants_xlsx(request, obj: CourseRun):
     run = obj
     return _download(
-        exports.participants_xlsx(run), XLSX, exports.export_filename(run, "teilnehmende", "xlsx")
+        exports.participants_xlsx(run),
+        XLSX_CONTENT_TYPE,
+        exports.export_filename(run, "teilnehmende", "xlsx"),
     )
 
 

@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.formatting import local_datetime
 
 from ..filters import CatalogueFilter
-from ..forms.public import DeleteAccountForm
+from ..forms.public import CheckInForm, DeleteAccountForm
 from ..ical import build_calendar
 from ..models import Attendance, BookingPhase, Course, CourseRun, Enrolment, Session
 from ..selectors import (
@@ -29,8 +29,8 @@ from ..selectors import (
     waitlist_position_expression,
     with_seats,
 )
-from ..services import attendance as attendance_service
 from ..services import booking, privacy
+from ..services import checkin as checkin_service
 
 PAGE_SIZE = 20
 # Courses without a run to book, named under the results (with "notify me" on their page).
@@ -335,12 +335,23 @@ def delete_account(request):
 # --- self check-in -------------------------------------------------------------------------------
 
 
-@access()
-def checkin(request, token):
-    """The participant's side of the session's QR code: opening it while logged in marks them
-    present. The service decides whether they may (enrolled, inside the check-in window)."""
-    try:
-        attendance = attendance_service.self_check_in(token=token, user=request.user)
-    except DomainError as error:
-        return render(request, "staff/checkin_result.html", {"error": error.message}, status=409)
-    return render(request, "staff/checkin_result.html", {"attendance": attendance})
+@access(model=Session.objects.select_related("run__course", "workshop"))
+def checkin(request, obj):
+    """The participant's side of the projector: the QR code opens this page with the current code
+    filled in (or they type it); the check-in itself is the POST. The service decides whether
+    they may (confirmed enrolment, inside the window, a current code)."""
+    session = obj
+    form = CheckInForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance = checkin_service.self_check_in(
+                session=session, code=form.cleaned_data["code"], user=request.user
+            )
+        except DomainError as error:
+            form.add_error("code", error.message)
+        else:
+            return render(request, "staff/checkin_result.html", {"attendance": attendance})
+    status = 409 if request.method == "POST" else 200
+    return render(
+        request, "staff/checkin_result.html", {"form": form, "session": session}, status=status
+    )

@@ -1,15 +1,11 @@
 """ÜLU report exports for the staff area (CSV, XLSX): the coordinator of the run's school."""
 
-import csv
-import io
-
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core.access import access
 from core.formatting import local_date
+from core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, CsvWriter, XlsxWriter
 
 from ..models import CourseRun
 from ..reports import UeluReport, uelu_report
@@ -57,13 +53,11 @@ def _filename(run: CourseRun, ext: str) -> str:
 def uelu_csv(request, obj: CourseRun):
     run = obj
     report = uelu_report(run)
-    buffer = io.StringIO()
-    # Semicolon and a BOM: what German Excel opens correctly with a double click.
-    writer = csv.writer(buffer, delimiter=";")
+    # Semicolons, decimal commas and a BOM: what German Excel opens correctly with a double click.
+    writer = CsvWriter(decimal_comma=True)
     writer.writerow(_header(report))
-    for row in _rows(report):
-        writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    writer.writerows(_rows(report))
+    response = HttpResponse(writer.text(), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(run, "csv")}"'
     return response
 
@@ -72,22 +66,13 @@ def uelu_csv(request, obj: CourseRun):
 def uelu_xlsx(request, obj: CourseRun):
     run = obj
     report = uelu_report(run)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "ÜLU"
-    sheet.append([f"{report.course} – {report.school}"])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(_header(report))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    book = XlsxWriter()
+    sheet = book.add_sheet("ÜLU")
+    sheet.append([f"{report.course} – {report.school}"], bold=True)
+    sheet.append(_header(report), bold=True)
     for row in _rows(report):
         sheet.append(row)
-    sheet.freeze_panes = "B3"
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    sheet.sheet.freeze_panes = "B3"
+    response = HttpResponse(book.to_bytes(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(run, "xlsx")}"'
     return response

@@ -29,13 +29,26 @@
     if (summary) summary.focus();
   }
 
+  // Bars and timelines carry their geometry as data attributes (percent): the Content Security
+  // Policy forbids style="" in markup, but styles set from a script file are allowed.
+  function applyGeometry(root) {
+    (root || document).querySelectorAll("[data-left], [data-width]").forEach(function (el) {
+      var left = parseFloat(el.getAttribute("data-left"));
+      var width = parseFloat(el.getAttribute("data-width"));
+      if (!isNaN(left)) el.style.left = left + "%";
+      if (!isNaN(width)) el.style.width = width + "%";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     markCurrentNav();
     focusErrorSummary(document);
+    applyGeometry(document);
   });
 
-  // htmx swaps: the same focus rule for forms replaced in place.
+  // htmx swaps: the same rules for content replaced in place.
   document.addEventListener("htmx:afterSwap", function (event) {
     focusErrorSummary(event.target);
+    applyGeometry(event.target);
   });
 })();

@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from core.models import AuditEntry, DomainEvent
 from courses.errors import AttendanceNotAllowed, CheckInClosed
-from courses.models import Attendance, Enrolment, Session
+from courses.models import Attendance, Enrolment
 from courses.services import planning
-from courses.services.attendance import ensure_checkin_token, record_attendance, self_check_in
+from courses.services.attendance import record_attendance
+from courses.services.checkin import checkin_code, self_check_in
 from tests.courses.planning_fixtures import make_plan
 from tests.factories import EnrolmentFactory, trainee
 
@@ -72,30 +73,20 @@ def test_check_in_too_early_too_late_or_without_enrolment_is_refused(client, pla
     session = _session_now(plan, starts_in_minutes=120)
     enrolment = EnrolmentFactory(run=plan.run)
     client.force_login(enrolment.participant)
-    response = client.get(reverse("courses:checkin", args=[session.checkin_token]))
+    response = client.post(
+        reverse("courses:checkin", args=[session.pk]), {"code": checkin_code(session)}
+    )
     assert response.status_code == 409
     assert "Der Check-in öffnet erst am" in response.content.decode()
+    late = session.end + dt.timedelta(minutes=1)
     with pytest.raises(CheckInClosed, match="vorbei"):
         self_check_in(
-            token=session.checkin_token,
+            session=session,
+            code=checkin_code(session, now=late),
             user=enrolment.participant,
-            now=session.end + dt.timedelta(minutes=1),
+            now=late,
         )
+    code = checkin_code(session, now=session.start)
     with pytest.raises(CheckInClosed, match="keine bestätigte Anmeldung"):
-        self_check_in(token=session.checkin_token, user=trainee(), now=session.start)
-    with pytest.raises(CheckInClosed, match="ungültig"):
-        self_check_in(token="falsch", user=enrolment.participant, now=session.start)
+        self_check_in(session=session, code=code, user=trainee(), now=session.start)
     assert not Attendance.objects.exists()
-
-
-def test_a_session_without_a_check_in_code_gets_one_and_keeps_it(plan):
-    session = _session_now(plan)
-    Session.objects.filter(pk=session.pk).update(checkin_token="")
-    stale = Session.objects.get(pk=session.pk)
-    token = ensure_checkin_token(session=stale)
-    assert len(token) >= 24
-    # a second page opened with the stale row shows the same code, not a new one
-    again = Session.objects.get(pk=session.pk)
-    again.checkin_token = ""
-    assert ensure_checkin_token(session=again) == token
-    assert Session.objects.get(pk=session.pk).checkin_token == token

@@ -26,14 +26,14 @@ def test_approval_holds_the_seat_and_the_employer_approves():
     # the held seat counts: the next person waits
     assert book(run=run, participant=verified_trainee()).status == "waitlisted"
     with pytest.raises(ApprovalError):
-        approve(token=pending.approval_token, actor=business_contact())  # someone else's contact
-    confirmed = approve(token=pending.approval_token, actor=contact)
+        approve(enrolment_id=pending.pk, actor=business_contact())  # someone else's contact
+    confirmed = approve(enrolment_id=pending.pk, actor=contact)
     assert confirmed.status == "confirmed" and confirmed.confirmed_at
     with pytest.raises(ApprovalError) as err:
-        approve(token=pending.approval_token, actor=contact)
+        approve(enrolment_id=pending.pk, actor=contact)
     assert "bereits" in err.value.message
     with pytest.raises(ApprovalError):
-        approve(token="nonsense", actor=contact)
+        approve(enrolment_id=0, actor=contact)
 
 
 def test_decline_releases_the_seat_to_the_first_waiting():
@@ -43,7 +43,7 @@ def test_decline_releases_the_seat_to_the_first_waiting():
     pending = book(run=run, participant=person)
     nobody = verified_trainee(business=None)  # no employer: nothing to approve
     waiting = book(run=run, participant=nobody)
-    decline(token=pending.approval_token, actor=contact)
+    decline(enrolment_id=pending.pk, actor=contact)
     pending.refresh_from_db()
     waiting.refresh_from_db()
     assert pending.status == "cancelled"
@@ -57,11 +57,11 @@ def test_expired_hold_is_released_and_the_next_promoted_into_a_new_hold():
     later = first.hold_until + dt.timedelta(minutes=1)
     contact = business_contact(first.business)
     with pytest.raises(ApprovalError) as err:
-        approve(token=first.approval_token, actor=contact, now=later)
+        approve(enrolment_id=first.pk, actor=contact, now=later)
     assert "abgelaufen" in err.value.message
     assert release_expired_holds(now=later) == 1
     assert release_expired_holds(now=later) == 0  # idempotent
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == "cancelled"
-    assert second.status == "pending" and second.approval_token and second.hold_until > later
+    assert second.status == "pending" and second.approval_token_hash and second.hold_until > later

@@ -30,6 +30,6 @@ def test_the_same_message_is_sent_once_however_often_the_task_runs(mailoutbox):
 def test_no_approval_request_once_the_employer_has_decided(mailoutbox):
     person = verified_trainee()
     pending = book(run=make_run(requires_employer_approval=True), participant=person)
-    approve(token=pending.approval_token, actor=business_contact(pending.business))
+    approve(enrolment_id=pending.pk, actor=business_contact(pending.business))
     assert send_approval_request(enrolment_id=pending.pk, token=pending.approval_token) == 0
     assert mailoutbox == []

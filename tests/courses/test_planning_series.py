@@ -72,7 +72,6 @@ def test_weekly_series_of_six_reserves_equipment_and_syncs_run_dates():
     assert len(sessions) == 6
     assert len({s.series for s in sessions}) == 1 and sessions[0].series is not None
     assert all(s.instructor == plan.instructor and s.workshop == plan.workshop for s in sessions)
-    assert all(len(s.checkin_token) >= 24 for s in sessions)
     # 12 seats / 2 participants per printer = 6 printers per session
     assert SessionReservation.objects.filter(session__in=sessions).count() == 36
     plan.run.refresh_from_db()

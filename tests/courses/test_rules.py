@@ -34,7 +34,7 @@ def test_a_draft_is_visible_only_to_who_manages_its_school():
 
 def test_an_instructors_feed_is_theirs_alone():
     teacher = instructor()
-    feed = CalendarFeed.objects.create(token="t" * 32, instructor=teacher)
+    feed = CalendarFeed.objects.create(token_hash="t" * 32, instructor=teacher)
     assert teacher.has_perm("courses.manage_feed", feed)
     assert not instructor().has_perm("courses.manage_feed", feed)
     assert not coordinator().has_perm("courses.manage_feed", feed)

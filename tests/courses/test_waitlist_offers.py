@@ -173,7 +173,7 @@ def test_hold_made_before_the_cap_is_released_at_the_start():
     started = day_at(21, 9)
     with pytest.raises(ApprovalError):
         approve(
-            token=pending.approval_token,
+            enrolment_id=pending.pk,
             actor=business_contact(person.trainee_profile.business),
             now=started,
         )

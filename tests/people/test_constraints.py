@@ -289,12 +289,12 @@ def test_attendance_once_per_enrolment_and_session():
 
 def test_calendar_feed_has_exactly_one_scope():
     school = SchoolFactory()
-    assert violates(lambda: CalendarFeed.objects.create(token="a"))
+    assert violates(lambda: CalendarFeed.objects.create(token_hash="a"))
     assert violates(
-        lambda: CalendarFeed.objects.create(token="b", school=school, instructor=UserFactory())
+        lambda: CalendarFeed.objects.create(token_hash="b", school=school, instructor=UserFactory())
     )
-    CalendarFeed.objects.create(token="c", school=school)
-    assert violates(lambda: CalendarFeed.objects.create(token="c", instructor=UserFactory()))
+    CalendarFeed.objects.create(token_hash="c", school=school)
+    assert violates(lambda: CalendarFeed.objects.create(token_hash="c", instructor=UserFactory()))
 
 
 # --- certificates ------------------------------------------------------------------------------

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput
 from core.links import absolute_url
+from core.textmail import render_text
 from people.models import Membership, School
 
 from ..models import (
@@ -170,8 +170,6 @@ def _mail_coordinators(*, school: School, duties: list[MaintenanceDue]) -> None:
         "duties": [{"duty": duty, "url": absolute_url(duty.equipment)} for duty in duties],
         "list_url": absolute_url("workshops:maintenance_due"),
     }
-    body = render_to_string("workshops/emails/maintenance_due.txt", context)
-    subject = " ".join(
-        render_to_string("workshops/emails/maintenance_due_subject.txt", context).split()
-    )
+    body = render_text("workshops/emails/maintenance_due.txt", context)
+    subject = " ".join(render_text("workshops/emails/maintenance_due_subject.txt", context).split())
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients))

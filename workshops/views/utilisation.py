@@ -1,8 +1,6 @@
 """Utilisation of the user's schools' equipment over a period, as a page, CSV or XLSX."""
 
-import csv
 import datetime as dt
-import io
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -10,6 +8,7 @@ from django.utils import timezone
 
 from core.access import access
 from core.formatting import iso
+from core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, CsvWriter, XlsxWriter
 from people.roles import managed_school_ids
 
 from ..forms import PeriodForm
@@ -61,32 +60,22 @@ def _filename(form, ext):
 
 
 def _utilisation_csv(per_item, per_type, form):
-    buffer = io.StringIO()
     # Semicolons and a BOM: German Excel opens it correctly with a double click.
-    writer = csv.writer(buffer, delimiter=";")
+    writer = CsvWriter()
     writer.writerow(HEADERS)
-    for row in _rows(per_item, per_type):
-        writer.writerow(row)
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    writer.writerows(_rows(per_item, per_type))
+    response = HttpResponse(writer.text(), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(form, "csv")}"'
     return response
 
 
 def _utilisation_xlsx(per_item, per_type, form):
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Auslastung"
+    book = XlsxWriter()
+    sheet = book.add_sheet("Auslastung")
     sheet.append(HEADERS)
     for row in _rows(per_item, per_type):
         sheet.append(row)
-    sheet.column_dimensions["B"].width = 40
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    sheet.sheet.column_dimensions["B"].width = 40
+    response = HttpResponse(book.to_bytes(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(form, "xlsx")}"'
     return response

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from core.tokens import token_digest
 from courses.models import (
     Attendance,
     Course,
@@ -1037,7 +1038,7 @@ class Command(BaseCommand):
                 fields["hold_until"] = self.now + dt.timedelta(
                     days=settings.BOOKING_APPROVAL_HOLD_DAYS
                 )
-                fields["approval_token"] = f"demo-{run.pk}-{person.pk}"
+                fields["approval_token_hash"] = token_digest(f"demo-{run.pk}-{person.pk}")
             if status == S.CANCELLED:
                 fields["cancelled_at"] = run.cancelled_at or booked_at + dt.timedelta(days=5)
                 fields["cancel_reason"] = (

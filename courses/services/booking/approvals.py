@@ -18,13 +18,8 @@ from .seats import lock_run, touch_run
 from .waitlist import promote_locked
 
 
-def _pending_by_token(token: str) -> Enrolment:
-    enrolment = (
-        Enrolment.objects.filter(approval_token=token)
-        .exclude(approval_token="")
-        .only("pk", "run_id")
-        .first()
-    )
+def _pending(enrolment_id: int) -> Enrolment:
+    enrolment = Enrolment.objects.filter(pk=enrolment_id).only("pk", "run_id").first()
     if enrolment is None:
         raise ApprovalError(_("Dieser Freigabe-Link ist ungültig."), field="token")
     return enrolment
@@ -42,11 +37,12 @@ def _check_pending(enrolment: Enrolment, run: CourseRun, now: dt.datetime) -> No
 
 
 def _lock_decision(
-    token: str, *, actor: User, now: dt.datetime, refused: str
+    enrolment_id: int, *, actor: User, now: dt.datetime, refused: str
 ) -> tuple[CourseRun, Enrolment]:
-    """The run and the pending enrolment behind an approval link, locked in that order, once the
-    actor may decide about it (`refused` is the message when not) and it is still undecided."""
-    found = _pending_by_token(token)
+    """The run and the pending enrolment, locked in that order, once the actor may decide about
+    it (`refused` is the message when not) and it is still undecided. The approval link only
+    finds the enrolment; the actor's permission decides."""
+    found = _pending(enrolment_id)
     run = lock_run(found.run_id)
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
@@ -59,12 +55,15 @@ def _lock_decision(
     return run, enrolment
 
 
-def approve(*, token: str, actor: User, now: dt.datetime | None = None) -> Enrolment:
+def approve(*, enrolment_id: int, actor: User, now: dt.datetime | None = None) -> Enrolment:
     """The employer approves: the held seat becomes a confirmed booking."""
     now = now or timezone.now()
     with transaction.atomic():
         run, enrolment = _lock_decision(
-            token, actor=actor, now=now, refused=_("Sie dürfen diese Anmeldung nicht freigeben.")
+            enrolment_id,
+            actor=actor,
+            now=now,
+            refused=_("Sie dürfen diese Anmeldung nicht freigeben."),
         )
         enrolment.status = Enrolment.Status.CONFIRMED
         enrolment.confirmed_at = now
@@ -78,13 +77,16 @@ def approve(*, token: str, actor: User, now: dt.datetime | None = None) -> Enrol
 
 
 def decline(
-    *, token: str, actor: User, reason: str = "", now: dt.datetime | None = None
+    *, enrolment_id: int, actor: User, reason: str = "", now: dt.datetime | None = None
 ) -> Enrolment:
     """The employer declines: the enrolment is cancelled and the seat goes to the first waiting."""
     now = now or timezone.now()
     with transaction.atomic():
         run, enrolment = _lock_decision(
-            token, actor=actor, now=now, refused=_("Sie dürfen diese Anmeldung nicht ablehnen.")
+            enrolment_id,
+            actor=actor,
+            now=now,
+            refused=_("Sie dürfen diese Anmeldung nicht ablehnen."),
         )
         cancel_locked(
             enrolment, actor=actor, reason=reason or _("Vom Arbeitgeber abgelehnt"), now=now

@@ -143,10 +143,10 @@ def _create_locked(
     state: SeatState,
 ) -> Enrolment:
     """Create the enrolment under the run lock; `state` is updated for the next one (bulk)."""
-    position = None
+    position, approval_token = None, ""
     if state.free > 0:
         if needs_approval(run, business, booked_by):
-            fields = hold_fields(now, run)
+            fields, approval_token = hold_fields(now, run)
         else:
             fields = {"status": Enrolment.Status.CONFIRMED, "confirmed_at": now}
         state.free -= 1
@@ -170,6 +170,7 @@ def _create_locked(
         )
     except IntegrityError as exc:
         raise AlreadyEnrolled(_("Diese Anmeldung besteht bereits."), field="participant") from exc
+    enrolment.approval_token = approval_token
 
     audit(
         actor=booked_by or participant,

@@ -1,10 +1,10 @@
 """Employer approval: when a seat is only held for the employer's decision, and for how long."""
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 
+from core.tokens import new_token
 from people.models import Business, Membership, User
 
 from ...models import CourseRun, Enrolment
@@ -28,16 +28,19 @@ def until_start(run: CourseRun, until: dt.datetime) -> dt.datetime:
     return min(until, run.starts_at) if run.starts_at else until
 
 
-def hold_fields(now: dt.datetime, run: CourseRun) -> dict:
+def hold_fields(now: dt.datetime, run: CourseRun) -> tuple[dict, str]:
     """The fields of an enrolment whose seat is held until the employer decides (never past the
-    start of the run)."""
-    return {
+    start of the run), and the clear approval token for the e-mail (only its digest is among the
+    fields)."""
+    token, digest = new_token()
+    fields = {
         "status": Enrolment.Status.PENDING,
         "hold_until": until_start(
             run, now + dt.timedelta(days=settings.BOOKING_APPROVAL_HOLD_DAYS)
         ),
-        "approval_token": secrets.token_urlsafe(32),
+        "approval_token_hash": digest,
     }
+    return fields, token
 
 
 def offer_fields(now: dt.datetime, run: CourseRun) -> dict:

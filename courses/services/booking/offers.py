@@ -51,14 +51,21 @@ def accept_offer(*, enrolment: Enrolment, actor: User, now: dt.datetime | None =
     with transaction.atomic():
         run, enrolment = _lock_offer(enrolment, actor=actor, now=now)
         if needs_approval(run, enrolment.business, enrolment.booked_by):
-            for name, value in hold_fields(now, run).items():
+            fields, enrolment.approval_token = hold_fields(now, run)
+            for name, value in fields.items():
                 setattr(enrolment, name, value)
         else:
             enrolment.status = Enrolment.Status.CONFIRMED
             enrolment.confirmed_at = now
             enrolment.hold_until = None
         enrolment.save(
-            update_fields=["status", "confirmed_at", "hold_until", "approval_token", "updated_at"]
+            update_fields=[
+                "status",
+                "confirmed_at",
+                "hold_until",
+                "approval_token_hash",
+                "updated_at",
+            ]
         )
         audit(
             actor=actor, action="enrolment.offer_accepted", obj=enrolment, status=enrolment.status

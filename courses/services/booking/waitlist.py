@@ -43,13 +43,20 @@ def promote_locked(
         return [_offer(enrolment, run=run, now=now, actor=actor) for enrolment in waiting]
     for enrolment in waiting:
         if needs_approval(run, enrolment.business, enrolment.booked_by):
-            for name, value in hold_fields(now, run).items():
+            fields, enrolment.approval_token = hold_fields(now, run)
+            for name, value in fields.items():
                 setattr(enrolment, name, value)
         else:
             enrolment.status = Enrolment.Status.CONFIRMED
             enrolment.confirmed_at = now
         enrolment.save(
-            update_fields=["status", "confirmed_at", "hold_until", "approval_token", "updated_at"]
+            update_fields=[
+                "status",
+                "confirmed_at",
+                "hold_until",
+                "approval_token_hash",
+                "updated_at",
+            ]
         )
         audit(actor=actor, action="enrolment.promoted", obj=enrolment, status=enrolment.status)
         if enrolment.status == Enrolment.Status.CONFIRMED:

@@ -3,7 +3,6 @@
 
 import datetime as dt
 import math
-import secrets
 import uuid
 from collections.abc import Iterable
 
@@ -173,7 +172,6 @@ def write_session(
                     workshop=workshop,
                     instructor=instructor,
                     series=series,
-                    checkin_token=secrets.token_urlsafe(24),
                 )
             else:
                 release_reservations(session, delete=True)

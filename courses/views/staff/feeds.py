@@ -1,5 +1,7 @@
 """Calendar subscriptions (iCal): the staff page that creates, renews and deletes them, and the
-feed itself, which calendar apps fetch with the token as the only credential."""
+feed itself, which calendar apps fetch with the token as the only credential. Only the token's
+digest is stored, so a new or renewed address is shown once, in the answer to that POST (never
+kept in a message or the session)."""
 
 import datetime as dt
 
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import access, public
+from core.tokens import token_digest
 from people.roles import managed_school_ids
 
 from ...forms.staff import FeedForm
@@ -38,33 +41,47 @@ def _visible_feeds(request):
     )
 
 
+def _render_list(request, form, revealed: tuple[CalendarFeed, str] | None = None):
+    """The list; `revealed` is the feed whose token was just made, with that token."""
+    shown = None
+    if revealed is not None:
+        feed, token = revealed
+        url = request.build_absolute_uri(reverse("courses:staff_feed", args=[token]))
+        shown = (feed.pk, url)
+    context = {"form": form, "feeds": _visible_feeds(request), "shown": shown}
+    return render(request, "staff/feed_list.html", context)
+
+
+def _form(request):
+    # The form offers only the user's own schools and workshops (instructors: their sessions).
+    return FeedForm(request.POST or None, school_ids=managed_school_ids(request.user))
+
+
 @access("people.access_staff_area")
 def feed_list(request):
-    # The form offers only the user's own schools and workshops (instructors: their sessions).
-    form = FeedForm(request.POST or None, school_ids=managed_school_ids(request.user))
+    form = _form(request)
     if request.method == "POST" and form.is_valid():
-        feeds_service.create_feed(
+        revealed = feeds_service.create_feed(
             actor=request.user,
             scope=form.cleaned_data["scope"],
             workshop=form.cleaned_data.get("workshop"),
             school_id=form.cleaned_data.get("school_id"),
         )
         messages.success(request, _("Das Kalender-Abo wurde angelegt."))
-        return redirect("courses:staff_feed_list")
-    feeds = [
-        (feed, request.build_absolute_uri(reverse("courses:staff_feed", args=[feed.token])))
-        for feed in _visible_feeds(request)
-    ]
-    return render(request, "staff/feed_list.html", {"form": form, "feeds": feeds})
+        return _render_list(
+            request, FeedForm(school_ids=managed_school_ids(request.user)), revealed
+        )
+    return _render_list(request, form)
 
 
 @access("courses.manage_feed", model=CalendarFeed, private=True)
 @require_POST
 def feed_renew(request, obj):
     """A new token: the old address stops working at once (e.g. after it leaked)."""
-    feeds_service.renew_feed(feed=obj, actor=request.user)
+    token = feeds_service.renew_feed(feed=obj, actor=request.user)
     messages.success(request, _("Die Abo-Adresse wurde erneuert; die alte gilt nicht mehr."))
-    return redirect("courses:staff_feed_list")
+    form = FeedForm(school_ids=managed_school_ids(request.user))
+    return _render_list(request, form, (obj, token))
 
 
 @access("courses.manage_feed", model=CalendarFeed, private=True)
@@ -81,7 +98,8 @@ def feed(request, token):
     if len(token) < 20:
         raise Http404
     feed = get_object_or_404(
-        CalendarFeed.objects.select_related("school", "workshop", "instructor"), token=token
+        CalendarFeed.objects.select_related("school", "workshop", "instructor"),
+        token_hash=token_digest(token),
     )
     start = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
     qs = sessions_between(start=start, end=timezone.now() + dt.timedelta(days=3650))

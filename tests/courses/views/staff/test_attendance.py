@@ -1,5 +1,4 @@
-"""The instructor's attendance list (htmx per participant) and the check-in QR code, and the
-participant's side of that code."""
+"""The instructor's attendance list (htmx per participant); self check-in is in test_checkin.py."""
 
 import datetime as dt
 
@@ -7,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import DomainEvent
 from courses.models import Attendance
 from courses.services import planning
 from tests.courses.planning_fixtures import make_plan
@@ -82,27 +80,3 @@ def test_other_instructors_and_participants_cannot_mark(client, plan):
         )
         assert response.status_code == 403
     assert not Attendance.objects.exists()
-
-
-# --- self check-in -----------------------------------------------------------------------------
-
-
-def test_participant_checks_in_by_qr_inside_the_window(client, plan):
-    session = _session_now(plan, starts_in_minutes=20)  # window opens 30 min before: open now
-    enrolment = EnrolmentFactory(run=plan.run)
-    client.force_login(plan.instructor)
-    qr_page = client.get(reverse("courses:staff_checkin_qr", args=[session.pk])).content.decode()
-    assert "<svg" in qr_page and f"/checkin/{session.checkin_token}/" in qr_page
-    client.force_login(enrolment.participant)
-    response = client.get(reverse("courses:checkin", args=[session.checkin_token]))
-    assert response.status_code == 200
-    assert "Sie sind eingecheckt" in response.content.decode()
-    mark = Attendance.objects.get(enrolment=enrolment, session=session)
-    assert (mark.status, mark.method) == ("present", "self_checkin")
-    assert DomainEvent.objects.filter(type="attendance.recorded").count() == 1
-
-
-def test_check_in_needs_a_login(client, plan):
-    session = _session_now(plan)
-    response = client.get(reverse("courses:checkin", args=[session.checkin_token]))
-    assert response.status_code == 302 and "/accounts/login/" in response.url

@@ -2,6 +2,7 @@
 renewed and kept to their owners."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -15,6 +16,14 @@ from tests.factories import CourseRunFactory, coordinator
 pytestmark = pytest.mark.django_db
 
 MONDAY = dt.date(2031, 3, 3)
+
+
+def shown_token(response) -> str:
+    """The token of the address the page shows once, right after creating or renewing."""
+    assert response.status_code == 200, response
+    found = re.search(r'value="[^"]*/staff/calendar/feed/([^"/]+)\.ics"', response.content.decode())
+    assert found, "the new address is shown"
+    return found.group(1)
 
 
 def _feed_events(client, token):
@@ -45,11 +54,11 @@ def test_school_feed_parses_with_stable_uids_sequence_and_cancelled_status(clien
         actor=None,
     )
     client.force_login(plan.coordinator)
-    client.post(reverse("courses:staff_feed_list"), {"scope": "school"})
-    feed = CalendarFeed.objects.get(school=plan.school)
-    assert len(feed.token) >= 40
+    token = shown_token(client.post(reverse("courses:staff_feed_list"), {"scope": "school"}))
+    assert len(token) >= 40
+    assert CalendarFeed.objects.filter(school=plan.school).exists()
 
-    events = _feed_events(client, feed.token)
+    events = _feed_events(client, token)
     uids = [str(e["UID"]) for e in events]
     assert uids == [f"{s.uid}@lernwerkstatt" for s in sessions]  # drafts stay private
     assert events[0].decoded("DTSTART") == sessions[0].start
@@ -63,7 +72,7 @@ def test_school_feed_parses_with_stable_uids_sequence_and_cancelled_status(clien
     )
     planning.cancel_session(session=sessions[2], actor=None)
     client.logout()  # calendar apps fetch without a login
-    events = {str(e["UID"]): e for e in _feed_events(client, feed.token)}
+    events = {str(e["UID"]): e for e in _feed_events(client, token)}
     moved = events[f"{sessions[1].uid}@lernwerkstatt"]
     cancelled = events[f"{sessions[2].uid}@lernwerkstatt"]
     assert int(moved["SEQUENCE"]) == 1
@@ -75,17 +84,18 @@ def test_school_feed_parses_with_stable_uids_sequence_and_cancelled_status(clien
 def test_renewing_a_feed_token_retires_the_old_address(client):
     plan = make_plan(units=0)
     client.force_login(plan.coordinator)
-    client.post(
-        reverse("courses:staff_feed_list"), {"scope": "workshop", "workshop": plan.workshop.pk}
+    old = shown_token(
+        client.post(
+            reverse("courses:staff_feed_list"),
+            {"scope": "workshop", "workshop": plan.workshop.pk},
+        )
     )
     feed = CalendarFeed.objects.get(workshop=plan.workshop)
-    old = feed.token
     assert client.get(reverse("courses:staff_feed", args=[old])).status_code == 200
-    client.post(reverse("courses:staff_feed_renew", args=[feed.pk]))
-    feed.refresh_from_db()
-    assert feed.token != old
+    new = shown_token(client.post(reverse("courses:staff_feed_renew", args=[feed.pk])))
+    assert new != old
     assert client.get(reverse("courses:staff_feed", args=[old])).status_code == 404
-    assert client.get(reverse("courses:staff_feed", args=[feed.token])).status_code == 200
+    assert client.get(reverse("courses:staff_feed", args=[new])).status_code == 200
     # someone else's coordinator can neither renew nor see it
     client.force_login(coordinator())
     assert client.post(reverse("courses:staff_feed_renew", args=[feed.pk])).status_code == 404
@@ -109,9 +119,8 @@ def test_instructor_feed_holds_only_their_sessions(client):
         actor=None,
     )
     client.force_login(plan.instructor)
-    client.post(reverse("courses:staff_feed_list"), {"scope": "instructor"})
-    feed = CalendarFeed.objects.get(instructor=plan.instructor)
-    events = _feed_events(client, feed.token)
+    token = shown_token(client.post(reverse("courses:staff_feed_list"), {"scope": "instructor"}))
+    events = _feed_events(client, token)
     assert [str(e["UID"]) for e in events] == [f"{mine.uid}@lernwerkstatt"]
     # an instructor cannot create a school-wide feed
     client.post(reverse("courses:staff_feed_list"), {"scope": "school"})
