@@ -325,6 +325,17 @@ CERTIFICATE_SIGNING_KEY_PASSWORD = os.environ.get("CERTIFICATE_SIGNING_KEY_PASSW
 CERTIFICATE_SIGNING_CERT_FILE = os.environ.get("CERTIFICATE_SIGNING_CERT_FILE", "")
 CERTIFICATE_KEYS_DIR = Path(os.environ.get("CERTIFICATE_KEYS_DIR", BASE_DIR / "var" / "keys"))
 CERTIFICATE_TSA_URL = os.environ.get("CERTIFICATE_TSA_URL", "")
+# Telemetry (workshops.telemetry): the MQTT broker the machines publish to, e.g.
+# mqtt://ingest:secret@mosquitto:1883 (mqtts:// for TLS); unset = no ingest process. Devices
+# publish under MQTT_TOPIC_PREFIX/<inventory number>/state|counters|energy and OctoPrint under
+# MQTT_OCTOPRINT_PREFIX/<inventory number>/... An error state reported for longer than
+# TELEMETRY_ERROR_MINUTES marks the item defective; MQTT_CLIENT_ID keeps the broker's session
+# (messages at QoS 1 wait while the ingest process restarts).
+MQTT_URL = os.environ.get("MQTT_URL", "")
+MQTT_TOPIC_PREFIX = os.environ.get("MQTT_TOPIC_PREFIX", "lernwerkstatt")
+MQTT_OCTOPRINT_PREFIX = os.environ.get("MQTT_OCTOPRINT_PREFIX", "octoPrint")
+MQTT_CLIENT_ID = os.environ.get("MQTT_CLIENT_ID", "lernwerkstatt-ingest")
+TELEMETRY_ERROR_MINUTES = int(os.environ.get("TELEMETRY_ERROR_MINUTES", "15"))
 
 # Logs: one JSON object per line with the request id in production; plain lines on a laptop.
 LOG_JSON = env_bool("LOG_JSON", not DEBUG and not TESTING)
