@@ -194,7 +194,7 @@ def _free_port() -> int:
 
 def _mosquitto(port: int) -> subprocess.Popen:
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-    proc = subprocess.Popen(
+    proc = subprocess.Popen(  # noqa: S603 - our own broker binary, fixed arguments
         [binary, "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     assert wait_for(lambda: broker_up(port=port), timeout=10), "private mosquitto did not start"

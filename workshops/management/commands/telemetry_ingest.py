@@ -18,10 +18,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default=None, help="broker URL (default: MQTT_URL)")
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument("--flush-seconds", type=float, default=0.5)
+        parser.add_argument(
+            "--heartbeat-file", default="", help="touched after every batch (health check)"
+        )
 
-    def handle(self, *args, url=None, batch_size=500, flush_seconds=0.5, **options):
+    def handle(
+        self, *args, url=None, batch_size=1000, flush_seconds=0.5, heartbeat_file="", **options
+    ):
         url = url or settings.MQTT_URL
         if not url:
             raise CommandError("MQTT_URL is not set: telemetry is off.")
@@ -33,6 +38,7 @@ class Command(BaseCommand):
                 octoprint_prefix=settings.MQTT_OCTOPRINT_PREFIX,
                 batch_size=batch_size,
                 flush_seconds=flush_seconds,
+                heartbeat_file=heartbeat_file,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc

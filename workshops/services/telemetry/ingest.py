@@ -9,6 +9,7 @@ import logging
 import ssl
 import threading
 import time
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import paho.mqtt.client as mqtt
@@ -43,9 +44,10 @@ class Ingestor:
         client_id: str,
         prefix: str,
         octoprint_prefix: str,
-        batch_size: int = 500,
+        batch_size: int = 1000,
         flush_seconds: float = 0.5,
         clean_session: bool = False,
+        heartbeat_file: str = "",
     ):
         parts = urlsplit(url)
         if parts.scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
@@ -61,6 +63,7 @@ class Ingestor:
         self.subscribed = threading.Event()
         self._queue: collections.deque = collections.deque()
         self._last_escalation = 0.0
+        self.heartbeat = Path(heartbeat_file) if heartbeat_file else None
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=clean_session
         )
@@ -122,6 +125,8 @@ class Ingestor:
             result = self._store(batch)
         if time.monotonic() - self._last_escalation >= ESCALATE_EVERY:
             self.escalate()
+        if self.heartbeat is not None:
+            self.heartbeat.touch()
         return result
 
     def escalate(self) -> None:
