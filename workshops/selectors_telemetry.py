@@ -22,6 +22,17 @@ def latest_readings(equipment_id: int, *, limit: int = 10):
     ]
 
 
+def item_telemetry(item) -> dict:
+    """For the item page: its summary (None when it never reported), the last readings and the
+    usage chart."""
+    summary = EquipmentTelemetry.objects.filter(pk=item.pk).first()
+    return {
+        "summary": summary,
+        "readings": list(latest_readings(item.pk)) if summary else [],
+        "chart": usage_chart(item.pk) if summary else None,
+    }
+
+
 def fleet(school_ids):
     """The telemetry summary of every item of the schools that has reported."""
     return (
@@ -157,3 +168,16 @@ def usage_chart(equipment_id: int, *, days: int = 14, now: dt.datetime | None = 
         "n": days,
     }
     return chart
+
+
+def with_measured_hours(per_item, per_type, *, start: dt.datetime, end: dt.datetime):
+    """The utilisation rows (selectors.utilisation) with the hours the machines measured where
+    they report: `measured` is those hours (None without telemetry) and `share` then follows the
+    measured hours instead of the reserved ones. A type sums its measured items."""
+    measured = measured_hours([row.key for row in per_item], start=start, end=end)
+    period_hours = max((end - start).total_seconds() / 3600, 1e-9)
+    for row in per_item:
+        row.measured = round(measured[row.key], 2) if row.key in measured else None
+        if row.measured is not None:
+            row.share = round(row.measured / period_hours, 4)
+    return per_item, per_type
