@@ -4,8 +4,10 @@
     .venv/bin/python bench/telemetry_ingest.py --db postgres    # lw_bench_tel_<pid>, dropped after
     .venv/bin/python bench/telemetry_ingest.py --messages 20000
 
-Builds a throwaway database with 50 items, starts the real `manage.py telemetry_ingest` against
-the Mosquitto broker (MQTT_URL, default mqtt://127.0.0.1:1883) under a private topic prefix,
+Builds a throwaway database with 50 items, starts a private Mosquitto on a free port with the
+queue limits of docker/mosquitto/mosquitto.conf (the default of 1000 queued messages per client
+drops a burst this size; MQTT_URL uses a broker of yours instead), starts the real
+`manage.py telemetry_ingest` against it under a private topic prefix,
 publishes N messages (state, counters and energy of the 50 items, every 500th malformed and
 every 1000th for an unknown item) at QoS 1 as fast as one publisher can, and polls the
 readings table until all valid ones are stored. Prints readings/s stored (from the first to the
@@ -92,14 +94,37 @@ def _store_path_alone(n: int) -> float:
     return TelemetryReading.objects.count() / (time.perf_counter() - started)
 
 
+def _private_broker(workdir: str):
+    import shutil
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    conf = Path(workdir) / "mosquitto.conf"
+    conf.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous true\n"
+        "max_queued_messages 100000\nmax_inflight_messages 100\n"
+    )
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    broker = subprocess.Popen(  # noqa: S603 - the broker binary with our config
+        [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    time.sleep(1)
+    return broker, f"mqtt://127.0.0.1:{port}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--messages", type=int, default=100_000)
     args = parser.parse_args()
-    mqtt_url = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1883")
     prefix = f"lwbench-{uuid.uuid4().hex[:8]}"
     tmp = tempfile.TemporaryDirectory()
+    broker = None
+    mqtt_url = os.environ.get("MQTT_URL")
+    if not mqtt_url:
+        broker, mqtt_url = _private_broker(tmp.name)
     if args.db == "postgres":
         import psycopg
 
@@ -128,6 +153,9 @@ def main() -> None:
             connections.close_all()
             with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if broker is not None:
+            broker.terminate()
+            broker.wait(10)
         tmp.cleanup()
 
 
