@@ -24,6 +24,7 @@ log = logging.getLogger("workshops.telemetry")
 
 MAX_QUEUE = 200_000  # beyond this (database gone for minutes) the oldest messages are dropped
 ESCALATE_EVERY = 30.0  # seconds between checks for lasting errors
+DRAIN_SECONDS = 10.0  # at shutdown, how long to keep storing what is queued
 
 
 def subscriptions(prefix: str, octoprint_prefix: str) -> list[str]:
@@ -157,7 +158,13 @@ class Ingestor:
         try:
             while not stop.is_set():
                 self.pump()
-            while self._queue:  # what arrived before the stop is stored, not lost
+            # What arrived before the stop is stored, not lost; but a database that is gone does
+            # not keep the process from ending (QoS 1 messages not yet received stay queued at
+            # the broker for the next start).
+            deadline = time.monotonic() + DRAIN_SECONDS
+            while self._queue and time.monotonic() < deadline:
                 self.pump()
+            if self._queue:
+                log.error("telemetry: %d readings not stored at shutdown", len(self._queue))
         finally:
             self.stop()
