@@ -26,6 +26,11 @@ messages: venv
 run: venv messages
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
+	@# With a broker configured (MQTT_URL) the telemetry ingest process runs beside the server.
+	@if [ -n "$$MQTT_URL" ]; then \
+		$(RUN_ENV) $(PY) manage.py telemetry_ingest & ingest=$$!; \
+		trap 'kill $$ingest 2>/dev/null' EXIT INT TERM; \
+	fi; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv messages

@@ -49,3 +49,14 @@ LEGAL_ENFORCEMENT_BODY = os.environ.get(
     "Die Schlichtungsstelle nach dem Behindertengleichstellungsgesetz des Landes",
 )
 LEGAL_ACCESSIBILITY_REVIEWED = os.environ.get("LEGAL_ACCESSIBILITY_REVIEWED", "2026-11-30")
+# Telemetry (workshops.telemetry): the MQTT broker the machines publish to, e.g.
+# mqtt://ingest:secret@mosquitto:1883 (mqtts:// for TLS); unset = no ingest process. Devices
+# publish under MQTT_TOPIC_PREFIX/<inventory number>/state|counters|energy and OctoPrint under
+# MQTT_OCTOPRINT_PREFIX/<inventory number>/... An error state reported for longer than
+# TELEMETRY_ERROR_MINUTES marks the item defective; MQTT_CLIENT_ID keeps the broker's session
+# (messages at QoS 1 wait while the ingest process restarts).
+MQTT_URL = os.environ.get("MQTT_URL", "")
+MQTT_TOPIC_PREFIX = os.environ.get("MQTT_TOPIC_PREFIX", "lernwerkstatt")
+MQTT_OCTOPRINT_PREFIX = os.environ.get("MQTT_OCTOPRINT_PREFIX", "octoPrint")
+MQTT_CLIENT_ID = os.environ.get("MQTT_CLIENT_ID", "lernwerkstatt-ingest")
+TELEMETRY_ERROR_MINUTES = int(os.environ.get("TELEMETRY_ERROR_MINUTES", "15"))

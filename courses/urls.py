@@ -4,7 +4,17 @@
 from django.urls import path
 
 from .views import business, completion, exports, public, reports
-from .views.staff import attendance, calendar, checkin, courses, dashboard, feeds, runs, sessions
+from .views.staff import (
+    attendance,
+    calendar,
+    checkin,
+    courses,
+    dashboard,
+    feeds,
+    resources,
+    runs,
+    sessions,
+)
 
 app_name = "courses"
 
@@ -67,6 +77,20 @@ urlpatterns = [
     path("staff/runs/<int:pk>/", runs.run_detail, name="staff_run_detail"),
     path("staff/runs/<int:pk>/edit/", runs.run_edit, name="staff_run_edit"),
     path("staff/runs/<int:pk>/status/", runs.run_status, name="staff_run_status"),
+    path(
+        "staff/runs/<int:pk>/resources/", resources.run_resources_page, name="staff_run_resources"
+    ),
+    path("staff/resources/", resources.term_resources_page, name="staff_term_resources"),
+    path(
+        "staff/sessions/<int:pk>/material/",
+        resources.session_material,
+        name="staff_session_material",
+    ),
+    path(
+        "staff/sessions/<int:pk>/briefings/",
+        resources.session_briefings,
+        name="staff_session_briefings",
+    ),
     # Staff area: sessions and series of a run.
     path(
         "staff/runs/<int:run_id>/sessions/new/",

@@ -9,7 +9,8 @@ production settings (DEBUG off), then walks one journey with a real HTTP client:
 health and readiness, the catalogue page, an API key, a webhook registered to a receiver this script
 runs on 127.0.0.1, a booking through POST /api/v1/enrolments/, attendance and completion through the
 services, certificates issued by the worker (bulk IssueJob task), the PDF fetched through the API,
-and the certificate.issued webhook with a valid HMAC signature.
+and the certificate.issued webhook with a valid HMAC signature; then the telemetry ingest
+process stores a reading published to the MQTT broker (SMOKE_MQTT_URL).
 
 Each check prints ✓ or ✗ with its time. Everything started here is stopped (process groups), and
 the database dropped, also on failure. Exit status 0 only if every check passed.
@@ -27,6 +28,7 @@ from smoke.journey import journey
 from smoke.receiver import Receiver
 from smoke.report import SmokeFailure, check_quietly, results
 from smoke.stack import HOOK_PORT, Smoke, admin_sql
+from smoke.telemetry import telemetry_journey
 from smoke.topology import bring_up
 
 
@@ -44,6 +46,7 @@ def main() -> int:
         with Receiver(HOOK_PORT) as receiver:
             bring_up(smoke)
             journey(smoke, receiver)
+            telemetry_journey(smoke)
     except (SmokeFailure, KeyboardInterrupt):
         failed = True
     except Exception as exc:  # an unexpected error is a failed smoke, with its reason
@@ -59,7 +62,8 @@ def main() -> int:
     passed = sum(1 for r in results if r[1])
     print(
         f"{'FAILED' if failed else 'passed'}: {passed}/{len(results)} checks "
-        f"in {time.monotonic() - started:.1f} s; stopped web, worker, beat; dropped the database"
+        f"in {time.monotonic() - started:.1f} s; stopped web, worker, beat, telemetry; "
+        "dropped the database"
     )
     return 1 if failed else 0
 

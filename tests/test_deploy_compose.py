@@ -19,9 +19,9 @@ from django.urls import Resolver404, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKER = ROOT / "docker"
-APP_SERVICES = {"migrate", "web", "worker", "beat"}
+APP_SERVICES = {"migrate", "web", "worker", "beat", "telemetry"}
 # Official images (Docker Hub "library/") this topology may use, and what for.
-OFFICIAL_IMAGES = {"postgres", "redis", "python"}
+OFFICIAL_IMAGES = {"postgres", "redis", "python", "eclipse-mosquitto"}
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +50,23 @@ def _route_queues() -> set[str]:
 
 def test_topology_has_every_service_and_volume(compose):
     services = compose["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) == {
+        "postgres",
+        "redis",
+        "migrate",
+        "web",
+        "worker",
+        "beat",
+        "mosquitto",
+        "telemetry",
+    }
     declared = set(compose["volumes"])
     for name, service in services.items():
         for volume in service.get("volumes", []):
             source = volume.split(":", 1)[0]
+            if source.startswith("./"):  # configuration from this folder, bind-mounted
+                assert (DOCKER / source).exists() or source == "./mosquitto/passwords", source
+                continue
             assert source in declared, f"{name} mounts undeclared volume {source}"
         for dependency in service.get("depends_on", {}):
             assert dependency in services, f"{name} depends on unknown service {dependency}"
@@ -139,7 +151,7 @@ def test_manage_commands_exist(compose):
             assert argv[2] in commands, f"{name} runs unknown command {argv[2]}"
     assert _argv(compose["services"]["migrate"]["command"])[2] == "migrate"
     assert compose["services"]["migrate"]["restart"] == "no"
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "telemetry"):
         condition = compose["services"][name]["depends_on"]["migrate"]["condition"]
         assert condition == "service_completed_successfully"
 

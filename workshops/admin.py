@@ -94,3 +94,6 @@ class MaintenanceNoticeAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("equipment__inventory_number",)
     autocomplete_fields = ("equipment",)
+
+
+from . import admin_resources  # noqa: E402,F401 - telemetry, consumables, loans, briefings

@@ -54,6 +54,10 @@ class EquipmentType(TimeStamped):
     maintenance_interval_hours = models.PositiveIntegerField(
         _("Wartungsintervall (Betriebsstunden)"), null=True, blank=True
     )
+    requires_briefing = models.BooleanField(_("Sicherheitsunterweisung nötig"), default=False)
+    briefing_valid_months = models.PositiveSmallIntegerField(
+        _("Unterweisung gültig (Monate)"), default=12
+    )
 
     class Meta:
         ordering = ["name"]
@@ -283,3 +287,34 @@ class MaintenanceNotice(models.Model):
 
     def __str__(self):
         return f"{self.equipment} {self.kind} {self.due_on}"
+
+
+# Sensors and resources (telemetry, consumables, loans, briefings) in their own modules.
+from .resource_models import (  # noqa: E402
+    Consumable,
+    ConsumableStock,
+    EquipmentTelemetry,
+    Loan,
+    SafetyBriefing,
+    StockMovement,
+    TelemetryReading,
+    TelemetryRejection,
+)
+
+__all__ = [
+    "Consumable",
+    "ConsumableStock",
+    "Equipment",
+    "EquipmentReservation",
+    "EquipmentTelemetry",
+    "EquipmentType",
+    "Loan",
+    "MaintenanceNotice",
+    "MaintenanceRecord",
+    "MaintenanceSchedule",
+    "SafetyBriefing",
+    "StockMovement",
+    "TelemetryReading",
+    "TelemetryRejection",
+    "Workshop",
+]

@@ -8,4 +8,9 @@ SCHEDULE = {
         "task": "workshops.tasks.notify_maintenance_due",
         "schedule": crontab(hour=6, minute=20),
     },
+    # Loans past their expected return: the borrower is reminded, once a day.
+    "workshops.remind_overdue_loans": {
+        "task": "workshops.tasks.remind_overdue_loans",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }

@@ -13,3 +13,11 @@ def notify_maintenance_due(today_iso: str | None = None) -> int:
     from .services.maintenance import notify_maintenance_due as notify
 
     return notify(today=dt.date.fromisoformat(today_iso) if today_iso else None)
+
+
+@shared_task(name="workshops.tasks.remind_overdue_loans")
+def remind_overdue_loans() -> int:
+    """Daily (workshops/schedule.py): remind borrowers of overdue loans, once a day each."""
+    from .services.loans import remind_overdue
+
+    return remind_overdue()

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from .views import equipment, labels, maintenance, reservations, utilisation
+from .views import (
+    equipment,
+    labels,
+    maintenance,
+    reservations,
+    resources,
+    telemetry,
+    utilisation,
+)
 
 app_name = "workshops"
 
@@ -12,6 +20,11 @@ urlpatterns = [
     path("labels.pdf", labels.labels_pdf, name="labels_pdf"),
     path("maintenance/", maintenance.maintenance_due, name="maintenance_due"),
     path("utilisation/", utilisation.utilisation_view, name="utilisation"),
+    path("telemetry/", telemetry.telemetry_overview, name="telemetry"),
+    path("loans/", resources.loan_list, name="loans"),
+    path("loans/<int:pk>/return/", resources.loan_return, name="loan_return"),
+    path("consumables/", resources.consumable_list, name="consumables"),
+    path("briefings/", resources.briefing_list, name="briefings"),
     path("<int:pk>/", equipment.equipment_detail, name="equipment_detail"),
     path("<int:pk>/edit/", equipment.equipment_edit, name="equipment_edit"),
     path("<int:pk>/status/", equipment.equipment_status, name="equipment_status"),

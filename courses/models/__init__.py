@@ -4,6 +4,7 @@
 from .catalogue import Course, CourseEquipment, Topic
 from .enrolments import Attendance, Enrolment, EnrolmentStatus
 from .feeds import CalendarFeed
+from .resources import SessionMaterial
 from .runs import BookingPhase, CourseRun, Session, SessionReservation
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Enrolment",
     "EnrolmentStatus",
     "Session",
+    "SessionMaterial",
     "SessionReservation",
     "Topic",
 ]

@@ -57,6 +57,7 @@ EXPECTED = {
     "people.act_for_business": ("business_x", {"contact_x"}),
     # district_admin: their district has schools; other_district_admin's has none.
     "workshops.manage_inventory": (None, SCHOOL_A | {"coord_b"}),
+    "workshops.record_briefing": (None, STAFF),
     "workshops.manage_equipment": ("equipment", SCHOOL_A),
     "workshops.view_equipment": ("equipment", SCHOOL_A),
     "courses.view_run": ("draft_run", SCHOOL_A),

@@ -18,6 +18,7 @@ from .. import services
 from ..forms import EquipmentFilter, EquipmentForm, SchoolChoiceForm, StatusForm
 from ..models import Equipment, EquipmentReservation, MaintenanceSchedule
 from ..selectors import inventory, maintenance_overview
+from ..selectors_telemetry import item_telemetry
 
 ITEMS = Equipment.objects.select_related("type", "workshop", "school")
 TIMELINE_PAST_DAYS = 30
@@ -124,6 +125,7 @@ def equipment_detail(request, obj: Equipment):
             ),
             "duties": duties,
             "status_form": StatusForm(initial={"status": item.status}),
+            "telemetry": item_telemetry(item),
         },
     )
 

@@ -13,8 +13,16 @@ from people.roles import managed_school_ids
 
 from ..forms import PeriodForm
 from ..selectors import utilisation
+from ..selectors_telemetry import with_measured_hours
 
-HEADERS = ["Ebene", "Bezeichnung", "Stunden reserviert", "Reservierungen", "Auslastung (%)"]
+HEADERS = [
+    "Ebene",
+    "Bezeichnung",
+    "Stunden reserviert",
+    "Reservierungen",
+    "Auslastung (%)",
+    "Stunden gemessen",
+]
 
 
 def _period(form):
@@ -33,7 +41,11 @@ def utilisation_view(request):
     per_item, per_type = [], []
     if form.is_valid():
         start, end = _period(form)
-        per_item, per_type = utilisation(managed_school_ids(request.user), start=start, end=end)
+        per_item, per_type = with_measured_hours(
+            *utilisation(managed_school_ids(request.user), start=start, end=end),
+            start=start,
+            end=end,
+        )
         fmt = request.GET.get("format")
         if fmt == "csv":
             return _utilisation_csv(per_item, per_type, form)
@@ -51,7 +63,15 @@ def utilisation_view(request):
 def _rows(per_item, per_type):
     for level, rows in (("Gerät", per_item), ("Geräteart", per_type)):
         for row in rows:
-            yield [level, row.label, row.hours, row.reservations, round(row.share * 100, 1)]
+            measured = getattr(row, "measured", None)
+            yield [
+                level,
+                row.label,
+                row.hours,
+                row.reservations,
+                round(row.share * 100, 1),
+                "" if measured is None else measured,
+            ]
 
 
 def _filename(form, ext):

@@ -17,6 +17,7 @@ from ...forms.staff import AttendanceForm
 from ...models import Attendance, Enrolment, Session
 from ...selectors import sessions_between
 from ...services import attendance as attendance_service
+from .resources import attendance_extras
 
 
 @access("people.access_staff_area")
@@ -49,7 +50,12 @@ def attendance_page(request, obj):
     return render(
         request,
         "staff/attendance.html",
-        {"session": session, "rows": _attendance_rows(session), "form": AttendanceForm()},
+        {
+            "session": session,
+            "rows": _attendance_rows(session),
+            "form": AttendanceForm(),
+            **attendance_extras(session),
+        },
     )
 
 
