@@ -63,10 +63,12 @@ class TraineeInputSerializer(serializers.Serializer):
 class TraineeLinkPendingSerializer(serializers.Serializer):
     """202: the address belongs to an existing account, whose owner must confirm this record."""
 
-    status = serializers.CharField(
-        default="pending_confirmation",
-        help_text="Always `pending_confirmation`: the owner was e-mailed at the account's address.",
+    status = serializers.SerializerMethodField(
+        help_text="Always `pending_confirmation`: the owner was e-mailed at the account's address."
     )
     lehrlingsrolle_number = serializers.CharField()
     business_member_number = serializers.CharField(source="business.member_number")
     created_at = serializers.DateTimeField()
+
+    def get_status(self, obj) -> str:
+        return "pending_confirmation"
