@@ -13,6 +13,7 @@ from .models import (
     ChamberLink,
     District,
     Employment,
+    EmploymentInvitation,
     Membership,
     School,
     TraineeProfile,
@@ -187,3 +188,11 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role", "school", "district")
     search_fields = ("user__email", "user__last_name", "school__name", "business__name")
     autocomplete_fields = ("user", "school", "business")
+
+
+@admin.register(EmploymentInvitation)
+class EmploymentInvitationAdmin(ReadOnlyAdmin):
+    list_display = ("email", "business", "expires_at", "used_at", "revoked_at")
+    list_select_related = ("business",)
+    search_fields = ("email", "business__name")
+    exclude = ("code_hash",)
