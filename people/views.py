@@ -147,7 +147,9 @@ def chamber_link(request, token):
         try:
             if request.POST.get("decision") == "confirm":
                 services.chamber_link_confirm(link=link, user=request.user)
-                messages.success(request, _("Der Eintrag der Kammer ist mit Ihrem Konto verbunden."))
+                messages.success(
+                    request, _("Der Eintrag der Kammer ist mit Ihrem Konto verbunden.")
+                )
             else:
                 services.chamber_link_decline(link=link, user=request.user)
                 messages.success(request, _("Sie haben die Verknüpfung abgelehnt."))

@@ -10,11 +10,10 @@ import datetime as dt
 import secrets
 from typing import NamedTuple
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-
-from allauth.account.models import EmailAddress
 
 from core.audit import audit
 from people.models import Business, Chamber, ChamberLink, TraineeProfile

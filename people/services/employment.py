@@ -21,6 +21,8 @@ from ..roles import roles_of
 from ..tasks import send_email as send_email_task
 
 Status = Employment.Status
+# Open requests a person may have at once: each one e-mails a business's contacts.
+MAX_OPEN_REQUESTS = 3
 
 
 def send_on_commit(messages) -> None:
@@ -95,6 +97,15 @@ def employment_request(*, user: User, business: Business) -> Employment:
         if existing.exists():
             raise DomainError(
                 _("Sie haben bei diesem Betrieb schon angefragt oder sind dort bestätigt."),
+                field="member_number",
+            )
+        if (
+            Employment.objects.filter(user=user, status=Status.REQUESTED).count()
+            >= MAX_OPEN_REQUESTS
+        ):
+            raise DomainError(
+                _("Sie haben schon %(n)s offene Anfragen. Bitte warten Sie auf eine Antwort.")
+                % {"n": MAX_OPEN_REQUESTS},
                 field="member_number",
             )
         try:

@@ -95,9 +95,9 @@ def test_a_new_number_with_an_existing_address_asks_the_owner(
     assert (other.first_name, other.email) != ("Gefälscht", ATTACKER)
     assert not TraineeProfile.objects.filter(lehrlingsrolle_number="LR-NEW-7").exists()
     assert not Employment.objects.filter(user=other).exists()
-    assert api.get("/api/v1/trainees/", {"lehrlingsrolle_number": "LR-NEW-7"}).json()[
-        "results"
-    ] == []
+    assert (
+        api.get("/api/v1/trainees/", {"lehrlingsrolle_number": "LR-NEW-7"}).json()["results"] == []
+    )
 
     # Sent again (a retry, a sync): still waiting, no second e-mail.
     with django_capture_on_commit_callbacks(execute=True):
@@ -153,7 +153,12 @@ def test_a_forged_or_expired_link_is_not_found(client, victim, settings):
 
 
 def test_an_unused_account_the_api_created_may_get_its_first_address(api, member):
-    body = {"lehrlingsrolle_number": "LR-P", "business": "4711", "first_name": "P", "last_name": "Q"}
+    body = {
+        "lehrlingsrolle_number": "LR-P",
+        "business": "4711",
+        "first_name": "P",
+        "last_name": "Q",
+    }
     assert api.post("/api/v1/trainees/", body, format="json").json()["email"] is None
     row = api.post("/api/v1/trainees/", {**body, "email": "p.q@example.org"}, format="json").json()
     assert row["email"] == "p.q@example.org"  # nobody has used the account: still the chamber's
@@ -172,7 +177,9 @@ def test_the_trainee_list_shows_only_confirmed_people(api, member, apprentice):
     asking = UserFactory(email="asks@example.org")
     TraineeProfile.objects.create(user=asking, lehrlingsrolle_number="LR-ASK")
     employment_request(user=asking, business=member)
-    numbers = {row["lehrlingsrolle_number"] for row in api.get("/api/v1/trainees/").json()["results"]}
+    numbers = {
+        row["lehrlingsrolle_number"] for row in api.get("/api/v1/trainees/").json()["results"]
+    }
     assert numbers == {"LR-2024-001"}
 
 

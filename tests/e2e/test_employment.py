@@ -120,6 +120,10 @@ def test_trainee_asks_by_member_number_contact_confirms_trainee_books_for_the_bu
     no_sideways_scroll(trainee)
 
     contact.goto("/business/")
-    bookings = contact.locator("section", has=contact.get_by_role("heading", name="Alle Anmeldungen"))
-    expect(bookings.locator("tr", has_text=name).filter(has_text=plan["course"]).first).to_be_visible()
+    bookings = contact.locator(
+        "section", has=contact.get_by_role("heading", name="Alle Anmeldungen")
+    )
+    expect(
+        bookings.locator("tr", has_text=name).filter(has_text=plan["course"]).first
+    ).to_be_visible()
     check_a11y(contact, "employment-business-home")

@@ -210,3 +210,11 @@ def test_expired_revoked_and_unknown_codes_are_refused(person, business, contact
 def test_only_contacts_invite(person, business):
     with pytest.raises(PermissionDenied):
         invitation_create(business=business, email="x@example.org", actor=person)
+
+
+def test_a_person_cannot_flood_businesses_with_requests(person):
+    for _ in range(3):
+        employment_request(user=person, business=BusinessFactory())
+    with pytest.raises(DomainError):
+        employment_request(user=person, business=BusinessFactory())
+    assert Employment.objects.filter(user=person).count() == 3

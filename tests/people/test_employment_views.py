@@ -77,9 +77,12 @@ def test_another_business_cannot_decide_or_remove(client, person, business):
     _ask(_ask_as, business)
     employment = Employment.objects.get()
     client.force_login(business_contact(BusinessFactory()))
-    assert client.post(
-        f"/business/people/{employment.pk}/decide/", {"decision": "confirm"}
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/business/people/{employment.pk}/decide/", {"decision": "confirm"}
+        ).status_code
+        == 404
+    )
     assert client.post(f"/employment/{employment.pk}/end/").status_code == 404
     client.force_login(trainee())
     assert client.get("/business/people/").status_code == 403
