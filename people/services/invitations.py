@@ -87,7 +87,8 @@ def invitation_accept(*, user: User, code: str) -> Employment:
     with transaction.atomic():
         _lock_person(user)
         invitation = (
-            EmploymentInvitation.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side (invited_by) of the outer join.
+            EmploymentInvitation.objects.select_for_update(of=("self",))
             .select_related("business", "invited_by")
             .filter(code_hash=hash_code(code))
             .first()
