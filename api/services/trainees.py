@@ -166,10 +166,11 @@ def upsert_trainee(
 
 
 def delete_trainee(*, profile: TraineeProfile, actor=None) -> None:
-    """Delete a trainee profile and its login when the account has nothing else (no roles)."""
+    """Delete a trainee profile, and its login only while the account is still just the
+    chamber's record (nobody has used it): an account someone uses stays theirs."""
     with transaction.atomic():
         audit(actor=actor, action="api.trainee_deleted", obj=profile)
         user = profile.user
         profile.delete()
-        if not user.memberships.exists() and not user.has_usable_password():
+        if chamber_may_set_login(user):
             user.delete()

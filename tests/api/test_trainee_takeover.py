@@ -189,3 +189,13 @@ def test_the_schema_documents_the_confirmation(api):
     assert schema.status_code == 200
     assert "pending_confirmation" in text
     assert "never changes the login" in text.lower() or "never changes the login" in text
+
+
+def test_deleting_the_record_keeps_an_account_someone_uses(api, member, victim):
+    victim.set_unusable_password()  # e.g. signs in through single sign-on: still in use
+    victim.save()
+    profile = victim.trainee_profile
+    assert api.delete(f"/api/v1/trainees/{profile.pk}/").status_code == 204
+    victim.refresh_from_db()
+    assert victim.is_active and victim.email == "lena@example.org"
+    assert not TraineeProfile.objects.filter(pk=profile.pk).exists()
