@@ -10,7 +10,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from .conftest import check_a11y, login
+from .conftest import SCREENSHOT_DIR, check_a11y, login
 
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "Werkbank-2026!"
@@ -94,6 +94,7 @@ def test_trainee_asks_by_member_number_contact_confirms_trainee_books_for_the_bu
     expect(trainee.locator("main")).to_contain_text("angefragt")
     check_a11y(trainee, "employment-my-employer")
     no_sideways_scroll(trainee)
+    trainee.screenshot(path=str(SCREENSHOT_DIR / "employment-my-employer.png"), full_page=True)
 
     # The contact is told, and confirms on the business's people page.
     wait_for_mail(e2e_server, "betrieb@demo.example", "Bitte bestätigen")
@@ -106,6 +107,7 @@ def test_trainee_asks_by_member_number_contact_confirms_trainee_books_for_the_bu
     expect(request).to_be_visible()
     check_a11y(contact, "employment-business-people")
     no_sideways_scroll(contact)
+    contact.screenshot(path=str(SCREENSHOT_DIR / "employment-business-people.png"), full_page=True)
     request.get_by_role("button", name=re.compile("^Bestätigen")).click()
     expect(contact.locator(".site-messages")).to_contain_text("bestätigt")
     check_a11y(contact, "employment-business-confirmed")
