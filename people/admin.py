@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Business,
     Chamber,
+    ChamberLink,
     District,
+    Employment,
+    EmploymentInvitation,
     Membership,
     School,
     TraineeProfile,
@@ -42,7 +45,8 @@ class TraineeProfileInline(admin.StackedInline):
     model = TraineeProfile
     extra = 0
     can_delete = False
-    autocomplete_fields = ("business",)
+    # The employer follows the confirmed Employment (people.services.employment).
+    readonly_fields = ("business",)
 
 
 @admin.register(User)
@@ -143,7 +147,38 @@ class TraineeProfileAdmin(admin.ModelAdmin):
         "lehrlingsrolle_number",
         "business__name",
     )
-    autocomplete_fields = ("user", "business")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("business",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Employment and chamber links change only through their services (the person and the
+    business decide), so the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Employment)
+class EmploymentAdmin(ReadOnlyAdmin):
+    list_display = ("user", "business", "status", "source", "decided_at", "ended_at")
+    list_select_related = ("user", "business")
+    list_filter = ("status", "source")
+    search_fields = ("user__email", "user__last_name", "business__name")
+
+
+@admin.register(ChamberLink)
+class ChamberLinkAdmin(ReadOnlyAdmin):
+    list_display = ("user", "chamber", "lehrlingsrolle_number", "status", "created_at")
+    list_select_related = ("user", "chamber")
+    list_filter = ("status", "chamber")
+    search_fields = ("user__email", "lehrlingsrolle_number")
 
 
 @admin.register(Membership)
@@ -153,3 +188,11 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role", "school", "district")
     search_fields = ("user__email", "user__last_name", "school__name", "business__name")
     autocomplete_fields = ("user", "school", "business")
+
+
+@admin.register(EmploymentInvitation)
+class EmploymentInvitationAdmin(ReadOnlyAdmin):
+    list_display = ("email", "business", "expires_at", "used_at", "revoked_at")
+    list_select_related = ("business",)
+    search_fields = ("email", "business__name")
+    exclude = ("code_hash",)

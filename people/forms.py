@@ -1,21 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Business, TraineeProfile
+from core.forms import DomainErrorForm
+
+from .models import Chamber, TraineeProfile
 
 
 class SignupProfileForm(forms.Form):
-    """Extra fields on allauth's signup: who the trainee is and who employs them."""
+    """Extra fields on allauth's signup: who the trainee is. No list of businesses: an employer
+    is a link the business confirms, asked for after sign-up ("Mein Arbeitgeber")."""
 
     first_name = forms.CharField(label=_("Vorname"), max_length=150)
     last_name = forms.CharField(label=_("Nachname"), max_length=150)
     kind = forms.ChoiceField(label=_("Ich bin"), choices=TraineeProfile.Kind.choices)
-    business = forms.ModelChoiceField(
-        label=_("Arbeitgeber"),
-        queryset=Business.objects.filter(is_active=True),
-        required=False,
-        empty_label=_("– kein Betrieb –"),
-    )
     occupation = forms.CharField(
         label=_("Ausbildungsberuf / Tätigkeit"), max_length=200, required=False
     )
@@ -30,6 +27,26 @@ class SignupProfileForm(forms.Form):
         create_trainee_profile(
             user=user,
             kind=self.cleaned_data["kind"],
-            business=self.cleaned_data.get("business"),
             occupation=self.cleaned_data.get("occupation", ""),
         )
+
+
+class JoinByMemberNumberForm(DomainErrorForm):
+    chamber = forms.ModelChoiceField(
+        label=_("Kammer"), queryset=Chamber.objects.all(), empty_label=None
+    )
+    member_number = forms.CharField(
+        label=_("Mitgliedsnummer des Betriebs"),
+        max_length=32,
+        help_text=_("Die Nummer, unter der Ihr Betrieb bei der Kammer geführt wird."),
+    )
+
+
+class JoinByCodeForm(DomainErrorForm):
+    code = forms.CharField(
+        label=_("Einladungscode"), max_length=32, help_text=_("z. B. ABCD-EFGH-JKMN-PQRS")
+    )
+
+
+class InviteForm(DomainErrorForm):
+    email = forms.EmailField(label=_("E-Mail-Adresse der Person"))

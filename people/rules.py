@@ -106,3 +106,13 @@ staff = is_coordinator | is_instructor
 rules.add_perm("people.access_staff_area", staff)
 rules.add_perm("people.manage_school", manages_school_of)
 rules.add_perm("people.act_for_business", is_contact_for_business_of)
+rules.add_perm("people.manage_employees", is_business_contact)
+
+
+@rules.predicate
+def is_the_person(user, obj):
+    """The object is about the user themself (their employment link)."""
+    return obj is not None and user.is_authenticated and getattr(obj, "user_id", None) == user.pk
+
+
+rules.add_perm("people.end_employment", is_the_person | is_contact_for_business_of)

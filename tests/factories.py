@@ -7,7 +7,16 @@ import factory
 from django.utils import timezone
 
 from courses.models import Course, CourseEquipment, CourseRun, Enrolment, Session, Topic
-from people.models import Business, Chamber, District, Membership, School, TraineeProfile, User
+from people.models import (
+    Business,
+    Chamber,
+    District,
+    Employment,
+    Membership,
+    School,
+    TraineeProfile,
+    User,
+)
 from tests.timeutils import day_at
 from workshops.models import Equipment, EquipmentType, Workshop
 
@@ -71,11 +80,24 @@ class BusinessFactory(factory.django.DjangoModelFactory):
 class TraineeProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TraineeProfile
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     business = factory.SubFactory(BusinessFactory)
     occupation = "Tischler:in"
     kind = TraineeProfile.Kind.APPRENTICE
+
+    @factory.post_generation
+    def _employment(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook signature
+        """The employer on a profile is the business of a confirmed employment: make one."""
+        if create and obj.business_id:
+            Employment.objects.create(
+                user=obj.user,
+                business_id=obj.business_id,
+                status=Employment.Status.CONFIRMED,
+                source=Employment.Source.MIGRATION,
+                decided_at=timezone.now(),
+            )
 
 
 def trainee(**kwargs) -> User:

@@ -44,8 +44,31 @@ class TraineeInputSerializer(serializers.Serializer):
     )
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "Used for a new apprentice's login. Never changes the login of an account someone "
+            "uses: for an existing trainee it is ignored (the response shows the account's own "
+            "address); for a new number whose address already has an account, the answer is "
+            "202 and the account's owner confirms the record first."
+        ),
+    )
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     occupation = serializers.CharField(max_length=200, required=False, allow_blank=True)
     apprenticeship_start = serializers.DateField(required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=TraineeProfile.Kind.choices, required=False)
+
+
+class TraineeLinkPendingSerializer(serializers.Serializer):
+    """202: the address belongs to an existing account, whose owner must confirm this record."""
+
+    status = serializers.SerializerMethodField(
+        help_text="Always `pending_confirmation`: the owner was e-mailed at the account's address."
+    )
+    lehrlingsrolle_number = serializers.CharField()
+    business_member_number = serializers.CharField(source="business.member_number")
+    created_at = serializers.DateTimeField()
+
+    def get_status(self, obj) -> str:
+        return "pending_confirmation"

@@ -12,7 +12,11 @@ from ..filters import TextFilter, UpdatedFilter
 from ..idempotency import idempotent
 from ..schema import IDEMPOTENCY_HEADER
 from ..selectors import member_business, trainees_of
-from ..serializers.trainees import TraineeInputSerializer, TraineeSerializer
+from ..serializers.trainees import (
+    TraineeInputSerializer,
+    TraineeLinkPendingSerializer,
+    TraineeSerializer,
+)
 from ..services.trainees import delete_trainee, upsert_trainee
 from .base import READ_PEOPLE, ChamberViewMixin
 
@@ -39,9 +43,26 @@ class TraineeViewSet(
 
     @extend_schema(
         request=TraineeInputSerializer,
-        responses={200: TraineeSerializer, 201: TraineeSerializer},
+        responses={
+            200: TraineeSerializer,
+            201: TraineeSerializer,
+            202: TraineeLinkPendingSerializer,
+        },
         parameters=[IDEMPOTENCY_HEADER],
         summary="Upsert an apprentice by Lehrlingsrolle number (201 created, 200 otherwise)",
+        description=(
+            "Creates or updates the chamber's data about an apprentice: names, date of birth, "
+            "occupation, apprenticeship start and the employing member business (a confirmed "
+            "employment). It never changes the login of an account that someone uses (e-mail "
+            "address, password, activation): an `email` sent for an existing trainee is "
+            "ignored, and the response shows the account's own address. Only an account the "
+            "API created and nobody has used yet (no password, never signed in) may still get "
+            "a corrected address.\n\n"
+            "When the number is new and `email` belongs to an existing account, nothing is "
+            "written to that account: the answer is **202** (`pending_confirmation`), the "
+            "account's owner gets an e-mail at their own address and confirms the record after "
+            "signing in. From then on the trainee appears in the list and upserts update it."
+        ),
     )
     @idempotent
     def create(self, request):
@@ -53,12 +74,14 @@ class TraineeViewSet(
             raise InvalidInput(
                 _("Kein Mitgliedsbetrieb mit dieser Mitgliedsnummer."), field="business"
             )
-        profile, created, _changed = upsert_trainee(
-            chamber=self.chamber, business=business, **fields
-        )
+        result = upsert_trainee(chamber=self.chamber, business=business, **fields)
+        if result.link is not None:
+            return Response(
+                TraineeLinkPendingSerializer(result.link).data, status=status.HTTP_202_ACCEPTED
+            )
         return Response(
-            TraineeSerializer(trainees_of(self.chamber).get(pk=profile.pk)).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            TraineeSerializer(trainees_of(self.chamber).get(pk=result.profile.pk)).data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )
 
     @extend_schema(responses={204: None}, summary="Delete a trainee (leaves a tombstone)")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from core.forms import DomainErrorForm
 from people.models import Business, User
+from people.selectors import confirmed_people
 
 from ..models import CourseRun
 from ..selectors import catalogue
@@ -42,6 +43,5 @@ class BusinessBookingForm(DomainErrorForm):
         super().__init__(*args, **kwargs)
         now = timezone.now()
         self.fields["run"].queryset = catalogue(now=now).filter(booking_opens_at__lte=now)
-        self.fields["participants"].queryset = User.objects.filter(
-            trainee_profile__business=business, is_active=True
-        ).order_by("last_name", "first_name")
+        # Only people the business confirmed: a request gives it nobody to book for.
+        self.fields["participants"].queryset = confirmed_people(business)

@@ -15,7 +15,7 @@ from core.audit import audit
 from core.formatting import iso
 from core.links import absolute_url
 from core.models import AuditEntry
-from people.models import Membership, TraineeProfile, User
+from people.models import ChamberLink, Employment, Membership, TraineeProfile, User
 
 from ..models import Attendance, Enrolment
 from ..signals import personal_data_requested
@@ -82,6 +82,17 @@ def export_person_data(user: User) -> dict:
                 "school", "business", "district"
             )
         ],
+        "employments": [
+            {
+                "business": e.business.name,
+                "status": e.status,
+                "source": e.source,
+                "requested_at": iso(e.created_at),
+                "decided_at": iso(e.decided_at),
+                "ended_at": iso(e.ended_at),
+            }
+            for e in Employment.objects.filter(user=user).select_related("business")
+        ],
         "enrolments": [
             {
                 "id": e.pk,
@@ -145,6 +156,9 @@ def delete_account(*, user: User, now: dt.datetime | None = None) -> None:
                 enrolment.participant_name = ""
             enrolment.save(update_fields=["participant", "participant_name", "updated_at"])
         TraineeProfile.objects.filter(user=user).delete()
+        # The business no longer lists the person; chamber records waiting for them go too.
+        Employment.objects.filter(user=user).delete()
+        ChamberLink.objects.filter(user=user).delete()
         Membership.objects.filter(user=user).delete()
         EmailAddress.objects.filter(user=user).delete()
         user_id = user.pk

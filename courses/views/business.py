@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.access import access
 from core.errors import DomainError
 from core.tokens import token_digest
-from people.models import Business, TraineeProfile
+from people.models import Business, Employment, TraineeProfile
 from people.roles import roles_of
 
 from ..forms.business import BusinessBookingForm
@@ -29,7 +29,10 @@ def _business_for(request) -> Business:
 
 def _render_home(request, business: Business, form: BusinessBookingForm, status=200):
     employees = (
-        TraineeProfile.objects.filter(business=business)
+        TraineeProfile.objects.filter(
+            user__employments__business=business,
+            user__employments__status=Employment.Status.CONFIRMED,
+        )
         .select_related("user")
         .order_by("user__last_name", "user__first_name")
     )

@@ -29,7 +29,6 @@ def _signup(client, **overrides):
         "first_name": "Jörg",
         "last_name": "Weiß",
         "kind": TraineeProfile.Kind.APPRENTICE,
-        "business": "",
         "occupation": "Tischler",
     }
     data.update(overrides)
@@ -39,14 +38,23 @@ def _signup(client, **overrides):
 def test_signup_page_is_german_with_a_label_for_every_field(client):
     page = client.get("/accounts/signup/").content.decode()
     assert "<h1>Registrieren</h1>" in page
-    for name in ("email", "password1", "password2", "first_name", "last_name", "kind", "business"):
+    for name in ("email", "password1", "password2", "first_name", "last_name", "kind"):
         assert f'for="id_{name}"' in page, name
     assert 'id="main"' in page  # inside the site layout
 
 
+def test_signup_page_lists_no_businesses_and_a_posted_employer_is_ignored(client):
+    business = BusinessFactory(name="Tischlerei Geheimname")
+    page = client.get("/accounts/signup/").content.decode()
+    assert "Tischlerei Geheimname" not in page and 'name="business"' not in page
+    assert _signup(client, business=str(business.pk)).status_code == 302
+    profile = User.objects.get(email="joerg.weiss@example.org").trainee_profile
+    assert profile.business is None  # an employer is a link the business confirms
+    assert not business.employments.exists()
+
+
 def test_signup_verify_then_login(client):
-    business = BusinessFactory(name="Tischlerei Schröder")
-    response = _signup(client, business=str(business.pk))
+    response = _signup(client)
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert (
@@ -57,7 +65,7 @@ def test_signup_verify_then_login(client):
     user = User.objects.get(email="joerg.weiss@example.org")
     assert (user.first_name, user.last_name) == ("Jörg", "Weiß")
     profile = user.trainee_profile
-    assert profile.business == business and profile.occupation == "Tischler"
+    assert profile.business is None and profile.occupation == "Tischler"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["joerg.weiss@example.org"]
     assert mail.outbox[0].subject == "[Lernwerkstatt] Bitte bestätigen Sie Ihre E-Mail-Adresse"
     assert mail.outbox[0].body.startswith("Guten Tag,")

@@ -43,6 +43,9 @@ def test_export_contains_my_data_only(client):
     data = json.loads(response.content)
     assert data["account"]["email"] == person.email
     assert data["profile"]["employer"] == person.trainee_profile.business.name
+    assert [(e["business"], e["status"]) for e in data["employments"]] == [
+        (person.trainee_profile.business.name, "confirmed")
+    ]
     assert data["email_addresses"] == [{"email": person.email, "verified": True, "primary": True}]
     (enrolment,) = data["enrolments"]
     assert enrolment["course"] == mine.run.course.title
@@ -93,6 +96,7 @@ def test_delete_anonymises_cancels_and_keeps_certificates_verifiable(
     assert not person.is_active and person.anonymised_at is not None
     assert person.email != email and not person.first_name and not person.has_usable_password()
     assert not TraineeProfile.objects.filter(user=person).exists()
+    assert not person.employments.exists()  # the business no longer lists the deleted account
     assert not Enrolment.objects.filter(participant=person).exists()
     certified.refresh_from_db()
     uncertified.refresh_from_db()

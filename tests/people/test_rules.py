@@ -55,6 +55,9 @@ EXPECTED = {
     "people.access_staff_area": (None, STAFF | {"other_district_admin"}),
     "people.manage_school": ("school_a", SCHOOL_A),
     "people.act_for_business": ("business_x", {"contact_x"}),
+    "people.manage_employees": (None, {"contact_x", "contact_y"}),
+    # The person leaves, or the contact of that business removes them.
+    "people.end_employment": ("employment", {"participant", "contact_x"}),
     # district_admin: their district has schools; other_district_admin's has none.
     "workshops.manage_inventory": (None, SCHOOL_A | {"coord_b"}),
     "workshops.record_briefing": (None, STAFF),
@@ -131,6 +134,7 @@ def world(db):
         "interest": Interest.objects.create(
             user=participant, course=run.course, expires_at=timezone.now() + dt.timedelta(days=9)
         ),
+        "employment": participant.employments.get(),
         "course_request": CourseRequest.objects.create(
             business=business_x, topic=run.course.topic, school=school_a, title="SPS"
         ),

@@ -36,7 +36,16 @@ from courses.models import (
     Topic,
 )
 from courses.signals import demo_seeded
-from people.models import Business, Chamber, District, Membership, School, TraineeProfile, User
+from people.models import (
+    Business,
+    Chamber,
+    District,
+    Employment,
+    Membership,
+    School,
+    TraineeProfile,
+    User,
+)
 from workshops.models import (
     Equipment,
     EquipmentReservation,
@@ -647,6 +656,13 @@ class Command(BaseCommand):
                 email = f"{ascii_slug(first)}.{ascii_slug(last)}.{i:02d}@azubi.demo.example"
             user = self._user(email, first, last, login=(i == 0))
             chamber = business.chamber.code.split("-")[0]
+            # The employer is a confirmed link (the profile mirrors it for lists and exports).
+            Employment.objects.get_or_create(
+                user=user,
+                business=business,
+                status=Employment.Status.CONFIRMED,
+                defaults={"source": Employment.Source.MIGRATION, "decided_at": self.now},
+            )
             TraineeProfile.objects.get_or_create(
                 user=user,
                 defaults={

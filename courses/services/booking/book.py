@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.formatting import local_datetime
-from people.models import Business, TraineeProfile, User
+from people.models import Business, Employment, User
+from people.selectors import confirmed_employer
 
 from ...errors import (
     AlreadyEnrolled,
@@ -96,10 +97,16 @@ def _check_participant(
             field="participant",
         )
     _check_overlap(run=run, participant=participant)
-    if business is None:
-        profile = TraineeProfile.objects.filter(user=participant).select_related("business").first()
-        business = profile.business if profile else None
-    return business
+    # Only a confirmed employment lets a business pay (read under the participant's lock, which
+    # people.services.employment takes too): until then the person books as a private person.
+    employer = confirmed_employer(participant)
+    if business is not None and (employer is None or employer.pk != business.pk):
+        raise NotEligible(
+            _("%(name)s ist bei diesem Betrieb nicht als beschäftigt bestätigt.")
+            % {"name": participant.get_full_name() or participant.email},
+            field="participant",
+        )
+    return employer
 
 
 def _check_open(
@@ -242,9 +249,9 @@ def book_many(
     if not participants:
         raise NotEligible(_("Bitte mindestens eine Person auswählen."), field="participants")
     member_ids = set(
-        TraineeProfile.objects.filter(business=business, user__in=participants).values_list(
-            "user_id", flat=True
-        )
+        Employment.objects.filter(
+            business=business, status=Employment.Status.CONFIRMED, user__in=participants
+        ).values_list("user_id", flat=True)
     )
     for person in participants:
         if person.pk not in member_ids:

@@ -162,6 +162,9 @@ class TraineeProfile(TimeStamped):
         blank=True,
         related_name="trainees",
         verbose_name=_("Arbeitgeber"),
+        # The business of the person's confirmed Employment, kept by people.services.employment
+        # (never set directly): lists and exports read it without a join.
+        editable=False,
     )
     occupation = models.CharField(_("Ausbildungsberuf / Tätigkeit"), max_length=200, blank=True)
     apprenticeship_start = models.DateField(_("Ausbildungsbeginn"), null=True, blank=True)
