@@ -182,8 +182,11 @@ def due_delivery_ids(*, now: dt.datetime | None = None, limit: int = 500) -> lis
 def events_without_deliveries(
     *, now: dt.datetime, window: dt.timedelta, grace: dt.timedelta
 ) -> QuerySet[DomainEvent]:
-    """Recent events of a chamber that have no delivery row (yet): older than `grace`, so that
-    the receiver of a commit that just happened is not raced."""
+    """Events of the last `window` whose deliveries were never created (not dispatched): older
+    than `grace`, so that the receiver of a commit that just happened is not raced."""
     return DomainEvent.objects.filter(
-        created_at__gte=now - window, created_at__lte=now - grace, chamber__isnull=False
-    ).exclude(deliveries__isnull=False)
+        dispatched_at__isnull=True,
+        created_at__gte=now - window,
+        created_at__lte=now - grace,
+        chamber__isnull=False,
+    ).order_by("created_at", "id")

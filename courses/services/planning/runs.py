@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput
+from core.services.outbox import enqueue_email
 from people.models import Membership, User
 from workshops.models import EquipmentReservation, Workshop
 
@@ -340,6 +341,6 @@ def flag_runs_below_minimum(*, now: dt.datetime | None = None) -> int:
             recipients = _coordinator_emails(run.school_id)
             if recipients:
                 message = below_minimum_email(run, recipients)
-                transaction.on_commit(message.send)
+                enqueue_email(message)
         flagged += 1
     return flagged
