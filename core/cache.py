@@ -35,7 +35,8 @@ def _delta(key, delta=1, version=None):
 
 
 class ResilientRedisCache(RedisCache):
-    add = _degrade("add", False)
+    # True: callers use add() as a lock (allauth's rate limits); without Redis they proceed.
+    add = _degrade("add", True)
     get = _degrade("get", _default)
     set = _degrade("set", None)
     touch = _degrade("touch", False)

@@ -1,18 +1,11 @@
 """Faults of the production topology, made real where a test can: a broker or cache URL on a
 local port nobody listens on, a database driver's own connection error."""
 
-import socket
-
 import pytest
 
 from config.celery import app as celery_app
 
-
-def closed_port() -> int:
-    """A local port nobody listens on: bind, read the number, close."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from .outages import closed_port, database_down  # noqa: F401 - fixtures
 
 
 def _forget_broker_pools():
