@@ -7,7 +7,7 @@ import datetime as dt
 import hmac
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -123,9 +123,10 @@ def member_business(chamber: Chamber, member_number: str) -> Business | None:
 
 def trainees_of(chamber: Chamber | None) -> QuerySet[TraineeProfile]:
     """Apprentices employed by the chamber's member businesses."""
-    return TraineeProfile.objects.filter(business__chamber=chamber).select_related(
-        "user", "business"
-    )
+    # A deactivated account is gone from the chamber's view (and left a tombstone).
+    return TraineeProfile.objects.filter(
+        business__chamber=chamber, user__is_active=True
+    ).select_related("user", "business")
 
 
 def trainee_by_number_or_id(chamber: Chamber, value: str) -> TraineeProfile | None:
@@ -138,7 +139,8 @@ def trainee_by_number_or_id(chamber: Chamber, value: str) -> TraineeProfile | No
 
 
 def tombstones_of(chamber: Chamber | None) -> QuerySet[Tombstone]:
-    return Tombstone.objects.filter(chamber=chamber)
+    """The chamber's own deletions and those of what every chamber sees (runs)."""
+    return Tombstone.objects.filter(Q(chamber=chamber) | Q(chamber__isnull=True))
 
 
 # --- webhooks -------------------------------------------------------------------------------

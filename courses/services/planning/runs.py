@@ -19,7 +19,7 @@ from ...emails import below_minimum_email
 from ...errors import InvalidRunTransition
 from ...models import Course, CourseRun, Session
 from ...selectors import staff_runs
-from ...signals import run_published
+from ...signals import run_published, run_withdrawn
 from ..booking.cancel import cancel_run as cancel_bookings
 from ..completion import complete_run as settle_run
 from . import conflicts
@@ -266,6 +266,7 @@ def unpublish_run(*, run: CourseRun, actor: User | None) -> CourseRun:
     run.status = CourseRun.Status.DRAFT
     run.save(update_fields=["status", "updated_at"])
     audit(actor=actor, action="run.unpublished", obj=run)
+    run_withdrawn.send(sender=CourseRun, run=run)
     return run
 
 
