@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-RUN_ENV := DEBUG=1
+# Links in e-mails and QR codes point at the server `make run` starts, unless given.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+RUN_ENV := DEBUG=1 SITE_URL=$(SITE_URL)
 # Two workers by default (pytest-xdist), in a random order (pytest-randomly) whose seed the run
 # prints last: repeat it with PYTEST_ARGS="-p randomly --randomly-seed=N"; serially with
 # PYTEST_WORKERS=0; in file order with PYTEST_ARGS="-p no:randomly".
@@ -26,7 +28,9 @@ messages: venv
 run: venv messages
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
-	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	# The development server with the periodic tasks (hold release, reminders, waiting lists,
+	# outbox sweeps) in the same process: there is no beat without a broker.
+	$(RUN_ENV) $(PY) manage.py runserver_with_scheduler 127.0.0.1:$(PORT)
 
 test: venv messages
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
