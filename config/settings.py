@@ -261,6 +261,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Each app declares its periodic tasks in <app>/schedule.py; beat installs the merged entries.
 CELERY_BEAT_SCHEDULE = collect_schedule(LOCAL_APPS)
+# The smoke journey (and a demo) runs every periodic task this often to watch due work happen;
+# never in production.
+CELERY_BEAT_EVERY_SECONDS = float(os.environ.get("CELERY_BEAT_EVERY_SECONDS") or 0)
+if CELERY_BEAT_EVERY_SECONDS:
+    CELERY_BEAT_SCHEDULE = {
+        name: {**entry, "schedule": CELERY_BEAT_EVERY_SECONDS}
+        for name, entry in CELERY_BEAT_SCHEDULE.items()
+    }
 CELERY_TASK_ROUTES = {
     "*.send_*": {"queue": "mail"},
     "certificates.*": {"queue": "pdf"},
