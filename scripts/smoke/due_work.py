@@ -31,7 +31,8 @@ enrolment = (
     Enrolment.objects.filter(status="confirmed", run__status="published", participant__isnull=False)
     .exclude(participant__email="").order_by("pk").first()
 )
-CourseRun.objects.filter(pk=enrolment.run_id).update(starts_at=timezone.now() + dt.timedelta(days=1))
+tomorrow = timezone.now() + dt.timedelta(days=1)
+CourseRun.objects.filter(pk=enrolment.run_id).update(starts_at=tomorrow)
 Enrolment.objects.filter(run_id=enrolment.run_id).update(reminder_sent_at=timezone.now())
 Enrolment.objects.filter(pk=enrolment.pk).update(reminder_sent_at=None)
 print(enrolment.pk, enrolment.participant.email)
@@ -49,7 +50,8 @@ EVENT = """
 from core.events import record_event
 from people.models import Chamber
 chamber = Chamber.objects.get(code="{chamber}")
-print(record_event(type="run.cancelled", payload={{"id": 0, "smoke": True}}, chamber_id=chamber.pk).event_id)
+event = record_event(type="run.cancelled", payload={{"id": 0}}, chamber_id=chamber.pk)
+print(event.event_id)
 """
 
 DELIVERY = """
