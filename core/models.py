@@ -86,6 +86,7 @@ class OutboxEmail(models.Model):
         PENDING = "pending", _("ausstehend")
         SENT = "sent", _("gesendet")
         FAILED = "failed", _("endgültig fehlgeschlagen")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
 
     # Optional idempotency key: enqueueing the same key twice stores one message.
     key = models.CharField(max_length=200, unique=True, null=True, blank=True)
@@ -96,6 +97,8 @@ class OutboxEmail(models.Model):
     to = models.JSONField(default=list)
     cc = models.JSONField(default=list, blank=True)
     bcc = models.JSONField(default=list, blank=True)
+    # " a@x.example b@y.example ": every recipient, lower case, for withdrawing by address.
+    recipients = models.TextField(blank=True, editable=False)
     reply_to = models.JSONField(default=list, blank=True)
     headers = models.JSONField(default=dict, blank=True)
     # [{"filename", "mimetype", "content" (text or base64), "base64": bool}]; cleared once sent.

@@ -37,6 +37,19 @@ def _attachment(item) -> dict:
     return {"filename": filename, "mimetype": mimetype, "content": str(content), "base64": False}
 
 
+def _recipients(message: EmailMessage) -> str:
+    addresses = [*message.to, *message.cc, *message.bcc]
+    return " " + " ".join(a.strip().lower() for a in addresses) + " "
+
+
+def withdraw_emails_to(*, address: str) -> int:
+    """Pending e-mails to `address` are not sent (its account is being deleted): written in the
+    caller's transaction, so a message enqueued earlier in it is withdrawn too."""
+    return OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.PENDING, recipients__contains=f" {address.strip().lower()} "
+    ).update(status=OutboxEmail.Status.WITHDRAWN, next_attempt_at=None, attachments=[])
+
+
 def enqueue_email(message: EmailMessage, *, key: str | None = None) -> OutboxEmail | None:
     """Store `message` for sending after the current transaction commits. With a `key`, a second
     message under the same key is dropped (None is returned)."""
@@ -47,6 +60,7 @@ def enqueue_email(message: EmailMessage, *, key: str | None = None) -> OutboxEma
         "to": list(message.to),
         "cc": list(message.cc),
         "bcc": list(message.bcc),
+        "recipients": _recipients(message),
         "reply_to": list(message.reply_to),
         "headers": dict(message.extra_headers),
         "attachments": [_attachment(item) for item in message.attachments],
