@@ -55,13 +55,14 @@ class EmbeddedScheduler:
                 ran.append(name)
             except Exception:  # noqa: BLE001 - one failing task must not stop the others
                 logger.exception("scheduled task %s failed; tried again at its next turn", name)
-            finally:
-                close_old_connections()
         return ran
 
     def loop(self) -> None:
         while not self._stop.is_set():
-            self.run_pending()
+            try:
+                self.run_pending()
+            finally:
+                close_old_connections()  # this thread's connection, as after a request
             self._stop.wait(self.tick_seconds)
 
     def start(self) -> threading.Thread:
