@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-RUN_ENV := DEBUG=1
+# Links in e-mails and QR codes point at the server `make run` starts, unless given.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+RUN_ENV := DEBUG=1 SITE_URL=$(SITE_URL)
 # Two workers by default (pytest-xdist), in a random order (pytest-randomly) whose seed the run
 # prints last: repeat it with PYTEST_ARGS="-p randomly --randomly-seed=N"; serially with
 # PYTEST_WORKERS=0; in file order with PYTEST_ARGS="-p no:randomly".
@@ -26,12 +28,14 @@ messages: venv
 run: venv messages
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
-	@# With a broker configured (MQTT_URL) the telemetry ingest process runs beside the server.
+	# The development server with the periodic tasks (hold release, reminders, waiting lists,
+	# outbox sweeps) in the same process: there is no beat without a broker. With a broker
+	# configured (MQTT_URL) the telemetry ingest process runs beside it.
 	@if [ -n "$$MQTT_URL" ]; then \
 		$(RUN_ENV) $(PY) manage.py telemetry_ingest & ingest=$$!; \
 		trap 'kill $$ingest 2>/dev/null' EXIT INT TERM; \
 	fi; \
-	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver_with_scheduler 127.0.0.1:$(PORT)
 
 test: venv messages
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

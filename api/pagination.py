@@ -4,7 +4,15 @@ DRF's CursorPagination positions on the first ordering field only and counts an 
 sharing its value; when such a row changes while a client pages, the offset shifts and a row is
 skipped. Here the cursor holds the last (updated_at, id) seen, and the next page is everything
 strictly after it. A row changed meanwhile gets a newer updated_at and so comes again later: a
-client that pages to the end has seen every row in its latest state, none skipped."""
+client that pages to the end has seen every row in its latest state, none skipped.
+
+Concurrent writers: `updated_at` is stamped before the writing transaction commits, so a change
+stamped earlier can become visible after one stamped later (two transactions, the earlier one
+commits last). A cursor past the later row would skip it for ever. So every cursor carries the
+change horizon (api.selectors.change_horizon: a time before which every writer still running
+began, minus a margin; the minimum over the pages of one sync), and `last_cursor`, where the next
+sync starts, never lies beyond it: the next sync repeats the few rows after the horizon (clients
+upsert anyway) and finds the late committer among them."""
 
 import base64
 import binascii
@@ -18,6 +26,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from .selectors import change_horizon
+
 
 class UpdatedCursorPagination(BasePagination):
     cursor_query_param = "cursor"
@@ -26,15 +36,18 @@ class UpdatedCursorPagination(BasePagination):
     max_page_size = 1000
     field = "updated_at"
 
-    def _decode(self, raw: str) -> tuple[dt.datetime, int]:
+    def _decode(self, raw: str) -> tuple[dt.datetime, int, dt.datetime | None]:
         try:
             padded = raw + "=" * (-len(raw) % 4)
             data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
             ts = dt.datetime.fromisoformat(data["u"])
             pk = int(data["i"])
+            horizon = dt.datetime.fromisoformat(data["h"]) if data.get("h") else None
             if ts.tzinfo is None or not (0 <= pk < 2**63):
                 raise ValueError
-            return ts, pk
+            if horizon is not None and horizon.tzinfo is None:
+                raise ValueError
+            return ts, pk, horizon
         except (
             ValueError,
             KeyError,
@@ -46,8 +59,11 @@ class UpdatedCursorPagination(BasePagination):
             raise ValidationError({self.cursor_query_param: [_("Ungültiger Cursor.")]}) from exc
 
     @staticmethod
-    def encode(ts: dt.datetime, pk: int) -> str:
-        raw = json.dumps({"u": ts.astimezone(dt.UTC).isoformat(), "i": pk}, separators=(",", ":"))
+    def encode(ts: dt.datetime, pk: int, horizon: dt.datetime | None = None) -> str:
+        data = {"u": ts.astimezone(dt.UTC).isoformat(), "i": pk}
+        if horizon is not None:
+            data["h"] = horizon.astimezone(dt.UTC).isoformat()
+        raw = json.dumps(data, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     def get_page_size(self, request) -> int:
@@ -70,8 +86,13 @@ class UpdatedCursorPagination(BasePagination):
         self.request = request
         size = self.get_page_size(request)
         raw = request.query_params.get(self.cursor_query_param)
+        self.horizon = change_horizon()
+        self.position = None
         if raw:
-            ts, pk = self._decode(raw)
+            ts, pk, horizon = self._decode(raw)
+            self.position = (ts, pk)
+            if horizon is not None:
+                self.horizon = min(self.horizon, horizon)
             # (field, id) > (ts, pk), written so that the first condition alone bounds an index
             # range scan on (field, id); the OR only filters within it.
             queryset = queryset.filter(
@@ -88,7 +109,9 @@ class UpdatedCursorPagination(BasePagination):
             return None
         last = self.page[-1]
         params = self.request.query_params.copy()
-        params[self.cursor_query_param] = self.encode(getattr(last, self.field), last.pk)
+        params[self.cursor_query_param] = self.encode(
+            getattr(last, self.field), last.pk, self.horizon
+        )
         return (
             self.request.build_absolute_uri(self.request.path)
             + "?"
@@ -97,14 +120,22 @@ class UpdatedCursorPagination(BasePagination):
 
     def get_paginated_response(self, data):
         next_link = self.get_next_link()
-        cursor = None
+        position = self.position
         if self.page:
-            cursor = self.encode(getattr(self.page[-1], self.field), self.page[-1].pk)
+            position = (getattr(self.page[-1], self.field), self.page[-1].pk)
+        next_cursor = last_cursor = None
+        if position is not None:
+            next_cursor = self.encode(*position, self.horizon)
+            # Where the next sync starts: never beyond the horizon (a late committer may still
+            # bring rows stamped before it).
+            if position[0] >= self.horizon:
+                position = (self.horizon, 0)
+            last_cursor = self.encode(*position, self.horizon)
         return Response(
             {
                 "next": next_link,
-                "next_cursor": cursor if next_link else None,
-                "last_cursor": cursor,
+                "next_cursor": next_cursor if next_link else None,
+                "last_cursor": last_cursor,
                 "results": data,
             }
         )
@@ -119,8 +150,9 @@ class UpdatedCursorPagination(BasePagination):
                 "last_cursor": {
                     "type": "string",
                     "nullable": True,
-                    "description": "Cursor after the last row of this page; keep it to continue "
-                    "a later sync where this one ended.",
+                    "description": "Where a later sync continues: after the last row of this "
+                    "page, or earlier when writes were still committing (those rows then come "
+                    "again; upsert them).",
                 },
                 "results": schema,
             },

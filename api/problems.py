@@ -5,7 +5,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -31,6 +31,7 @@ TITLES = {
     415: "Medientyp nicht unterstützt",
     422: "Nicht verarbeitbar",
     429: "Zu viele Anfragen",
+    503: "Vorübergehend nicht erreichbar",
 }
 
 
@@ -107,6 +108,18 @@ def exception_handler(exc, context):
             409,
             code="conflict",
             detail=_("Die Änderung widerspricht dem aktuellen Stand der Daten."),
+            instance=instance,
+        )
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is gone for a moment (restart, failover): the client retries, as told.
+        logger.warning("database unavailable in API: %s", exc)
+        return problem(
+            503,
+            code="unavailable",
+            detail=_(
+                "Der Dienst ist kurz nicht erreichbar. Bitte versuchen Sie es gleich noch einmal."
+            ),
+            headers={"Retry-After": "30"},
             instance=instance,
         )
     if isinstance(exc, DjangoValidationError):

@@ -6,7 +6,8 @@ so a view that lists or loads through these never shows another chamber's rows (
 import datetime as dt
 import hmac
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -122,9 +123,10 @@ def member_business(chamber: Chamber, member_number: str) -> Business | None:
 
 def trainees_of(chamber: Chamber | None) -> QuerySet[TraineeProfile]:
     """Apprentices employed by the chamber's member businesses."""
-    return TraineeProfile.objects.filter(business__chamber=chamber).select_related(
-        "user", "business"
-    )
+    # A deactivated account is gone from the chamber's view (and left a tombstone).
+    return TraineeProfile.objects.filter(
+        business__chamber=chamber, user__is_active=True
+    ).select_related("user", "business")
 
 
 def trainee_by_number_or_id(chamber: Chamber, value: str) -> TraineeProfile | None:
@@ -137,7 +139,8 @@ def trainee_by_number_or_id(chamber: Chamber, value: str) -> TraineeProfile | No
 
 
 def tombstones_of(chamber: Chamber | None) -> QuerySet[Tombstone]:
-    return Tombstone.objects.filter(chamber=chamber)
+    """The chamber's own deletions and those of what every chamber sees (runs)."""
+    return Tombstone.objects.filter(Q(chamber=chamber) | Q(chamber__isnull=True))
 
 
 # --- webhooks -------------------------------------------------------------------------------
@@ -182,8 +185,35 @@ def due_delivery_ids(*, now: dt.datetime | None = None, limit: int = 500) -> lis
 def events_without_deliveries(
     *, now: dt.datetime, window: dt.timedelta, grace: dt.timedelta
 ) -> QuerySet[DomainEvent]:
-    """Recent events of a chamber that have no delivery row (yet): older than `grace`, so that
-    the receiver of a commit that just happened is not raced."""
+    """Events of the last `window` whose deliveries were never created (not dispatched): older
+    than `grace`, so that the receiver of a commit that just happened is not raced."""
     return DomainEvent.objects.filter(
-        created_at__gte=now - window, created_at__lte=now - grace, chamber__isnull=False
-    ).exclude(deliveries__isnull=False)
+        dispatched_at__isnull=True,
+        created_at__gte=now - window,
+        created_at__lte=now - grace,
+        chamber__isnull=False,
+    ).order_by("created_at", "id")
+
+
+# How far a change feed may trust updated_at stamps: clocks of the web processes and the
+# database may differ a little, and a row is stamped just before its statement starts.
+HORIZON_MARGIN = dt.timedelta(seconds=2)
+
+
+def change_horizon() -> dt.datetime:
+    """A time before which every change that will ever commit is committed already.
+
+    PostgreSQL: the start of the oldest transaction still open in another session (a writer
+    stamps its rows after it began), or now. SQLite: writers queue on one lock for at most the
+    busy timeout, so now minus that timeout. Minus HORIZON_MARGIN in both cases."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT LEAST(now(), min(xact_start)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
+            )
+            (oldest,) = cursor.fetchone()
+        return (oldest or timezone.now()) - HORIZON_MARGIN
+    wait = dt.timedelta(seconds=connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+    return timezone.now() - wait - HORIZON_MARGIN

@@ -40,3 +40,19 @@ def send_certificate_email(certificate_id: int) -> bool:
     from .services import email_certificate
 
     return email_certificate(certificate_id=certificate_id)
+
+
+@shared_task(name="certificates.tasks.resume_stale_jobs", ignore_result=True)
+def resume_stale_jobs() -> int:
+    """Beat: bulk jobs a killed worker left behind are enqueued again."""
+    from .services.recovery import resume_stale_jobs as resume
+
+    return len(resume())
+
+
+@shared_task(name="certificates.tasks.purge_orphaned_files", ignore_result=True)
+def purge_orphaned_files() -> int:
+    """Beat: PDFs of certificates whose transaction never committed are deleted."""
+    from .services.recovery import purge_orphaned_files as purge
+
+    return len(purge())

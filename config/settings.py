@@ -262,6 +262,8 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # The outbox holds a row lock while it talks to the server: never wait forever.
+    EMAIL_TIMEOUT = 20
 else:
     EMAIL_BACKEND = os.environ.get(
         "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -286,10 +288,43 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A message a worker took but never acknowledged (the whole worker was killed) goes back to the
+# queue after this many seconds (Redis transport). Longer than any task runs or waits for its
+# retry (a bulk job that outlives it merely runs twice, which issues nothing twice); bulk jobs
+# resume sooner through their own sweep (certificates.services.recovery).
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
+# With Redis down a request must not hang: short socket timeouts and one quick publish retry,
+# then the caller's hand-off gives up and the database outboxes deliver later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker keeps reconnecting through a Redis restart instead of giving up after 100 tries.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# /readyz fails when the last beat heartbeat a worker executed is older than this (seconds): a
+# worker that stopped consuming (or a beat that stopped) is noticed. 0 turns the check off.
+WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("WORKER_HEARTBEAT_MAX_AGE", "300"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Each app declares its periodic tasks in <app>/schedule.py; beat installs the merged entries.
 CELERY_BEAT_SCHEDULE = collect_schedule(LOCAL_APPS)
+# The smoke journey (and a demo) runs every periodic task this often to watch due work happen;
+# never in production.
+CELERY_BEAT_EVERY_SECONDS = float(os.environ.get("CELERY_BEAT_EVERY_SECONDS") or 0)
+if CELERY_BEAT_EVERY_SECONDS:
+    CELERY_BEAT_SCHEDULE = {
+        name: {**entry, "schedule": CELERY_BEAT_EVERY_SECONDS}
+        for name, entry in CELERY_BEAT_SCHEDULE.items()
+    }
 CELERY_TASK_ROUTES = {
     "*.send_*": {"queue": "mail"},
     "certificates.*": {"queue": "pdf"},
@@ -299,38 +334,10 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # The worker logs through LOGGING above (JSON lines with the request id), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "UNAUTHENTICATED_USER": None,
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Lernwerkstatt 4.0 API",
-    "DESCRIPTION": "Sync API for chambers (Handwerkskammer, IHK).",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "COMPONENT_SPLIT_REQUEST": True,
-}
-# Chamber API (api/): docs assets served locally by drf-spectacular-sidecar (no CDN), errors as
-# problem details, requests throttled per API key.
+# Chamber API: config/api_settings.py; docs assets from drf-spectacular-sidecar (no CDN).
 INSTALLED_APPS.append("drf_spectacular_sidecar")
-REST_FRAMEWORK["EXCEPTION_HANDLER"] = "api.problems.exception_handler"
-SPECTACULAR_SETTINGS.update(
-    {
-        "SWAGGER_UI_DIST": "SIDECAR",
-        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-        "REDOC_DIST": "SIDECAR",
-        "SCHEMA_PATH_PREFIX": r"/api/v1",
-        "ENUM_NAME_OVERRIDES": {
-            "EnrolmentStatusEnum": "courses.models.Enrolment.Status",
-            "RunStatusEnum": "courses.models.CourseRun.Status",
-        },
-    }
-)
-API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/min")
+from .api_settings import API_THROTTLE_RATE, REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401
+
 # Webhook targets on loopback/private/link-local/reserved addresses are refused (SSRF) unless
 # this is on; development and the tests deliver to 127.0.0.1.
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", DEBUG or TESTING)
@@ -338,8 +345,11 @@ WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", DEBUG 
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down means no cache, not an error page: reads miss, writes are dropped,
+            # each with a log line (throttles and rate limits fail open meanwhile).
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": os.environ["CACHE_URL"],
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
         if os.environ.get("CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from . import health
 
+# An unreachable database answers 503 with Retry-After instead of a bare 500 (config.errors).
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

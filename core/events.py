@@ -3,10 +3,14 @@
 `event_committed` is the extension point: the `api` app listens and schedules webhook deliveries.
 A rolled-back change leaves no event and announces nothing."""
 
+import logging
+
 from django.db import transaction
 from django.dispatch import Signal
 
 from .models import DomainEvent
+
+logger = logging.getLogger(__name__)
 
 
 class EventType:
@@ -40,5 +44,18 @@ def record_event(*, type: str, payload: dict, chamber_id: int | None = None) -> 
     if type not in EventType.ALL:
         raise ValueError(f"unknown event type {type!r}")
     event = DomainEvent.objects.create(type=type, payload=payload, chamber_id=chamber_id)
-    transaction.on_commit(lambda: event_committed.send(sender=DomainEvent, event=event))
+    transaction.on_commit(lambda: _announce(event))
     return event
+
+
+def _announce(event: DomainEvent) -> None:
+    # After the commit a receiver's error must not reach the request; its sweep (the webhook
+    # recovery in `api`) covers what it missed.
+    for receiver, result in event_committed.send_robust(sender=DomainEvent, event=event):
+        if isinstance(result, Exception):
+            logger.error(
+                "receiver %r of event %s failed",
+                receiver,
+                event.pk,
+                exc_info=(type(result), result, result.__traceback__),
+            )

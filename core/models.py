@@ -55,12 +55,82 @@ class DomainEvent(models.Model):
     )
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When its webhook deliveries were created (by the receiver after the commit, or by the
+    # recovery sweep when the process died before the receiver ran); null = not yet.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "people_domainevent"
         ordering = ["created_at", "id"]
         verbose_name = _("Ereignis")
         verbose_name_plural = _("Ereignisse")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="core_event_undispatched_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class OutboxEmail(models.Model):
+    """Outbox for e-mail: the rendered message, written in the same transaction as the change it
+    reports (`core.services.outbox.enqueue_email`). A worker sends it after the commit; the beat
+    sweep sends what a dead process or an unreachable broker left behind, and retries failures.
+    The row's status makes a second hand-off a no-op, so each message goes out once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("ausstehend")
+        SENT = "sent", _("gesendet")
+        FAILED = "failed", _("endgültig fehlgeschlagen")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+    # Optional idempotency key: enqueueing the same key twice stores one message.
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    subject = models.TextField()
+    body = models.TextField()
+    from_email = models.CharField(max_length=320, blank=True)
+    to = models.JSONField(default=list)
+    cc = models.JSONField(default=list, blank=True)
+    bcc = models.JSONField(default=list, blank=True)
+    # " a@x.example b@y.example ": every recipient, lower case, for withdrawing by address.
+    recipients = models.TextField(blank=True, editable=False)
+    reply_to = models.JSONField(default=list, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    # [{"filename", "mimetype", "content" (text or base64), "base64": bool}]; cleared once sent.
+    attachments = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("E-Mail im Postausgang")
+        verbose_name_plural = _("Postausgang")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="core_outboxemail_due_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic task went from beat through the broker to a worker and ran:
+    /readyz reports a worker that stopped consuming (config.health)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -3,10 +3,10 @@ workshop gets more seats, a repaired printer is back in service. Workshops may n
 courses, so courses listens here and moves the first waiting up right after that change commits
 (the booking service then takes the run lock as for any promotion)."""
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from core.handoff import delay_on_commit
 from workshops.models import Equipment, Workshop
 
 from .models import CourseRun
@@ -15,7 +15,8 @@ from .models import CourseRun
 def _promote_after_commit(**kwargs) -> None:
     from .tasks.booking import promote_waiting_lists
 
-    transaction.on_commit(lambda: promote_waiting_lists.delay(**kwargs))
+    # Never fails the save: the beat task promotes every ten minutes anyway.
+    delay_on_commit(promote_waiting_lists, **kwargs)
 
 
 @receiver(post_save, sender=Equipment, dispatch_uid="courses.promote_on_equipment")

@@ -6,6 +6,9 @@
   DomainError (CompletionNotAllowed fits); nothing is saved and the caller gets the error.
 - `run_published` is sent after a run's publication has been committed (sender=CourseRun,
   run=<CourseRun>). A receiver that has work to do enqueues a task; it must not fail the request.
+- `run_withdrawn` is sent inside the transaction that takes a published run out of public view
+  (unpublished back to draft) (sender=CourseRun, run=<CourseRun>): a syncing client that listed
+  it must learn that it is gone (the API records a tombstone).
 - `early_booking` is asked by the booking service, under the participant's and the run's locks,
   when someone books a published run before its public booking opens (sender=CourseRun, run,
   participant, booked_by, now). A receiver returns True to let this one booking through (e.g. a
@@ -25,6 +28,7 @@ from django.dispatch import Signal
 
 outcome_change_requested = Signal()
 run_published = Signal()
+run_withdrawn = Signal()
 early_booking = Signal()
 personal_data_requested = Signal()
 demo_seeded = Signal()

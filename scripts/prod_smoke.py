@@ -9,8 +9,10 @@ production settings (DEBUG off), then walks one journey with a real HTTP client:
 health and readiness, the catalogue page, an API key, a webhook registered to a receiver this script
 runs on 127.0.0.1, a booking through POST /api/v1/enrolments/, attendance and completion through the
 services, certificates issued by the worker (bulk IssueJob task), the PDF fetched through the API,
-and the certificate.issued webhook with a valid HMAC signature; then the telemetry ingest
-process stores a reading published to the MQTT broker (SMOKE_MQTT_URL).
+and the certificate.issued webhook with a valid HMAC signature. Then, with beat on a 5-second
+schedule, the due work: an expired approval hold released, a reminder sent through the e-mail
+outbox, and a webhook that failed once retried and delivered; then the telemetry ingest process
+stores a reading published to the MQTT broker (SMOKE_MQTT_URL).
 
 Each check prints ✓ or ✗ with its time. Everything started here is stopped (process groups), and
 the database dropped, also on failure. Exit status 0 only if every check passed.
@@ -24,10 +26,11 @@ import signal
 import sys
 import time
 
+from smoke.due_work import due_work
 from smoke.journey import journey
 from smoke.receiver import Receiver
 from smoke.report import SmokeFailure, check_quietly, results
-from smoke.stack import HOOK_PORT, Smoke, admin_sql
+from smoke.stack import FLAKY_HOOK_PORT, HOOK_PORT, Smoke, admin_sql
 from smoke.telemetry import telemetry_journey
 from smoke.topology import bring_up
 
@@ -46,6 +49,7 @@ def main() -> int:
         with Receiver(HOOK_PORT) as receiver:
             bring_up(smoke)
             journey(smoke, receiver)
+            due_work(smoke, FLAKY_HOOK_PORT)
             telemetry_journey(smoke)
     except (SmokeFailure, KeyboardInterrupt):
         failed = True

@@ -73,7 +73,7 @@ def test_readyz_is_503_naming_the_broker_when_it_is_down(client, settings, db):
     response = client.get("/readyz")
     assert response.status_code == 503
     body = response.json()
-    assert body["checks"] == {"database": "ok", "broker": "failed"}
+    assert body["checks"] == {"database": "ok", "broker": "failed", "worker": "ok"}
     assert list(body["failed"]) == ["broker"]
 
 
@@ -87,11 +87,15 @@ def test_readyz_is_200_with_a_live_broker(client, settings, db):
     settings.CELERY_BROKER_URL = url
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok", "worker": "ok"}
 
 
 def test_readyz_says_when_no_broker_is_configured(client, settings, db):
     settings.CELERY_BROKER_URL = ""
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "broker": "not configured"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "broker": "not configured",
+        "worker": "not configured",
+    }

@@ -63,14 +63,20 @@ def upsert_business(
         return business, False, bool(changed)
 
 
-def delete_business(*, business: Business, actor=None) -> None:
-    """Delete a member business. The tombstone is written by the post_delete receiver (so that
-    deletions in the admin leave one too), in this same transaction."""
+def delete_business(*, business: Business, actor=None) -> Business:
+    """A chamber's DELETE of a member business deactivates it: its enrolments, certificates,
+    trainees and course history stay whole (a deletion would orphan them), and the business
+    stays listed with `is_active: false`, a status change a syncing client sees like any other.
+    Deleting it again changes nothing."""
     with transaction.atomic():
-        audit(
-            actor=actor,
-            action="api.business_deleted",
-            obj=business,
-            member_number=business.member_number,
-        )
-        business.delete()
+        locked = Business.objects.select_for_update().get(pk=business.pk)
+        if locked.is_active:
+            locked.is_active = False
+            locked.save(update_fields=["is_active", "updated_at"])
+            audit(
+                actor=actor,
+                action="api.business_deactivated",
+                obj=locked,
+                member_number=locked.member_number,
+            )
+        return locked

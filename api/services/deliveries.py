@@ -48,6 +48,10 @@ def create_deliveries(*, event: DomainEvent) -> list[int]:
                 event=event, endpoint=endpoint, defaults={"next_attempt_at": now}
             )
             ids.append(delivery.pk)
+        # Done for this event, also when nobody subscribed: the sweep looks no further.
+        DomainEvent.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(
+            dispatched_at=now
+        )
         for pk in ids:
             transaction.on_commit(lambda pk=pk: _enqueue(pk))
     return ids
@@ -169,12 +173,12 @@ def attempt_delivery(*, delivery_id: int, now: dt.datetime | None = None) -> Web
 
 
 def create_missing_deliveries(
-    *,
-    window: dt.timedelta = dt.timedelta(minutes=15),
-    grace: dt.timedelta = dt.timedelta(seconds=30),
+    *, window: dt.timedelta = RETRY_FOR, grace: dt.timedelta = dt.timedelta(seconds=30)
 ) -> int:
-    """Deliveries for recent events whose `event_committed` receiver never ran (the process died
-    between commit and receiver): the outbox still has them. Safe to repeat (get_or_create)."""
+    """Deliveries for events whose `event_committed` receiver never ran (the process died between
+    commit and receiver, or the receiver failed): the outbox marks each event once its
+    deliveries exist, so the sweep finds every unmarked one however long ago it happened, up to
+    the day a delivery is retried for. Safe to repeat (get_or_create)."""
     events = events_without_deliveries(now=timezone.now(), window=window, grace=grace)
     count = 0
     for event in events.iterator():

@@ -74,7 +74,11 @@ class BusinessViewSet(
             raise ValidationError({"member_number": [_("Pflichtfeld.")]})
         return self._upsert(member_number, fields)
 
-    @extend_schema(responses={204: None}, summary="Delete a member business (leaves a tombstone)")
+    @extend_schema(
+        responses={204: None},
+        summary="Deactivate a member business (it stays listed with is_active false, with its "
+        "enrolments, certificates and trainees)",
+    )
     def destroy(self, request, member_number=None):
         delete_business(business=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,6 @@
-"""/tombstones/: deleted businesses and trainees, so that a syncing client deletes them too."""
+"""/tombstones/: deleted businesses, trainees that left the chamber's view (deleted, deactivated,
+moved to another chamber's business) and runs withdrawn from public view, so that a syncing
+client deletes them too."""
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -20,12 +22,13 @@ class TombstoneFilter(django_filters.FilterSet):
         field_name="deleted_at", description="Only deletions at or after this time."
     )
     # Not validated: an unknown resource simply has no tombstones.
-    resource = TextFilter(field_name="resource", enum=["businesses", "trainees"])
+    resource = TextFilter(field_name="resource", enum=["businesses", "trainees", "runs"])
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Deleted businesses and trainees, so that a syncing client can delete them too"
+        summary="Deleted businesses, trainees that left the chamber's view and withdrawn runs, "
+        "so that a syncing client can delete them too"
     )
 )
 class TombstoneViewSet(ChamberViewMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

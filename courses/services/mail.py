@@ -1,27 +1,19 @@
-"""Sending the booking e-mails the booking service enqueues (courses.tasks.mail runs these).
+"""Booking e-mails by enrolment id, for tasks queued before the e-mail outbox existed (their
+names stay registered, see courses.tasks.mail). New code writes to the outbox in its own
+transaction (services.booking.notify).
 
-Safe to run twice: each message carries an id and is remembered once sent, so a redelivered task
-sends nothing. SMTP errors (OSError) reach the task, which retries later."""
+Safe to run twice: the message id is the outbox key, so a redelivered task sends nothing."""
 
-from collections.abc import Callable
-
-from django.core.cache import cache
-
+from core.services.outbox import deliver_email, enqueue_email
 from core.tokens import token_digest
 
 from ..emails import approval_request_emails, enrolment_email
 from ..models import Enrolment
 
-SENT_TTL = 60 * 60 * 24 * 14
 
-
-def _once(message_id: str, send: Callable[[], object]) -> bool:
-    key = f"courses:mail-sent:{message_id}"
-    if cache.get(key):
-        return False
-    send()
-    cache.set(key, 1, SENT_TTL)
-    return True
+def _once(key: str, message) -> bool:
+    row = enqueue_email(message, key=f"courses:{key}")
+    return row is not None and deliver_email(email_id=row.pk)
 
 
 def _enrolments():
@@ -37,7 +29,7 @@ def send_enrolment_email(*, enrolment_id: int, kind: str, message_id: str) -> bo
     message = enrolment_email(enrolment, kind)
     if message is None:
         return False
-    return _once(message_id, message.send)
+    return _once(message_id, message)
 
 
 def send_approval_request(*, enrolment_id: int, token: str) -> int:
@@ -56,5 +48,5 @@ def send_approval_request(*, enrolment_id: int, token: str) -> int:
         return 0
     sent = 0
     for index, message in enumerate(approval_request_emails(enrolment, token)):
-        sent += _once(f"approval:{enrolment.approval_token_hash}:{index}", message.send)
+        sent += _once(f"approval:{enrolment.approval_token_hash}:{index}", message)
     return sent

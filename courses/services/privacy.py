@@ -15,6 +15,7 @@ from core.audit import audit
 from core.formatting import iso
 from core.links import absolute_url
 from core.models import AuditEntry
+from core.services.outbox import withdraw_emails_to
 from people.models import ChamberLink, Employment, Membership, TraineeProfile, User
 
 from ..models import Attendance, Enrolment
@@ -155,6 +156,8 @@ def delete_account(*, user: User, now: dt.datetime | None = None) -> None:
             if not _keep_name(enrolment, now):
                 enrolment.participant_name = ""
             enrolment.save(update_fields=["participant", "participant_name", "updated_at"])
+        # The cancellation e-mails above went to the outbox; nothing goes to a deleted address.
+        withdraw_emails_to(address=user.email)
         TraineeProfile.objects.filter(user=user).delete()
         # The business no longer lists the person; chamber records waiting for them go too.
         Employment.objects.filter(user=user).delete()

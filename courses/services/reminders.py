@@ -1,14 +1,15 @@
 """Reminders: confirmed participants hear from us two days before their course starts, once."""
 
 import datetime as dt
-import uuid
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.services.outbox import enqueue_email
+
+from ..emails import enrolment_email
 from ..models import CourseRun, Enrolment
-from ..tasks.mail import send_enrolment_email as send_enrolment_email_task
 
 REMIND_DAYS_AHEAD = 2
 
@@ -26,9 +27,9 @@ def due_for_reminder(now: dt.datetime) -> QuerySet[Enrolment]:
 
 
 def send_reminders(*, now: dt.datetime | None = None) -> int:
-    """Claim each due reminder with a conditional update and enqueue its e-mail on commit: a
-    second run (or a second beat) finds nothing left to claim, so nobody is reminded twice.
-    One short transaction per enrolment."""
+    """Claim each due reminder with a conditional update and put its e-mail in the outbox in the
+    same transaction: a second run (or a second beat) finds nothing left to claim, so nobody is
+    reminded twice, and a crash after the claim still sends it. One short transaction each."""
     now = now or timezone.now()
     claimed = 0
     for enrolment_id in list(due_for_reminder(now).values_list("pk", flat=True)):
@@ -38,10 +39,12 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
             )
             if won:
                 claimed += 1
-                message_id = f"reminder:{enrolment_id}:{uuid.uuid4().hex}"
-                transaction.on_commit(
-                    lambda pk=enrolment_id, mid=message_id: send_enrolment_email_task.delay(
-                        pk, "reminder", mid
-                    )
+                enrolment = (
+                    Enrolment.objects.select_related("run__course", "participant")
+                    .filter(pk=enrolment_id)
+                    .first()
                 )
+                message = enrolment_email(enrolment, "reminder")
+                if message is not None:
+                    enqueue_email(message)
     return claimed

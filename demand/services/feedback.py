@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput, PermissionDenied
+from core.handoff import delay_on_commit
+from core.services.outbox import enqueue_email
 from courses.models import Course, CourseRun, Enrolment
 
 from ..emails import feedback_invitation_email
@@ -120,12 +122,12 @@ def feedback_invite_due(*, now: dt.datetime | None = None) -> int:
             ).values_list("pk", flat=True)
         )
         for pk in invitations:
-            transaction.on_commit(lambda pk=pk: send_feedback_invitation_task.delay(pk))
+            delay_on_commit(send_feedback_invitation_task, pk)
     return len(invitations)
 
 
 def feedback_invitation_send(*, invitation_id: int, now: dt.datetime | None = None) -> bool:
-    """One invitation e-mail; claims `sent_at` first (rolled back if the send fails)."""
+    """One invitation e-mail into the outbox, in the transaction that claims `sent_at`."""
     with transaction.atomic():
         claimed = FeedbackInvitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
             sent_at=now or timezone.now()
@@ -138,7 +140,7 @@ def feedback_invitation_send(*, invitation_id: int, now: dt.datetime | None = No
         participant = invitation.enrolment.participant
         if participant is None or not participant.is_active or not participant.email:
             return False
-        feedback_invitation_email(invitation).send()
+        enqueue_email(feedback_invitation_email(invitation))
         return True
 
 

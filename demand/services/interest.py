@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput, PermissionDenied
+from core.handoff import delay_on_commit
+from core.services.outbox import enqueue_email
 from courses.models import Course, CourseRun
 from people.models import Business
 from people.roles import roles_of
@@ -155,13 +157,13 @@ def interests_notify_for_run(*, run_id: int, now: dt.datetime | None = None) -> 
             ).values_list("pk", flat=True)
         )
         for pk in created:
-            transaction.on_commit(lambda pk=pk: send_interest_notification_task.delay(pk))
+            delay_on_commit(send_interest_notification_task, pk)
     return len(created)
 
 
 def interest_notification_send(*, notification_id: int, now: dt.datetime | None = None) -> bool:
-    """Send one "new run" e-mail. Claims `sent_at` first; a failed send rolls the claim back so
-    that the task's retry sends it. False when already sent or nobody to tell."""
+    """One "new run" e-mail into the outbox, in the transaction that claims `sent_at` (the
+    outbox sends it once and retries). False when already sent or nobody to tell."""
     now = now or timezone.now()
     with transaction.atomic():
         claimed = InterestNotification.objects.filter(
@@ -175,7 +177,7 @@ def interest_notification_send(*, notification_id: int, now: dt.datetime | None 
         user = notification.interest.user
         if not user.is_active or not user.email or notification.interest.withdrawn_at:
             return False
-        run_published_email(notification).send()
+        enqueue_email(run_published_email(notification))
         return True
 
 
@@ -193,7 +195,7 @@ def interests_remind_expiring(*, now: dt.datetime | None = None) -> int:
             expiry_reminded_at=now
         )
         for pk in ids:
-            transaction.on_commit(lambda pk=pk: send_interest_expiry_reminder_task.delay(pk))
+            delay_on_commit(send_interest_expiry_reminder_task, pk)
     return len(ids)
 
 
@@ -206,7 +208,7 @@ def interest_expiry_reminder_send(*, interest_id: int) -> bool:
     )
     if interest is None or not interest.user.is_active or not interest.user.email:
         return False
-    interest_expiring_email(interest).send()
+    enqueue_email(interest_expiring_email(interest))
     return True
 
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput, PermissionDenied
+from core.handoff import delay_on_commit
+from core.services.outbox import enqueue_email
 from courses.models import Course, Topic
 from people.models import Business, School
 from people.roles import roles_of
@@ -103,7 +105,7 @@ def request_answer(
     course_request.save()
     audit(actor=actor, action="course_request.answered", obj=course_request, status=status)
     request_id = course_request.pk
-    transaction.on_commit(lambda: send_request_answer_task.delay(request_id))
+    delay_on_commit(send_request_answer_task, request_id)
     return course_request
 
 
@@ -127,5 +129,5 @@ def request_answer_send(*, request_id: int) -> bool:
     user = course_request.requested_by
     if not user.is_active or not user.email:
         return False
-    request_answered_email(course_request).send()
+    enqueue_email(request_answered_email(course_request))
     return True

@@ -9,7 +9,7 @@ import threading
 class Receiver:
     """A real HTTP server on 127.0.0.1 that keeps every POST it gets."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, *, fail_first: int = 0) -> None:
         self.requests: list[dict] = []
         received = self.requests
 
@@ -17,7 +17,7 @@ class Receiver:
             def do_POST(self):  # noqa: N802 - the name http.server calls
                 length = int(self.headers.get("Content-Length", "0"))
                 received.append({"headers": dict(self.headers), "body": self.rfile.read(length)})
-                self.send_response(204)
+                self.send_response(503 if len(received) <= fail_first else 204)
                 self.end_headers()
 
             def log_message(self, *args):  # keep the smoke output readable

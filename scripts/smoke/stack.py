@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 WEB_PORT = int(os.environ.get("SMOKE_WEB_PORT", "8161"))
 HOOK_PORT = int(os.environ.get("SMOKE_HOOK_PORT", "8162"))
+FLAKY_HOOK_PORT = int(os.environ.get("SMOKE_FLAKY_HOOK_PORT", "8163"))
 QUEUES = "default,mail,pdf,webhooks"  # the same as docker/compose.yaml's worker
 CHAMBER = "HWK-HL"  # a chamber of the demo data
 COORDINATOR = "koordination@demo.example"
@@ -75,6 +76,8 @@ class Smoke:
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             # The smoke webhook receiver listens on 127.0.0.1, which production refuses by default.
             WEBHOOK_ALLOW_PRIVATE_TARGETS="1",
+            # Beat on a short schedule: the journey watches due work happen within seconds.
+            CELERY_BEAT_EVERY_SECONDS="5",
         )
         self.env.pop("EMAIL_HOST", None)
         self.env.pop("ANYMAIL_PROVIDER", None)

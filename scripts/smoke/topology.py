@@ -67,7 +67,8 @@ def bring_up(smoke: Smoke) -> None:
     with check("/readyz: database and broker ok"):
         status, _headers, body = smoke.http("GET", "/readyz")
         expect(status == 200, f"HTTP {status}: {body[:300]!r}")
-        expect(json.loads(body)["checks"] == {"database": "ok", "broker": "ok"}, body)
+        checks = json.loads(body)["checks"]
+        expect(checks == {"database": "ok", "broker": "ok", "worker": "ok"}, body)
     with check("Celery worker answers ping (all queues)"):
 
         def ping():

@@ -13,14 +13,13 @@ import datetime as dt
 import json
 import random
 import re
-import shutil
-import subprocess
 import time
 import uuid
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
+
+from tests.pdftools import qr_codes
 
 from .conftest import check_a11y, login
 
@@ -158,25 +157,9 @@ print(json.dumps({"run": run.pk, "course": run.course.title,
 
 def _pdf_qr_url(pdf: Path) -> str:
     """Render the certificate's first page and read its QR code, as a phone camera would."""
-    png = pdf.with_suffix("")
-    subprocess.run(  # noqa: S603 - fixed tools on a file the test wrote
-        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(png)],  # noqa: S607
-        check=True,
-    )
-    image = next(pdf.parent.glob(f"{png.name}*.png"))
-    result = subprocess.run(  # noqa: S603
-        ["zbarimg", "--quiet", "--raw", str(image)],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[0]
+    return qr_codes(pdf, dpi=150)[0]
 
 
-@pytest.mark.skipif(
-    not (shutil.which("zbarimg") and shutil.which("pdftoppm")),
-    reason="needs zbarimg (zbar-tools) and pdftoppm (poppler-utils); .ci/run installs both",
-)
 def test_anyone_verifies_a_certificate_through_its_qr_code(new_page, e2e_server, tmp_path):
     # The trainee downloads their certificate (issued by the school through its service).
     out = e2e_server.shell(

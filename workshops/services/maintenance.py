@@ -4,7 +4,7 @@ notice to coordinators of duties falling due."""
 import datetime as dt
 from decimal import Decimal
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.errors import InvalidInput
 from core.links import absolute_url
+from core.services.outbox import enqueue_email
 from core.textmail import render_text
 from people.models import Membership, School
 
@@ -172,4 +173,4 @@ def _mail_coordinators(*, school: School, duties: list[MaintenanceDue]) -> None:
     }
     body = render_text("workshops/emails/maintenance_due.txt", context)
     subject = " ".join(render_text("workshops/emails/maintenance_due_subject.txt", context).split())
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    enqueue_email(EmailMessage(subject=subject, body=body, to=recipients))

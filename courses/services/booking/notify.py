@@ -1,15 +1,12 @@
-"""What a change of an enrolment tells the world: an outbox event for the chambers' webhooks
-(written in the booking's transaction) and e-mails, enqueued only once the booking commits."""
-
-import uuid
-
-from django.db import transaction
+"""What a change of an enrolment tells the world: an outbox event for the chambers' webhooks and
+its e-mails in the e-mail outbox, both written in the booking's transaction (core.services.outbox
+sends them once it commits, or its sweep does if the process dies first)."""
 
 from core.events import record_event
+from core.services.outbox import enqueue_email
 
+from ...emails import approval_request_emails, enrolment_email
 from ...models import Enrolment
-from ...tasks.mail import send_approval_request as send_approval_request_task
-from ...tasks.mail import send_enrolment_email as send_enrolment_email_task
 
 
 def chamber_id(enrolment: Enrolment) -> int | None:
@@ -38,12 +35,14 @@ def record(type_: str, enrolment: Enrolment, position: int | None = None) -> Non
 
 
 def send_on_commit(enrolment: Enrolment, kind: str) -> None:
-    """E-mails go out only after the booking is committed; a rollback sends nothing."""
-    message_id = uuid.uuid4().hex  # makes a redelivered task a no-op, see services.mail
-    enrolment_id = enrolment.pk
-    transaction.on_commit(lambda: send_enrolment_email_task.delay(enrolment_id, kind, message_id))
+    """The e-mail is rendered now (the state this transaction commits) and sent after the
+    commit; a rollback sends nothing."""
+    message = enrolment_email(enrolment, kind)
+    if message is not None:
+        enqueue_email(message)
 
 
 def send_approval_request_on_commit(enrolment: Enrolment) -> None:
-    enrolment_id, token = enrolment.pk, enrolment.approval_token
-    transaction.on_commit(lambda: send_approval_request_task.delay(enrolment_id, token))
+    # The clear token exists only in memory, on the enrolment just held (services.booking.holds).
+    for message in approval_request_emails(enrolment, enrolment.approval_token):
+        enqueue_email(message)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput
+from core.services.outbox import enqueue_email
 from people.models import User
 from workshops.models import EquipmentReservation, Workshop
 
@@ -18,7 +19,7 @@ from ...emails import below_minimum_email
 from ...errors import InvalidRunTransition
 from ...models import Course, CourseRun, Session
 from ...selectors import coordinator_emails, staff_runs
-from ...signals import run_published
+from ...signals import run_published, run_withdrawn
 from ..booking.cancel import cancel_run as cancel_bookings
 from ..completion import complete_run as settle_run
 from . import conflicts
@@ -271,6 +272,7 @@ def unpublish_run(*, run: CourseRun, actor: User | None) -> CourseRun:
     run.status = CourseRun.Status.DRAFT
     run.save(update_fields=["status", "updated_at"])
     audit(actor=actor, action="run.unpublished", obj=run)
+    run_withdrawn.send(sender=CourseRun, run=run)
     return run
 
 
@@ -339,6 +341,6 @@ def flag_runs_below_minimum(*, now: dt.datetime | None = None) -> int:
             recipients = coordinator_emails(run.school_id)
             if recipients:
                 message = below_minimum_email(run, recipients)
-                transaction.on_commit(message.send)
+                enqueue_email(message)
         flagged += 1
     return flagged

@@ -22,24 +22,28 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.events import record_event
 from core.formatting import iso
+from core.handoff import delay_on_commit
+from core.services.outbox import deliver_email, enqueue_email
 from core.textmail import render_text
 from core.validators import one_line
 from courses.models import CourseRun, Enrolment
 from people.models import School
 
-from .codes import new_code as new_verification_code
-from .document import issue_file
-from .errors import AlreadyRevoked, NotEligible, ReasonRequired
-from .models import Certificate, CertificateSequence, IssueJob
-from .snapshot import build_data, language_of
-from .tasks import issue_for_run as issue_for_run_task
-from .tasks import send_certificate_email as send_certificate_email_task
+from ..codes import new_code as new_verification_code
+from ..document import issue_file
+from ..errors import AlreadyRevoked, NotEligible, ReasonRequired
+from ..models import Certificate, CertificateSequence, IssueJob
+from ..snapshot import build_data, language_of
+from ..tasks import issue_for_run as issue_for_run_task
 
 logger = logging.getLogger(__name__)
 
 # A job that has not moved for this long is taken as lost (broker down, worker gone), so that the
 # coordinator can start a new one; the new one skips whatever the old one issued.
 STALE_JOB_AFTER = dt.timedelta(minutes=10)
+# A queued or running job that has not moved for this long is enqueued again by the recovery
+# sweep (beat, every 20 s), so a job a killed worker left behind resumes within a minute.
+JOB_LEASE = dt.timedelta(seconds=30)
 
 
 def _user_or_none(actor):
@@ -160,8 +164,7 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
     record_event(
         type="certificate.issued", payload=_payload(certificate), chamber_id=_chamber_id(enrolment)
     )
-    certificate_id = certificate.pk
-    transaction.on_commit(lambda: send_certificate_email_task.delay(certificate_id))
+    _enqueue_email(certificate, issued.pdf)
     return certificate
 
 
@@ -253,13 +256,15 @@ def start_issue_job(*, run: CourseRun, actor) -> IssueJob:
             total=total,
         )
         job_id = job.pk
-        transaction.on_commit(lambda: issue_for_run_task.delay(job_id))
+        delay_on_commit(issue_for_run_task, job_id)
     return job
 
 
 def run_issue_job(*, job_id: int) -> IssueJob | None:
     """The body of the bulk task. Each certificate is its own transaction, and enrolments that
-    already have one are skipped: a crash or a retry at any point issues each certificate once."""
+    already have one are skipped: a crash or a retry at any point issues each certificate once.
+    The runner touches `updated_at` after every certificate; a job silent for JOB_LEASE (killed
+    worker, lost message) is enqueued again by `recovery.resume_stale_jobs`."""
     job = IssueJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None or job.status == IssueJob.Status.DONE:
         return job
@@ -302,8 +307,29 @@ def run_issue_job(*, job_id: int) -> IssueJob | None:
 # E-mail ------------------------------------------------------------------------------------------
 
 
+def _enqueue_email(certificate: Certificate, pdf: bytes):
+    """The participant's e-mail with the PDF, into the outbox in the issuing transaction (sent
+    after the commit, or by the sweep); `emailed_at` marks it handed over, once per certificate."""
+    participant = certificate.enrolment.participant
+    if participant is None or not participant.email or participant.anonymised_at:
+        return None
+    context = {"certificate": certificate, "data": certificate.data, "participant": participant}
+    with translation.override(language_of(certificate.enrolment)):
+        subject = one_line(render_text("certificates/email/issued_subject.txt", context))
+        body = render_text("certificates/email/issued_body.txt", context)
+        filename = f"{_('Teilnahmebescheinigung')}-{certificate.number}.pdf"
+    message = EmailMessage(subject=subject, body=body, to=[participant.email])
+    message.attach(filename, pdf, "application/pdf")
+    row = enqueue_email(message, key=f"certificates:issued:{certificate.pk}")
+    Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    return row
+
+
 def email_certificate(*, certificate_id: int) -> bool:
-    """Send the participant their certificate, in their language, once. Returns whether it sent."""
+    """Send the participant their certificate, in their language, once (for tasks queued before
+    the outbox: the issuing transaction writes the e-mail itself now). Returns whether it sent."""
     certificate = (
         Certificate.objects.select_related("enrolment__participant")
         .filter(pk=certificate_id)
@@ -311,22 +337,9 @@ def email_certificate(*, certificate_id: int) -> bool:
     )
     if certificate is None or certificate.emailed_at or not certificate.is_valid:
         return False
-    participant = certificate.enrolment.participant
-    if participant is None or not participant.email or participant.anonymised_at:
-        return False
-    context = {"certificate": certificate, "data": certificate.data, "participant": participant}
-    with translation.override(language_of(certificate.enrolment)):
-        subject = one_line(render_text("certificates/email/issued_subject.txt", context))
-        body = render_text("certificates/email/issued_body.txt", context)
-        filename = f"{_('Teilnahmebescheinigung')}-{certificate.number}.pdf"
-    message = EmailMessage(subject=subject, body=body, to=[participant.email])
     with certificate.pdf.open("rb") as handle:
-        message.attach(filename, handle.read(), "application/pdf")
-    message.send()
-    Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
-    return True
+        row = _enqueue_email(certificate, handle.read())
+    return row is not None and deliver_email(email_id=row.pk)
 
 
 # School settings ---------------------------------------------------------------------------------
