@@ -27,6 +27,7 @@ TITLES = {
     405: "Methode nicht erlaubt",
     406: "Nicht annehmbar",
     409: "Konflikt",
+    413: "Inhalt zu groß",
     415: "Medientyp nicht unterstützt",
     422: "Nicht verarbeitbar",
     429: "Zu viele Anfragen",

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     # Before anything reads the client address (rate limits, logs): see TRUSTED_PROXY_COUNT.
     "config.middleware.TrustedProxyMiddleware",
+    # Before the session and CSRF read cookies and form data: NUL and oversized bodies end here.
+    "config.middleware.HostileInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,6 +80,17 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Request size: no body above MAX_REQUEST_BODY_BYTES is read (413, checked on Content-Length;
+# a view may allow less, core.http.body_limit); form fields and JSON beyond
+# DATA_UPLOAD_MAX_MEMORY_SIZE are refused; uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to a
+# temporary file, not memory.
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(12 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2560 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2560 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# JSON deeper than this is refused (400) before it can exhaust the parser's recursion.
+API_MAX_JSON_DEPTH = int(os.environ.get("API_MAX_JSON_DEPTH", "32"))
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -248,6 +261,12 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's parsers with limits: depth, size, NUL and non-finite numbers are a 400 problem.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "api.parsers.FormParser",
+        "api.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": None,
 }

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import single_line
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
@@ -25,9 +27,9 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=64, db_index=True)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=64, db_index=True, validators=[single_line])
+    object_type = models.CharField(max_length=64, validators=[single_line])
+    object_id = models.CharField(max_length=64, validators=[single_line])
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -49,7 +51,7 @@ class DomainEvent(models.Model):
     nothing below it imports `api`."""
 
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    type = models.CharField(max_length=40, db_index=True)
+    type = models.CharField(max_length=40, db_index=True, validators=[single_line])
     chamber = models.ForeignKey(
         "people.Chamber", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

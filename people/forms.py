@@ -1,11 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DomainErrorForm
+
 from .models import Business, TraineeProfile
 
 
-class SignupProfileForm(forms.Form):
-    """Extra fields on allauth's signup: who the trainee is and who employs them."""
+class SignupProfileForm(DomainErrorForm):
+    """Extra fields on allauth's signup: who the trainee is and who employs them. allauth's
+    signup form derives from it, and so takes on the input rules of core.forms (names on one
+    line)."""
 
     first_name = forms.CharField(label=_("Vorname"), max_length=150)
     last_name = forms.CharField(label=_("Nachname"), max_length=150)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.access import access
 from core.errors import DomainError
+from core.validators import parse_id
 from people.models import Business, TraineeProfile
 from people.roles import roles_of
 
@@ -21,8 +22,8 @@ from ..services import booking
 def _business_for(request) -> Business:
     """The business asked for (?business=) among the user's own, else the first of them."""
     ids = roles_of(request.user).business_ids
-    wanted = request.GET.get("business") or request.POST.get("business")
-    business_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else min(ids)
+    wanted = parse_id(request.GET.get("business") or request.POST.get("business"))
+    business_id = wanted if wanted in ids else min(ids)
     return Business.objects.get(pk=business_id)
 
 
