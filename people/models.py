@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
@@ -43,6 +44,12 @@ class User(AbstractUser):
         _("Nachname"), max_length=150, blank=True, validators=[single_line]
     )
     email = models.EmailField(_("E-Mail-Adresse"), unique=True, validators=[single_line])
+    last_login = models.DateTimeField(
+        _("Letzte Anmeldung"), blank=True, null=True, validators=[plausible_date]
+    )
+    date_joined = models.DateTimeField(
+        _("Registriert am"), default=timezone.now, validators=[plausible_date]
+    )
     date_of_birth = models.DateField(
         _("Geburtsdatum"), null=True, blank=True, validators=[plausible_date]
     )

@@ -67,18 +67,12 @@ text = st.one_of(
 )
 
 
-def _nested(depth: int):
-    value: object = 1
-    for _ in range(depth):
-        value = [value]
-    return value
-
-
 json_value = st.recursive(
     st.one_of(
         st.none(),
         st.booleans(),
         st.integers(),
+        st.sampled_from([2**70, -(2**70), 10**12, 2147483648, 1e20, 1e308]),
         st.floats(allow_nan=False, allow_infinity=False),
         text,
     ),
@@ -87,4 +81,19 @@ json_value = st.recursive(
         | st.dictionaries(st.sampled_from(["id", "name", "x"]), children, max_size=3)
     ),
     max_leaves=6,
-) | st.sampled_from([_nested(100), _nested(5000), {"a": _nested(3000)}, 2**70, -(2**70), 1e308])
+)
+
+# Bodies no encoder would write: nesting deeper than any parser's recursion, broken JSON, NaN.
+RAW_BODIES = [
+    "[" * 5000 + "]" * 5000,
+    '{"a":' * 3000 + "1" + "}" * 3000,
+    "[" * 40 + "]" * 40,
+    "{",
+    '{"a": NaN}',
+    '{"a": Infinity}',
+    "1e999",
+    "9" * 5000,
+    '{"name": "\\u0000"}',
+    '{"name": "a\\u0000b", "first_name": "\\u0000"}',
+    "\x00",
+]
