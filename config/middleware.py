@@ -78,8 +78,9 @@ def _forwarded_client(header: str, count: int) -> str | None:
 class HostileInputMiddleware:
     """Input no view can store or parse is answered here, before any view or form sees it.
 
-    - A body larger than the view allows (`core.http.body_limit`, else MAX_REQUEST_BODY_BYTES)
-      is refused with 413 from its Content-Length, before a byte of it is read.
+    - A body larger than the view allows (`core.http.body_limit`, else MAX_REQUEST_BODY_BYTES;
+      without files DATA_UPLOAD_MAX_MEMORY_SIZE) is refused with 413 from its Content-Length,
+      before a byte of it is read.
     - NUL in the path, the query string or posted form data is a 400: PostgreSQL cannot hold NUL
       in text, so it would otherwise fail as a 500 wherever the value reaches a query.
     - A cookie holding NUL is dropped (the session lookup would send it to the database).
@@ -102,6 +103,9 @@ class HostileInputMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         limit = getattr(view_func, "max_request_body", settings.MAX_REQUEST_BODY_BYTES)
+        if request.content_type != "multipart/form-data":
+            # Without files, Django refuses to read more than this anyway, with a bare 400.
+            limit = min(limit, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
