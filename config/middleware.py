@@ -81,8 +81,8 @@ class HostileInputMiddleware:
     - A body larger than the view allows (`core.http.body_limit`, else MAX_REQUEST_BODY_BYTES;
       without files DATA_UPLOAD_MAX_MEMORY_SIZE) is refused with 413 from its Content-Length,
       before a byte of it is read.
-    - NUL in the path, the query string or posted form data is a 400: PostgreSQL cannot hold NUL
-      in text, so it would otherwise fail as a 500 wherever the value reaches a query.
+    - NUL in the path, the query string, a header or posted form data is a 400: PostgreSQL
+      cannot hold NUL in text, so it would otherwise fail as a 500 wherever it reaches a query.
     - A cookie holding NUL is dropped (the session lookup would send it to the database).
     - An id in the path (`<int:pk>`) beyond a 64-bit integer names nothing: 404, not an overflow
       in the database driver.
@@ -124,6 +124,9 @@ BIGINT_MAX = 2**63 - 1
 
 def _has_nul(request) -> bool:
     if "\x00" in request.path:
+        return True
+    # Headers such as Idempotency-Key are stored; servers rarely pass NUL, test clients do.
+    if any(k.startswith("HTTP_") and "\x00" in str(v) for k, v in request.META.items()):
         return True
     sources = [request.GET]
     if request.method == "POST" and request.content_type in (

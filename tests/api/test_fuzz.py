@@ -99,5 +99,8 @@ def test_no_server_error(path, method, operation, data, fuzz_api):
             | st.sampled_from(RAW_BODIES),
             label="body",
         )
-    response = api.generic(method, url, data=body or "", content_type="application/json")
+    headers = {}
+    if method == "POST" and data.draw(st.booleans(), label="idempotent"):
+        headers["HTTP_IDEMPOTENCY_KEY"] = data.draw(text, label="Idempotency-Key")
+    response = api.generic(method, url, data=body or "", content_type="application/json", **headers)
     assert response.status_code < 500, f"{method} {url} {body!r:.300} -> {response.status_code}"

@@ -45,6 +45,14 @@ def test_nul_in_the_api_query_is_a_problem(client):
     assert response.json()["code"] == "nul_character"
 
 
+def test_nul_in_a_stored_header_is_a_problem(client):
+    response = client.post(
+        "/api/v1/webhooks/", {}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k\x00"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "nul_character"
+
+
 def test_a_cookie_with_nul_is_dropped_not_looked_up(client):
     client.cookies["sessionid"] = "abc\x00def"
     assert client.get("/").status_code == 200
