@@ -59,7 +59,7 @@ def fuzz_api(world, make_client, chamber):
     ("path", "method", "operation"), OPERATIONS, ids=[f"{m} {p}" for p, m, _o in OPERATIONS]
 )
 @settings(
-    max_examples=EXAMPLES * 2,
+    max_examples=EXAMPLES * 3,
     deadline=None,
     database=None,
     phases=[Phase.explicit, Phase.generate],
