@@ -1,4 +1,4 @@
-"""Django's admin autocomplete widget, guarded against values its field cannot hold.
+"""Django's admin pages, guarded against query and form values their widgets cannot render.
 
 When an admin form is posted back with an invalid value in an autocomplete field ("abc" or
 "³" for an id), the form shows its error, but rendering the widget again looks the posted
@@ -31,3 +31,40 @@ def guard_autocomplete() -> None:
 
     optgroups.guarded = True
     AutocompleteMixin.optgroups = optgroups
+
+
+def _plausible_initial(model, initial: dict) -> dict:
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import models
+
+    kept = {}
+    for name, value in initial.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            kept[name] = value
+            continue
+        if isinstance(field, models.DateField | models.TimeField) and isinstance(value, str):
+            try:
+                value = field.to_python(value)
+            except ValidationError:
+                continue
+        kept[name] = value
+    return kept
+
+
+def guard_changeform_initial() -> None:
+    """The admin's add page takes initial values from the query (?start=...); a date or time
+    there reaches the date widget as text, which it cannot render (AttributeError, a 500).
+    Such a value is converted as the field would, or left out when it is no date."""
+    from django.contrib.admin import ModelAdmin
+
+    if getattr(ModelAdmin.get_changeform_initial_data, "guarded", False):
+        return
+    original = ModelAdmin.get_changeform_initial_data
+
+    def get_changeform_initial_data(self, request):
+        return _plausible_initial(self.model, original(self, request))
+
+    get_changeform_initial_data.guarded = True
+    ModelAdmin.get_changeform_initial_data = get_changeform_initial_data

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Kern")
 
     def ready(self):
-        from .admin_widgets import guard_autocomplete
+        from .admin_widgets import guard_autocomplete, guard_changeform_initial
 
         guard_autocomplete()
+        guard_changeform_initial()
