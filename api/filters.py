@@ -11,6 +11,8 @@ from django_filters import rest_framework as filters
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.utils import extend_schema_field
 
+from core.validators import parse_id
+
 UPDATED_SINCE_HELP = (
     "Only rows changed at or after this time "
     "(ISO 8601 with offset, e.g. 2025-03-01T08:00:00+01:00)."
@@ -49,14 +51,10 @@ class IdField(forms.Field):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        try:
-            if not value.isdigit() or len(value) > 18:
-                raise ValueError(value)
-            return int(value)
-        except ValueError as exc:
-            raise forms.ValidationError(
-                _("Eine positive ganze Zahl erwartet."), code="invalid"
-            ) from exc
+        parsed = parse_id(value)
+        if parsed is None:
+            raise forms.ValidationError(_("Eine positive ganze Zahl erwartet."), code="invalid")
+        return parsed
 
 
 class StatusField(forms.CharField):

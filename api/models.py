@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.events import EventType
 from core.models import DomainEvent, TimeStamped
+from core.validators import plausible_date, single_line
 from people.models import Chamber
 
 SCOPES = [
@@ -25,13 +26,19 @@ EVENTS = list(EventType.ALL)
 
 class ApiKey(TimeStamped):
     chamber = models.ForeignKey(Chamber, on_delete=models.CASCADE, related_name="api_keys")
-    name = models.CharField(_("Bezeichnung"), max_length=100)
-    prefix = models.CharField(_("Präfix"), max_length=16, unique=True)
-    key_hash = models.CharField(max_length=128)
+    name = models.CharField(_("Bezeichnung"), max_length=100, validators=[single_line])
+    prefix = models.CharField(_("Präfix"), max_length=16, unique=True, validators=[single_line])
+    key_hash = models.CharField(max_length=128, validators=[single_line])
     scopes = models.JSONField(_("Berechtigungen"), default=list)
-    expires_at = models.DateTimeField(_("gültig bis"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
-    last_used_at = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("gültig bis"), null=True, blank=True, validators=[plausible_date]
+    )
+    revoked_at = models.DateTimeField(
+        _("widerrufen am"), null=True, blank=True, validators=[plausible_date]
+    )
+    last_used_at = models.DateTimeField(
+        _("zuletzt benutzt"), null=True, blank=True, validators=[plausible_date]
+    )
 
     class Meta:
         ordering = ["chamber", "name"]
@@ -44,13 +51,13 @@ class ApiKey(TimeStamped):
 
 class WebhookEndpoint(TimeStamped):
     chamber = models.ForeignKey(Chamber, on_delete=models.CASCADE, related_name="webhooks")
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, validators=[single_line])
     events = models.JSONField(default=list)
     # Signing secret, encrypted at rest with a key derived from SECRET_KEY
     # (it must be recoverable to sign).
     secret_encrypted = models.TextField()
     is_active = models.BooleanField(default=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         ordering = ["chamber", "url"]
@@ -75,8 +82,10 @@ class WebhookDelivery(TimeStamped):
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, validators=[plausible_date]
+    )
+    delivered_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         ordering = ["-created_at"]
@@ -94,7 +103,7 @@ class WebhookAttempt(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
     status_code = models.PositiveIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=500, blank=True, validators=[single_line])
     duration_ms = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -111,8 +120,8 @@ class IdempotencyRecord(models.Model):
     LIFETIME = dt.timedelta(hours=24)
 
     api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    request_hash = models.CharField(max_length=64)
+    key = models.CharField(max_length=200, validators=[single_line])
+    request_hash = models.CharField(max_length=64, validators=[single_line])
     response_status = models.PositiveSmallIntegerField()
     response_body = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -137,8 +146,8 @@ class Tombstone(models.Model):
     chamber = models.ForeignKey(
         Chamber, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    resource = models.CharField(max_length=40)
-    object_id = models.CharField(max_length=64)
+    resource = models.CharField(max_length=40, validators=[single_line])
+    object_id = models.CharField(max_length=64, validators=[single_line])
     deleted_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -28,6 +28,7 @@ TITLES = {
     406: "Nicht annehmbar",
     409: "Konflikt",
     410: "Nicht mehr vorhanden",
+    413: "Inhalt zu groß",
     415: "Medientyp nicht unterstützt",
     422: "Nicht verarbeitbar",
     429: "Zu viele Anfragen",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from core.models import DomainEvent
+from core.validators import parse_id
 from courses.models import Attendance, Course, CourseRun, Enrolment, Session
 from courses.selectors import waitlist_position_expression, with_seats
 from people.models import Business, Chamber, TraineeProfile
@@ -133,8 +134,8 @@ def trainee_by_number_or_id(chamber: Chamber, value: str) -> TraineeProfile | No
     """The chamber's apprentice by Lehrlingsrolle number, or else by id (digits)."""
     profiles = trainees_of(chamber)
     profile = profiles.filter(lehrlingsrolle_number=value).first()
-    if profile is None and value.isdigit() and len(value) <= 18:
-        profile = profiles.filter(pk=int(value)).first()
+    if profile is None and parse_id(value) is not None:
+        profile = profiles.filter(pk=parse_id(value)).first()
     return profile
 
 

@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DomainErrorForm
+from core.validators import ID_MAX
 
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_FORMATS = {"PNG", "JPEG"}
@@ -88,7 +89,7 @@ class ReasonForm(DomainErrorForm):
 
 
 class IssueOneForm(DomainErrorForm):
-    enrolment = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    enrolment = forms.IntegerField(min_value=1, max_value=ID_MAX, widget=forms.HiddenInput)
 
 
 class VerifyUploadForm(DomainErrorForm):

@@ -7,15 +7,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import plausible_date, single_line
 from courses.models import CourseRun, Enrolment
 from people.models import School
 
 
 class Certificate(TimeStamped):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
-    number = models.CharField(_("Nummer"), max_length=40, unique=True)
-    verification_code = models.CharField(_("Prüfcode"), max_length=64, unique=True)
-    issued_at = models.DateTimeField(_("ausgestellt am"))
+    number = models.CharField(_("Nummer"), max_length=40, unique=True, validators=[single_line])
+    verification_code = models.CharField(
+        _("Prüfcode"), max_length=64, unique=True, validators=[single_line]
+    )
+    issued_at = models.DateTimeField(_("ausgestellt am"), validators=[plausible_date])
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -23,19 +26,23 @@ class Certificate(TimeStamped):
     # nothing.
     data = models.JSONField(default=dict)
     pdf = models.FileField(upload_to="certificates/%Y/", blank=True)
-    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
-    revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
-    revoked_reason = models.CharField(_("Grund des Widerrufs"), max_length=300, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True, validators=[single_line])
+    revoked_at = models.DateTimeField(
+        _("widerrufen am"), null=True, blank=True, validators=[plausible_date]
+    )
+    revoked_reason = models.CharField(
+        _("Grund des Widerrufs"), max_length=300, blank=True, validators=[single_line]
+    )
     replaced_by = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaces"
     )
     # Set when the participant's e-mail with the PDF went out, so that a retried task sends it once.
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
     # The Open Badges 3.0 credential as signed at issue (a compact JWS), also inside the PDF;
     # revocation never changes it. Empty for certificates issued before badges were signed.
     badge_jwt = models.TextField(blank=True)
     # The credential's bit in its issuer's Bitstring Status List: "<school id>/<list number>".
-    status_list = models.CharField(max_length=40, blank=True)
+    status_list = models.CharField(max_length=40, blank=True, validators=[single_line])
     status_index = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
@@ -97,7 +104,7 @@ class IssueJob(TimeStamped):
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         ordering = ["-created_at"]

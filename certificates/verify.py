@@ -20,10 +20,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import public
+from core.http import body_limit
 
 from . import badge as badge_module
 from . import codes
-from .forms import VerifyUploadForm
+from .forms import UPLOAD_PDF_MAX_BYTES, VerifyUploadForm
 from .models import Certificate
 from .snapshot import hours_text
 
@@ -95,6 +96,8 @@ def _summary(certificate: Certificate) -> dict:
 @public
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+# The file is read only up to the largest PDF we issue: a bigger body is refused unread (413).
+@body_limit(UPLOAD_PDF_MAX_BYTES + 64 * 1024)
 def verify(request, code: str):
     if _rate_limited(request):
         return _too_many(request)

@@ -6,6 +6,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import Http404
 
 from .logging import request_id_var
 
@@ -94,3 +95,94 @@ class PermissionsPolicyMiddleware:
 
 def _origin(origin: str) -> str:
     return origin if origin in ("self", "*") else f'"{origin}"'
+
+
+class HostileInputMiddleware:
+    """Input no view can store or parse is answered here, before any view or form sees it.
+
+    - A body larger than the view allows (`core.http.body_limit`, else MAX_REQUEST_BODY_BYTES;
+      without files DATA_UPLOAD_MAX_MEMORY_SIZE) is refused with 413 from its Content-Length,
+      before a byte of it is read.
+    - NUL in the path, the query string, a header or posted form data is a 400: PostgreSQL
+      cannot hold NUL in text, so it would otherwise fail as a 500 wherever it reaches a query.
+    - A cookie holding NUL is dropped (the session lookup would send it to the database).
+    - An id in the path (`<int:pk>`) beyond a 64-bit integer names nothing: 404, not an overflow
+      in the database driver.
+    JSON bodies of the API are checked by its parser (api.parsers).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in name or "\x00" in value for name, value in request.COOKIES.items()):
+            request.COOKIES = {
+                name: value
+                for name, value in request.COOKIES.items()
+                if "\x00" not in name and "\x00" not in value
+            }
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = getattr(view_func, "max_request_body", settings.MAX_REQUEST_BODY_BYTES)
+        if request.content_type != "multipart/form-data":
+            # Without files, Django refuses to read more than this anyway, with a bare 400.
+            limit = min(limit, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return _refuse(request, 413, "request_too_large")
+        if _has_nul(request):
+            return _refuse(request, 400, "nul_character")
+        if any(isinstance(v, int) and not 0 <= v <= BIGINT_MAX for v in view_kwargs.values()):
+            raise Http404
+        return None
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+def _has_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    # Headers such as Idempotency-Key are stored; servers rarely pass NUL, test clients do.
+    if any(k.startswith("HTTP_") and "\x00" in str(v) for k, v in request.META.items()):
+        return True
+    sources = [request.GET]
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        sources.append(request.POST)
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for source in sources
+        for key, values in source.lists()
+    )
+
+
+def _refuse(request, status: int, code: str):
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        detail = (
+            _("Die Anfrage ist zu groß.")
+            if status == 413
+            else _("Die Anfrage enthält ein Nullzeichen (NUL), das nicht verarbeitet werden kann.")
+        )
+        title = "Inhalt zu groß" if status == 413 else "Ungültige Anfrage"
+        body = {
+            "type": f"urn:lernwerkstatt:problem:{code}",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "code": code,
+            "errors": [],
+        }
+        return JsonResponse(body, status=status, content_type="application/problem+json")
+    return render(request, "bad_request.html", {"status": status}, status=status)

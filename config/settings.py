@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     # Before anything reads the client address (rate limits, logs): see TRUSTED_PROXY_COUNT.
     "config.middleware.TrustedProxyMiddleware",
+    # Before the session and CSRF read cookies and form data: NUL and oversized bodies end here.
+    "config.middleware.HostileInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -175,9 +177,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "people.forms.SignupProfileForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lernwerkstatt] "
-# Failed logins: 10 a minute per client address, and 5 in 5 minutes per account *and* address
-# (people.adapters keys the second by both), so a stranger's guesses never lock the account's
-# owner out of the right password from their own address.
+# Failed logins: 10 a minute per address, 5 in 5 minutes per account *and* address (adapters):
+# a stranger's guesses never lock the owner out of the right password from their own address.
 ACCOUNT_RATE_LIMITS = {} if TESTING else {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 # Reverse proxies in front of the web processes that append to X-Forwarded-For (nginx, a load
@@ -193,9 +194,8 @@ SOCIALACCOUNT_PROVIDERS = providers_from_env(os.environ.get("OIDC_PROVIDERS", ""
 SOCIALACCOUNT_ADAPTER = "signin.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by address is ours, with the confirmation
-SOCIALACCOUNT_EMAIL_VERIFICATION = (
-    "none"  # the provider verified it and an admin confirmed the link
-)
+# The provider verified the address and an admin confirmed the link.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_STORE_TOKENS = False  # we only sign in; the provider's tokens are not kept
 
 # Second factor (allauth.mfa): an authenticator app (TOTP), security keys (WebAuthn) and recovery
@@ -371,8 +371,8 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Content-Security-Policy and Permissions-Policy: config/header_settings.py.
-from .header_settings import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY  # noqa: E402, F401
+# Security headers (CSP, Permissions-Policy) and request size limits: config/http_settings.py.
+from .http_settings import *  # noqa: E402, F403
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 

@@ -7,3 +7,9 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("Kern")
+
+    def ready(self):
+        from .admin_widgets import guard_autocomplete, guard_changeform_initial
+
+        guard_autocomplete()
+        guard_changeform_initial()

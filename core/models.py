@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import plausible_date, single_line
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
@@ -25,9 +27,9 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    action = models.CharField(max_length=64, db_index=True)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=64, db_index=True, validators=[single_line])
+    object_type = models.CharField(max_length=64, validators=[single_line])
+    object_id = models.CharField(max_length=64, validators=[single_line])
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -49,7 +51,7 @@ class DomainEvent(models.Model):
     nothing below it imports `api`."""
 
     event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    type = models.CharField(max_length=40, db_index=True)
+    type = models.CharField(max_length=40, db_index=True, validators=[single_line])
     chamber = models.ForeignKey(
         "people.Chamber", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -57,7 +59,7 @@ class DomainEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # When its webhook deliveries were created (by the receiver after the commit, or by the
     # recovery sweep when the process died before the receiver ran); null = not yet.
-    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         db_table = "people_domainevent"
@@ -89,11 +91,13 @@ class OutboxEmail(models.Model):
         WITHDRAWN = "withdrawn", _("zurückgezogen")
 
     # Optional idempotency key: enqueueing the same key twice stores one message.
-    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    key = models.CharField(
+        max_length=200, unique=True, null=True, blank=True, validators=[single_line]
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     subject = models.TextField()
     body = models.TextField()
-    from_email = models.CharField(max_length=320, blank=True)
+    from_email = models.CharField(max_length=320, blank=True, validators=[single_line])
     to = models.JSONField(default=list)
     cc = models.JSONField(default=list, blank=True)
     bcc = models.JSONField(default=list, blank=True)
@@ -105,8 +109,8 @@ class OutboxEmail(models.Model):
     attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    sent_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
     last_error = models.TextField(blank=True)
 
     class Meta:
@@ -129,8 +133,8 @@ class Heartbeat(models.Model):
     """The last time a periodic task went from beat through the broker to a worker and ran:
     /readyz reports a worker that stopped consuming (config.health)."""
 
-    name = models.CharField(max_length=40, unique=True)
-    at = models.DateTimeField()
+    name = models.CharField(max_length=40, unique=True, validators=[single_line])
+    at = models.DateTimeField(validators=[plausible_date])
 
     def __str__(self):
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DomainErrorForm
+from core.validators import MAX_SEATS
 from courses.models import Course, Topic
 from people.models import Business, Membership, School, User
 from workshops.models import Workshop
@@ -131,8 +132,10 @@ class PlanRunForm(DomainErrorForm):
         label=_("Ausbilder:in"), queryset=User.objects.none(), required=False
     )
     title_suffix = forms.CharField(label=_("Zusatz zum Titel"), max_length=100, required=False)
-    capacity = forms.IntegerField(label=_("Kapazität"), min_value=1)
-    min_participants = forms.IntegerField(label=_("Mindestteilnehmende"), min_value=0, initial=0)
+    capacity = forms.IntegerField(label=_("Kapazität"), min_value=1, max_value=MAX_SEATS)
+    min_participants = forms.IntegerField(
+        label=_("Mindestteilnehmende"), min_value=0, max_value=MAX_SEATS, initial=0
+    )
     booking_opens_at = forms.DateTimeField(
         label=_("Öffentliche Buchung ab"),
         widget=DATETIME_INPUT,
@@ -214,7 +217,7 @@ class QuestionForm(DomainErrorForm):
     text_en = forms.CharField(label=_("Frage (Englisch)"), max_length=200, required=False)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(DomainErrorForm):
     """The period of the statistics (GET); both ends optional."""
 
     start = forms.DateField(label=_("Von"), widget=DATE_INPUT, required=False)

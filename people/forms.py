@@ -6,9 +6,11 @@ from core.forms import DomainErrorForm
 from .models import Chamber, TraineeProfile
 
 
-class SignupProfileForm(forms.Form):
+class SignupProfileForm(DomainErrorForm):
     """Extra fields on allauth's signup: who the trainee is. No list of businesses: an employer
-    is a link the business confirms, asked for after sign-up ("Mein Arbeitgeber")."""
+    is a link the business confirms, asked for after sign-up ("Mein Arbeitgeber"). allauth's
+    signup form derives from it, and so takes on the input rules of core.forms (names on one
+    line)."""
 
     first_name = forms.CharField(label=_("Vorname"), max_length=150)
     last_name = forms.CharField(label=_("Nachname"), max_length=150)

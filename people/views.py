@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.access import access
 from core.errors import DomainError
+from core.validators import parse_id
 
 from . import selectors, services
 from .forms import InviteForm, JoinByCodeForm, JoinByMemberNumberForm
@@ -166,7 +167,8 @@ def _business_for(request) -> Business:
     """The business asked for (?business=) among the user's own, else the first of them."""
     ids = roles_of(request.user).business_ids
     wanted = request.GET.get("business") or request.POST.get("business")
-    business_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else min(ids)
+    wanted_id = parse_id(wanted)
+    business_id = wanted_id if wanted_id in ids else min(ids)
     return Business.objects.get(pk=business_id)
 
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import plausible_date, single_line
+
 
 class SignInLink(models.Model):
     class Status(models.TextChoices):
@@ -22,15 +24,19 @@ class SignInLink(models.Model):
         verbose_name=_("Konto"),
     )
     # The provider's id in OIDC_PROVIDERS and its subject identifier for the person ("sub").
-    provider = models.CharField(_("Identitätsanbieter"), max_length=40)
-    uid = models.CharField(_("Kennung beim Anbieter"), max_length=191)
-    email = models.EmailField(_("E-Mail laut Anbieter"))
-    name = models.CharField(_("Name laut Anbieter"), max_length=200, blank=True)
+    provider = models.CharField(_("Identitätsanbieter"), max_length=40, validators=[single_line])
+    uid = models.CharField(_("Kennung beim Anbieter"), max_length=191, validators=[single_line])
+    email = models.EmailField(_("E-Mail laut Anbieter"), validators=[single_line])
+    name = models.CharField(
+        _("Name laut Anbieter"), max_length=200, blank=True, validators=[single_line]
+    )
     status = models.CharField(
         _("Status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     requested_at = models.DateTimeField(_("angefragt am"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        _("entschieden am"), null=True, blank=True, validators=[plausible_date]
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DomainErrorForm
+from core.validators import MAX_INTERVAL_DAYS, MAX_INTERVAL_HOURS
 
 from .models import Equipment, EquipmentType, MaintenanceRecord, Workshop
 
@@ -133,9 +134,14 @@ class ScheduleForm(DomainErrorForm):
     for_type = forms.BooleanField(
         label=_("für alle Geräte dieser Art an der Schule"), required=False
     )
-    interval_days = forms.IntegerField(label=_("alle N Tage"), required=False, min_value=1)
+    interval_days = forms.IntegerField(
+        label=_("alle N Tage"), required=False, min_value=1, max_value=MAX_INTERVAL_DAYS
+    )
     interval_hours = forms.IntegerField(
-        label=_("alle N Betriebsstunden"), required=False, min_value=1
+        label=_("alle N Betriebsstunden"),
+        required=False,
+        min_value=1,
+        max_value=MAX_INTERVAL_HOURS,
     )
     description = forms.CharField(label=_("Beschreibung"), max_length=200, required=False)
 

@@ -5,6 +5,7 @@ This app knows nothing of courses; `courses` links its sessions to the reservati
 import enum
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -12,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.formatting import local_datetime, local_time
 from core.models import TimeStamped
+from core.validators import (
+    MAX_INTERVAL_DAYS,
+    MAX_INTERVAL_HOURS,
+    MAX_PER_UNIT,
+    MAX_SEATS,
+    plausible_date,
+    single_line,
+)
 from people.models import School
 
 
@@ -19,9 +28,9 @@ class Workshop(TimeStamped):
     """A Lernwerkstatt room at a school."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="workshops")
-    name = models.CharField(_("Name"), max_length=200)
-    room = models.CharField(_("Raum"), max_length=50, blank=True)
-    seats = models.PositiveIntegerField(_("Plätze"))
+    name = models.CharField(_("Name"), max_length=200, validators=[single_line])
+    room = models.CharField(_("Raum"), max_length=50, blank=True, validators=[single_line])
+    seats = models.PositiveIntegerField(_("Plätze"), validators=[MaxValueValidator(MAX_SEATS)])
     description = models.TextField(_("Beschreibung"), blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
 
@@ -41,18 +50,25 @@ class Workshop(TimeStamped):
 
 
 class EquipmentType(TimeStamped):
-    name = models.CharField(_("Name"), max_length=100, unique=True)
-    slug = models.SlugField(_("Kürzel"), max_length=50, unique=True)
+    name = models.CharField(_("Name"), max_length=100, unique=True, validators=[single_line])
+    slug = models.SlugField(_("Kürzel"), max_length=50, unique=True, validators=[single_line])
     participants_per_unit = models.PositiveSmallIntegerField(
         _("Teilnehmende je Gerät"),
         default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PER_UNIT)],
         help_text=_("Wie viele Teilnehmende sich ein Gerät teilen"),
     )
     maintenance_interval_days = models.PositiveIntegerField(
-        _("Wartungsintervall (Tage)"), null=True, blank=True
+        _("Wartungsintervall (Tage)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_INTERVAL_DAYS)],
     )
     maintenance_interval_hours = models.PositiveIntegerField(
-        _("Wartungsintervall (Betriebsstunden)"), null=True, blank=True
+        _("Wartungsintervall (Betriebsstunden)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_INTERVAL_HOURS)],
     )
     requires_briefing = models.BooleanField(_("Sicherheitsunterweisung nötig"), default=False)
     briefing_valid_months = models.PositiveSmallIntegerField(
@@ -89,22 +105,33 @@ class Equipment(TimeStamped):
         Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="equipment"
     )
     type = models.ForeignKey(EquipmentType, on_delete=models.PROTECT, related_name="items")
-    inventory_number = models.CharField(_("Inventarnummer"), max_length=50, unique=True)
-    name = models.CharField(_("Bezeichnung"), max_length=200, blank=True)
-    serial_number = models.CharField(_("Seriennummer"), max_length=100, blank=True)
-    manufacturer = models.CharField(_("Hersteller"), max_length=100, blank=True)
-    model = models.CharField(_("Modell"), max_length=100, blank=True)
+    inventory_number = models.CharField(
+        _("Inventarnummer"), max_length=50, unique=True, validators=[single_line]
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=200, blank=True, validators=[single_line])
+    serial_number = models.CharField(
+        _("Seriennummer"), max_length=100, blank=True, validators=[single_line]
+    )
+    manufacturer = models.CharField(
+        _("Hersteller"), max_length=100, blank=True, validators=[single_line]
+    )
+    model = models.CharField(_("Modell"), max_length=100, blank=True, validators=[single_line])
     status = models.CharField(
         _("Status"), max_length=16, choices=Status.choices, default=Status.AVAILABLE, db_index=True
     )
-    purchase_date = models.DateField(_("Anschaffungsdatum"), null=True, blank=True)
+    purchase_date = models.DateField(
+        _("Anschaffungsdatum"), null=True, blank=True, validators=[plausible_date]
+    )
     operating_hours = models.DecimalField(
         _("Betriebsstunden"), max_digits=9, decimal_places=1, default=0
     )
     # The time range of "maintenance" or "defective": from now until this (empty: until further
     # notice). Sessions after it may count on the item; see usable_during.
     out_of_service_until = models.DateTimeField(
-        _("voraussichtlich wieder einsatzbereit ab"), null=True, blank=True
+        _("voraussichtlich wieder einsatzbereit ab"),
+        null=True,
+        blank=True,
+        validators=[plausible_date],
     )
     notes = models.TextField(_("Notizen"), blank=True)
 
@@ -164,10 +191,22 @@ class MaintenanceSchedule(TimeStamped):
     equipment_type = models.ForeignKey(
         EquipmentType, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
     )
-    kind = models.CharField(_("Art"), max_length=16, default="inspection")
-    interval_days = models.PositiveIntegerField(_("alle N Tage"), null=True, blank=True)
-    interval_hours = models.PositiveIntegerField(_("alle N Betriebsstunden"), null=True, blank=True)
-    description = models.CharField(_("Beschreibung"), max_length=200, blank=True)
+    kind = models.CharField(_("Art"), max_length=16, default="inspection", validators=[single_line])
+    interval_days = models.PositiveIntegerField(
+        _("alle N Tage"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_INTERVAL_DAYS)],
+    )
+    interval_hours = models.PositiveIntegerField(
+        _("alle N Betriebsstunden"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_INTERVAL_HOURS)],
+    )
+    description = models.CharField(
+        _("Beschreibung"), max_length=200, blank=True, validators=[single_line]
+    )
 
     class Meta:
         verbose_name = _("Wartungsplan")
@@ -198,11 +237,13 @@ class MaintenanceRecord(TimeStamped):
         Equipment, on_delete=models.CASCADE, related_name="maintenance_records"
     )
     kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices)
-    performed_on = models.DateField(_("durchgeführt am"))
+    performed_on = models.DateField(_("durchgeführt am"), validators=[plausible_date])
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    performed_by_name = models.CharField(_("durchgeführt von"), max_length=200, blank=True)
+    performed_by_name = models.CharField(
+        _("durchgeführt von"), max_length=200, blank=True, validators=[single_line]
+    )
     operating_hours_at = models.DecimalField(
         _("Betriebsstunden dabei"), max_digits=9, decimal_places=1, null=True, blank=True
     )
@@ -236,10 +277,10 @@ class EquipmentReservation(TimeStamped):
         EXTERNAL = "external", _("Ausleihe / sonstige Nutzung")
 
     equipment = models.ForeignKey(Equipment, on_delete=models.CASCADE, related_name="reservations")
-    start = models.DateTimeField(_("Beginn"))
-    end = models.DateTimeField(_("Ende"))
+    start = models.DateTimeField(_("Beginn"), validators=[plausible_date])
+    end = models.DateTimeField(_("Ende"), validators=[plausible_date])
     kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices, default=Kind.SESSION)
-    purpose = models.CharField(_("Zweck"), max_length=200, blank=True)
+    purpose = models.CharField(_("Zweck"), max_length=200, blank=True, validators=[single_line])
     reserved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -268,12 +309,12 @@ class MaintenanceNotice(models.Model):
     equipment = models.ForeignKey(
         Equipment, on_delete=models.CASCADE, related_name="maintenance_notices"
     )
-    kind = models.CharField(max_length=16)
-    due_on = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=16, validators=[single_line])
+    due_on = models.DateField(null=True, blank=True, validators=[plausible_date])
     due_hours = models.DecimalField(max_digits=10, decimal_places=1, null=True, blank=True)
     # "<due_on>|<due_hours>", empty parts for what the duty does not count in: one unique key
     # whichever of the two the duty has (NULLs would never collide in a unique constraint).
-    due_point = models.CharField(max_length=40)
+    due_point = models.CharField(max_length=40, validators=[single_line])
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,6 +2,8 @@ from rest_framework import serializers
 
 from people.models import Business
 
+from .base import InputSerializer
+
 
 class BusinessSerializer(serializers.ModelSerializer):
     class Meta:
@@ -12,7 +14,7 @@ class BusinessSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class BusinessInputSerializer(serializers.Serializer):
+class BusinessInputSerializer(InputSerializer):
     # The fields of api.services.businesses.upsert_business; one not sent stays unchanged.
     # (Comments, not docstrings, on serializers: the schema would print them.)
 

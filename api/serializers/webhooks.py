@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from ..models import EVENTS, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .base import InputSerializer
 
 
 class WebhookSerializer(serializers.ModelSerializer):
@@ -20,12 +21,12 @@ class WebhookCreatedSerializer(WebhookSerializer):
         fields = [*WebhookSerializer.Meta.fields, "secret"]
 
 
-class WebhookInputSerializer(serializers.Serializer):
+class WebhookInputSerializer(InputSerializer):
     url = serializers.URLField(max_length=500)
     events = serializers.ListField(child=serializers.ChoiceField(choices=EVENTS), min_length=1)
 
 
-class WebhookUpdateSerializer(serializers.Serializer):
+class WebhookUpdateSerializer(InputSerializer):
     url = serializers.URLField(max_length=500, required=False)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENTS), min_length=1, required=False

@@ -2,12 +2,12 @@
 details, keyset paging, list filters."""
 
 from django.shortcuts import get_object_or_404
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 
 from ..authentication import ApiKeyAuthentication
 from ..filters import ListFilterBackend
 from ..pagination import UpdatedCursorPagination
+from ..parsers import JSONParser
 from ..permissions import HasScope
 from ..problems import exception_handler
 from ..schema import ApiAutoSchema

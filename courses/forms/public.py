@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DomainErrorForm
+from core.validators import single_line
 
 
 class DeleteAccountForm(DomainErrorForm):
@@ -31,6 +32,7 @@ class CheckInForm(forms.Form):
     code = forms.CharField(
         label=_("Code vom Bildschirm im Raum"),
         max_length=12,
+        validators=[single_line],
         help_text=_("Sechs Ziffern; der Code wechselt alle 30 Sekunden."),
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DomainErrorForm
+from core.validators import MAX_SEATS, plausible_date
 from people.models import Membership, School, User
 from workshops.models import Equipment, EquipmentType, Workshop
 
@@ -82,8 +83,10 @@ class RunForm(DomainErrorForm):
     workshop = forms.ModelChoiceField(label=_("Lernwerkstatt"), queryset=None)
     instructor = forms.ModelChoiceField(label=_("Ausbilder:in"), queryset=None, required=False)
     title_suffix = forms.CharField(label=_("Zusatz zum Titel"), max_length=100, required=False)
-    capacity = forms.IntegerField(label=_("Kapazität"))
-    min_participants = forms.IntegerField(label=_("Mindestteilnehmende"), initial=0)
+    capacity = forms.IntegerField(label=_("Kapazität"), max_value=MAX_SEATS)
+    min_participants = forms.IntegerField(
+        label=_("Mindestteilnehmende"), initial=0, min_value=0, max_value=MAX_SEATS
+    )
     booking_opens_at = forms.DateTimeField(
         label=_("Buchung ab"), widget=DATETIME_INPUT, input_formats=DATETIME_FORMATS
     )
@@ -233,9 +236,11 @@ class SeriesForm(_SessionBase):
     def _parse_day(text: str) -> dt.date:
         for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
             try:
-                return dt.datetime.strptime(text.strip(), fmt).date()
+                day = dt.datetime.strptime(text.strip(), fmt).date()
             except ValueError:
                 continue
+            plausible_date(day)
+            return day
         raise forms.ValidationError(
             _("„%(value)s“ ist kein Datum (TT.MM.JJJJ)."), params={"value": text.strip()}
         )
@@ -249,6 +254,8 @@ class SeriesForm(_SessionBase):
                 first, last = (self._parse_day(part) for part in line.split("-", 1))
                 if last < first:
                     raise forms.ValidationError(_("Ein Zeitraum endet vor seinem Beginn."))
+                if (last - first).days > 366:
+                    raise forms.ValidationError(_("Ein Zeitraum umfasst höchstens ein Jahr."))
                 days.update(first + dt.timedelta(days=i) for i in range((last - first).days + 1))
             else:
                 days.add(self._parse_day(line))

@@ -6,13 +6,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import single_line
 from people.models import School
 from workshops.models import EquipmentType
 
 
 class Topic(models.Model):
-    name = models.CharField(_("Name"), max_length=100, unique=True)
-    slug = models.SlugField(_("Kürzel"), max_length=50, unique=True)
+    name = models.CharField(_("Name"), max_length=100, unique=True, validators=[single_line])
+    slug = models.SlugField(_("Kürzel"), max_length=50, unique=True, validators=[single_line])
     description = models.TextField(_("Beschreibung"), blank=True)
 
     class Meta:
@@ -37,8 +38,10 @@ class Course(TimeStamped):
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="courses")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="courses")
-    title = models.CharField(_("Titel"), max_length=200)
-    summary = models.CharField(_("Kurzbeschreibung"), max_length=300, blank=True)
+    title = models.CharField(_("Titel"), max_length=200, validators=[single_line])
+    summary = models.CharField(
+        _("Kurzbeschreibung"), max_length=300, blank=True, validators=[single_line]
+    )
     description = models.TextField(_("Beschreibung"), blank=True)
     level = models.CharField(
         _("Niveau"), max_length=16, choices=Level.choices, default=Level.BEGINNER

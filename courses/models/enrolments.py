@@ -4,11 +4,13 @@ import datetime as dt
 import enum
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import MAX_MINUTES, plausible_date, single_line
 from people.models import Business
 
 from .runs import CourseRun, Session
@@ -75,7 +77,9 @@ class Enrolment(TimeStamped):
     )
     # Kept when the account is deleted so that lists and certificates stay readable
     # until retention ends.
-    participant_name = models.CharField(_("Name"), max_length=200, blank=True)
+    participant_name = models.CharField(
+        _("Name"), max_length=200, blank=True, validators=[single_line]
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -86,16 +90,22 @@ class Enrolment(TimeStamped):
     source = models.CharField(_("Quelle"), max_length=8, choices=Source.choices, default=Source.WEB)
     # Waiting-list order: first come, first served. Position = rank among waitlisted by this value.
     waitlist_seq = models.PositiveIntegerField(null=True, blank=True)
-    hold_until = models.DateTimeField(_("Platz reserviert bis"), null=True, blank=True)
+    hold_until = models.DateTimeField(
+        _("Platz reserviert bis"), null=True, blank=True, validators=[plausible_date]
+    )
     # SHA-256 of the employer's approval link (core.tokens); the link itself is only in the e-mail.
-    approval_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    approval_token_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, validators=[single_line]
+    )
     # The clear approval token, only on the instance whose hold made it (for the e-mail).
     approval_token = ""
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    cancel_reason = models.CharField(_("Grund"), max_length=200, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    cancelled_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    cancel_reason = models.CharField(
+        _("Grund"), max_length=200, blank=True, validators=[single_line]
+    )
+    completed_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         ordering = ["run", "created_at", "id"]
@@ -155,9 +165,13 @@ class Attendance(TimeStamped):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices)
-    reason = models.CharField(_("Grund"), max_length=200, blank=True)
+    reason = models.CharField(_("Grund"), max_length=200, blank=True, validators=[single_line])
     minutes = models.PositiveIntegerField(
-        _("anwesende Minuten"), null=True, blank=True, help_text=_("leer = ganzer Termin")
+        _("anwesende Minuten"),
+        null=True,
+        blank=True,
+        help_text=_("leer = ganzer Termin"),
+        validators=[MaxValueValidator(MAX_MINUTES)],
     )
     method = models.CharField(max_length=16, choices=Method.choices, default=Method.MANUAL)
     recorded_by = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import single_line
 from people.models import School
 from workshops.models import Workshop
 
@@ -14,7 +15,7 @@ class CalendarFeed(TimeStamped):
     """A private iCal feed behind an unguessable token (renewable): per school, workshop or
     instructor. Only the token's SHA-256 is stored (core.tokens): the address is shown once."""
 
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, validators=[single_line])
     school = models.ForeignKey(
         School, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )

@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.formatting import local_date, local_datetime
 from core.models import TimeStamped
+from core.validators import MAX_SEATS, plausible_date, single_line
 from people.models import School
 from workshops.models import EquipmentReservation, Workshop
 
@@ -65,12 +67,18 @@ class CourseRun(TimeStamped):
         related_name="instructed_runs",
         verbose_name=_("Ausbilder:in"),
     )
-    title_suffix = models.CharField(_("Zusatz zum Titel"), max_length=100, blank=True)
-    capacity = models.PositiveIntegerField(_("Kapazität"))
-    min_participants = models.PositiveIntegerField(_("Mindestteilnehmende"), default=0)
-    booking_opens_at = models.DateTimeField(_("Buchung ab"))
-    booking_closes_at = models.DateTimeField(_("Buchung bis"))
-    cancellation_deadline = models.DateTimeField(_("Stornierung bis"))
+    title_suffix = models.CharField(
+        _("Zusatz zum Titel"), max_length=100, blank=True, validators=[single_line]
+    )
+    capacity = models.PositiveIntegerField(
+        _("Kapazität"), validators=[MaxValueValidator(MAX_SEATS)]
+    )
+    min_participants = models.PositiveIntegerField(
+        _("Mindestteilnehmende"), default=0, validators=[MaxValueValidator(MAX_SEATS)]
+    )
+    booking_opens_at = models.DateTimeField(_("Buchung ab"), validators=[plausible_date])
+    booking_closes_at = models.DateTimeField(_("Buchung bis"), validators=[plausible_date])
+    cancellation_deadline = models.DateTimeField(_("Stornierung bis"), validators=[plausible_date])
     price_business = models.DecimalField(
         _("Preis für Betriebe (€)"), max_digits=8, decimal_places=2, default=Decimal("0")
     )
@@ -81,14 +89,20 @@ class CourseRun(TimeStamped):
         _("Status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     # Denormalised from the sessions so that the catalogue sorts and filters without a join.
-    starts_at = models.DateTimeField(_("erster Termin"), null=True, blank=True, db_index=True)
-    ends_at = models.DateTimeField(_("letzter Termin"), null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    starts_at = models.DateTimeField(
+        _("erster Termin"), null=True, blank=True, db_index=True, validators=[plausible_date]
+    )
+    ends_at = models.DateTimeField(
+        _("letzter Termin"), null=True, blank=True, validators=[plausible_date]
+    )
+    published_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    cancelled_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
     cancel_reason = models.TextField(_("Grund der Absage"), blank=True)
-    min_participants_flagged_at = models.DateTimeField(null=True, blank=True)
+    min_participants_flagged_at = models.DateTimeField(
+        null=True, blank=True, validators=[plausible_date]
+    )
     # The day the coordinators were last reminded of missing attendance (once a day at most).
-    attendance_reminded_on = models.DateField(null=True, blank=True)
+    attendance_reminded_on = models.DateField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -147,8 +161,8 @@ class Session(TimeStamped):
         CANCELLED = "cancelled", _("abgesagt")
 
     run = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="sessions")
-    start = models.DateTimeField(_("Beginn"))
-    end = models.DateTimeField(_("Ende"))
+    start = models.DateTimeField(_("Beginn"), validators=[plausible_date])
+    end = models.DateTimeField(_("Ende"), validators=[plausible_date])
     workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="sessions")
     instructor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,6 +3,7 @@ their bookings, books several of them for a run in one step, cancels for them, a
 approvals."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.access import access
 from core.errors import DomainError
 from core.tokens import token_digest
+from core.validators import parse_id
 from people.models import Business, Employment, TraineeProfile
 from people.roles import roles_of
 
@@ -22,8 +24,10 @@ from ..services import booking
 def _business_for(request) -> Business:
     """The business asked for (?business=) among the user's own, else the first of them."""
     ids = roles_of(request.user).business_ids
-    wanted = request.GET.get("business") or request.POST.get("business")
-    business_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in ids else min(ids)
+    wanted = parse_id(request.GET.get("business") or request.POST.get("business"))
+    if not ids:  # a superuser passes every permission check, yet represents no business
+        raise PermissionDenied
+    business_id = wanted if wanted in ids else min(ids)
     return Business.objects.get(pk=business_id)
 
 

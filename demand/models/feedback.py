@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import plausible_date, single_line
 from courses.models import Course, CourseRun, Enrolment
 
 MIN_ANSWERS = 5
@@ -42,8 +43,10 @@ class FeedbackQuestion(models.Model):
     """An extra question a coordinator adds for one course (1–5 scale, in both languages)."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="feedback_questions")
-    text_de = models.CharField(_("Frage (Deutsch)"), max_length=200)
-    text_en = models.CharField(_("Frage (Englisch)"), max_length=200, blank=True)
+    text_de = models.CharField(_("Frage (Deutsch)"), max_length=200, validators=[single_line])
+    text_en = models.CharField(
+        _("Frage (Englisch)"), max_length=200, blank=True, validators=[single_line]
+    )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(_("aktiv"), default=True)
 
@@ -65,7 +68,7 @@ class FeedbackInvitation(models.Model):
     enrolment = models.OneToOneField(
         Enrolment, on_delete=models.CASCADE, related_name="feedback_invitation"
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         verbose_name = _("Einladung zur Rückmeldung")

@@ -4,12 +4,14 @@ their business, with an expiry the holder can see and renew."""
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import MAX_SEATS, plausible_date
 from courses.models import Course, CourseRun
 from people.models import Business
 
@@ -39,12 +41,22 @@ class Interest(TimeStamped):
     course = models.ForeignKey(
         Course, on_delete=models.CASCADE, related_name="interests", verbose_name=_("Kurs")
     )
-    participants = models.PositiveSmallIntegerField(_("Anzahl Personen"), default=1)
-    preferred_start = models.DateField(_("Gewünscht ab"), null=True, blank=True)
-    preferred_end = models.DateField(_("Gewünscht bis"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("gültig bis"), db_index=True)
-    withdrawn_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
-    expiry_reminded_at = models.DateTimeField(null=True, blank=True)
+    participants = models.PositiveSmallIntegerField(
+        _("Anzahl Personen"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)],
+    )
+    preferred_start = models.DateField(
+        _("Gewünscht ab"), null=True, blank=True, validators=[plausible_date]
+    )
+    preferred_end = models.DateField(
+        _("Gewünscht bis"), null=True, blank=True, validators=[plausible_date]
+    )
+    expires_at = models.DateTimeField(_("gültig bis"), db_index=True, validators=[plausible_date])
+    withdrawn_at = models.DateTimeField(
+        _("zurückgezogen am"), null=True, blank=True, validators=[plausible_date]
+    )
+    expiry_reminded_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -97,7 +109,7 @@ class InterestNotification(TimeStamped):
 
     interest = models.ForeignKey(Interest, on_delete=models.CASCADE, related_name="notifications")
     run = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         verbose_name = _("Benachrichtigung")

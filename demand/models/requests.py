@@ -2,12 +2,14 @@
 or school; a coordinator answers and may plan a run from it."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import MAX_SEATS, plausible_date, single_line
 from courses.models import Course, CourseRun, Topic
 from people.models import Business, School
 
@@ -47,9 +49,13 @@ class CourseRequest(TimeStamped):
         related_name="+",
         verbose_name=_("Gewünschte Schule"),
     )
-    title = models.CharField(_("Was wird gebraucht?"), max_length=200)
+    title = models.CharField(_("Was wird gebraucht?"), max_length=200, validators=[single_line])
     message = models.TextField(_("Beschreibung"), blank=True)
-    participants = models.PositiveSmallIntegerField(_("Anzahl Personen"), default=1)
+    participants = models.PositiveSmallIntegerField(
+        _("Anzahl Personen"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)],
+    )
     # Months as "YYYY-MM", in order.
     preferred_months = models.JSONField(_("Gewünschte Monate"), default=list, blank=True)
     status = models.CharField(
@@ -59,7 +65,7 @@ class CourseRequest(TimeStamped):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
     run = models.ForeignKey(
         CourseRun,
         on_delete=models.SET_NULL,

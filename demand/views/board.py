@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import access
+from core.validators import parse_id
 from courses.models import Topic
 from people.roles import managed_school_ids
 
@@ -35,8 +36,7 @@ def board(request):
     now = timezone.now()
     school_ids = managed_school_ids(request.user)
     topics = list(Topic.objects.order_by("name"))
-    topic_id = request.GET.get("topic", "")
-    topic_id = int(topic_id) if topic_id.isdigit() else None
+    topic_id = parse_id(request.GET.get("topic"))
     dimension = request.GET.get("by", "school")
     if dimension not in DIMENSIONS:
         dimension = "school"

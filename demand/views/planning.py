@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.access import access
 from core.errors import DomainError
+from core.validators import parse_id
 from courses.models import Course
 from workshops.models import Workshop
 
@@ -63,8 +64,8 @@ def _usual_workshop(course: Course):
 def plan_run(request, obj: Course):
     course = obj
     course_request = None
-    request_id = request.GET.get("request") or request.POST.get("request")
-    if request_id and str(request_id).isdigit():
+    request_id = parse_id(request.GET.get("request") or request.POST.get("request"))
+    if request_id is not None:
         course_request = get_object_or_404(CourseRequest, pk=request_id)
         if not request.user.has_perm("demand.answer_request", course_request):
             raise PermissionDenied

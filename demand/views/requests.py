@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.access import access
 from core.errors import DomainError
+from core.validators import parse_id
 from courses.models import Course
 from people.roles import managed_school_ids, roles_of
 
@@ -33,8 +34,9 @@ def business_requests(request):
 def request_new(request):
     business_ids = sorted(roles_of(request.user).business_ids)
     initial = {}
-    if request.GET.get("course", "").isdigit():
-        course = Course.objects.filter(pk=request.GET["course"], is_active=True).first()
+    course_id = parse_id(request.GET.get("course"))
+    if course_id is not None:
+        course = Course.objects.filter(pk=course_id, is_active=True).first()
         if course is not None:
             initial = {"course": course, "topic": course.topic_id, "title": course.title}
     form = CourseRequestForm(request.POST or None, business_ids=business_ids, initial=initial)

@@ -3,9 +3,11 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import plausible_date, single_line
 
 
 class UserManager(BaseUserManager):
@@ -33,12 +35,30 @@ class User(AbstractUser):
     """The e-mail address is the login; there is no username."""
 
     username = None
-    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
-    date_of_birth = models.DateField(_("Geburtsdatum"), null=True, blank=True)
+    # AbstractUser's name fields, with the one rule for single-line text (no line breaks that
+    # would reach e-mail subjects and bodies).
+    first_name = models.CharField(
+        _("Vorname"), max_length=150, blank=True, validators=[single_line]
+    )
+    last_name = models.CharField(
+        _("Nachname"), max_length=150, blank=True, validators=[single_line]
+    )
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True, validators=[single_line])
+    last_login = models.DateTimeField(
+        _("Letzte Anmeldung"), blank=True, null=True, validators=[plausible_date]
+    )
+    date_joined = models.DateTimeField(
+        _("Registriert am"), default=timezone.now, validators=[plausible_date]
+    )
+    date_of_birth = models.DateField(
+        _("Geburtsdatum"), null=True, blank=True, validators=[plausible_date]
+    )
     language = models.CharField(
         _("Sprache"), max_length=8, choices=[("de", "Deutsch"), ("en", "English")], default="de"
     )
-    anonymised_at = models.DateTimeField(_("anonymisiert am"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        _("anonymisiert am"), null=True, blank=True, validators=[plausible_date]
+    )
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     USERNAME_FIELD = "email"
@@ -56,8 +76,8 @@ class User(AbstractUser):
 
 
 class District(models.Model):
-    name = models.CharField(_("Name"), max_length=200)
-    code = models.SlugField(_("Kürzel"), max_length=32, unique=True)
+    name = models.CharField(_("Name"), max_length=200, validators=[single_line])
+    code = models.SlugField(_("Kürzel"), max_length=32, unique=True, validators=[single_line])
 
     class Meta:
         ordering = ["name"]
@@ -70,24 +90,27 @@ class District(models.Model):
 
 class School(TimeStamped):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
-    name = models.CharField(_("Name"), max_length=200)
+    name = models.CharField(_("Name"), max_length=200, validators=[single_line])
     code = models.CharField(
         _("Kürzel"),
         max_length=16,
         unique=True,
         help_text=_("z. B. BBS1; Präfix der Bescheinigungsnummern"),
+        validators=[single_line],
     )
-    street = models.CharField(_("Straße"), max_length=200, blank=True)
-    postal_code = models.CharField(_("PLZ"), max_length=10, blank=True)
-    city = models.CharField(_("Ort"), max_length=100)
-    email = models.EmailField(_("E-Mail"), blank=True)
+    street = models.CharField(_("Straße"), max_length=200, blank=True, validators=[single_line])
+    postal_code = models.CharField(_("PLZ"), max_length=10, blank=True, validators=[single_line])
+    city = models.CharField(_("Ort"), max_length=100, validators=[single_line])
+    email = models.EmailField(_("E-Mail"), blank=True, validators=[single_line])
     # Certificate settings a school may change.
     certificate_wording = models.TextField(_("Text der Bescheinigung"), blank=True)
     certificate_logo = models.FileField(_("Logo"), upload_to="schools/logos/", blank=True)
     certificate_signature = models.FileField(
         _("Unterschrift (Bild)"), upload_to="schools/signatures/", blank=True
     )
-    certificate_signatory = models.CharField(_("Unterzeichnet von"), max_length=200, blank=True)
+    certificate_signatory = models.CharField(
+        _("Unterzeichnet von"), max_length=200, blank=True, validators=[single_line]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -103,8 +126,8 @@ class Chamber(TimeStamped):
         HWK = "hwk", _("Handwerkskammer")
         IHK = "ihk", _("Industrie- und Handelskammer")
 
-    name = models.CharField(_("Name"), max_length=200)
-    code = models.CharField(_("Kürzel"), max_length=32, unique=True)
+    name = models.CharField(_("Name"), max_length=200, validators=[single_line])
+    code = models.CharField(_("Kürzel"), max_length=32, unique=True, validators=[single_line])
     kind = models.CharField(_("Art"), max_length=3, choices=Kind.choices)
 
     class Meta:
@@ -117,15 +140,17 @@ class Chamber(TimeStamped):
 
 
 class Business(TimeStamped):
-    name = models.CharField(_("Name"), max_length=200)
+    name = models.CharField(_("Name"), max_length=200, validators=[single_line])
     chamber = models.ForeignKey(
         Chamber, on_delete=models.PROTECT, related_name="businesses", null=True, blank=True
     )
-    member_number = models.CharField(_("Mitgliedsnummer"), max_length=32, blank=True)
-    street = models.CharField(_("Straße"), max_length=200, blank=True)
-    postal_code = models.CharField(_("PLZ"), max_length=10, blank=True)
-    city = models.CharField(_("Ort"), max_length=100, blank=True)
-    email = models.EmailField(_("E-Mail"), blank=True)
+    member_number = models.CharField(
+        _("Mitgliedsnummer"), max_length=32, blank=True, validators=[single_line]
+    )
+    street = models.CharField(_("Straße"), max_length=200, blank=True, validators=[single_line])
+    postal_code = models.CharField(_("PLZ"), max_length=10, blank=True, validators=[single_line])
+    city = models.CharField(_("Ort"), max_length=100, blank=True, validators=[single_line])
+    email = models.EmailField(_("E-Mail"), blank=True, validators=[single_line])
     is_active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
@@ -166,10 +191,19 @@ class TraineeProfile(TimeStamped):
         # (never set directly): lists and exports read it without a join.
         editable=False,
     )
-    occupation = models.CharField(_("Ausbildungsberuf / Tätigkeit"), max_length=200, blank=True)
-    apprenticeship_start = models.DateField(_("Ausbildungsbeginn"), null=True, blank=True)
+    occupation = models.CharField(
+        _("Ausbildungsberuf / Tätigkeit"), max_length=200, blank=True, validators=[single_line]
+    )
+    apprenticeship_start = models.DateField(
+        _("Ausbildungsbeginn"), null=True, blank=True, validators=[plausible_date]
+    )
     lehrlingsrolle_number = models.CharField(
-        _("Lehrlingsrollen-Nummer"), max_length=32, null=True, blank=True, unique=True
+        _("Lehrlingsrollen-Nummer"),
+        max_length=32,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[single_line],
     )
 
     class Meta:

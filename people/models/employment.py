@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import plausible_date, single_line
 
 from .accounts import Business, Chamber, TraineeProfile
 
@@ -50,8 +51,12 @@ class Employment(TimeStamped):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
-    ended_at = models.DateTimeField(_("beendet am"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        _("entschieden am"), null=True, blank=True, validators=[plausible_date]
+    )
+    ended_at = models.DateTimeField(
+        _("beendet am"), null=True, blank=True, validators=[plausible_date]
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -91,17 +96,23 @@ class EmploymentInvitation(TimeStamped):
     travels in the e-mail (as a link) and may be typed on the "my employer" page."""
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("E-Mail-Adresse"))
-    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    email = models.EmailField(_("E-Mail-Adresse"), validators=[single_line])
+    code_hash = models.CharField(
+        max_length=64, unique=True, editable=False, validators=[single_line]
+    )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    expires_at = models.DateTimeField(_("gültig bis"))
-    used_at = models.DateTimeField(_("angenommen am"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("gültig bis"), validators=[plausible_date])
+    used_at = models.DateTimeField(
+        _("angenommen am"), null=True, blank=True, validators=[plausible_date]
+    )
     used_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    revoked_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        _("zurückgezogen am"), null=True, blank=True, validators=[plausible_date]
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -131,11 +142,13 @@ class ChamberLink(TimeStamped):
     )
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    lehrlingsrolle_number = models.CharField(_("Lehrlingsrollen-Nummer"), max_length=32)
+    lehrlingsrolle_number = models.CharField(
+        _("Lehrlingsrollen-Nummer"), max_length=32, validators=[single_line]
+    )
     kind = models.CharField(max_length=16, choices=TraineeProfile.Kind.choices)
-    occupation = models.CharField(max_length=200, blank=True)
-    apprenticeship_start = models.DateField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    occupation = models.CharField(max_length=200, blank=True, validators=[single_line])
+    apprenticeship_start = models.DateField(null=True, blank=True, validators=[plausible_date])
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import plausible_date, single_line
 
 
 class SafetyBriefing(TimeStamped):
@@ -16,12 +17,12 @@ class SafetyBriefing(TimeStamped):
     equipment_type = models.ForeignKey(
         "workshops.EquipmentType", on_delete=models.CASCADE, related_name="briefings"
     )
-    given_on = models.DateField(_("unterwiesen am"))
-    valid_until = models.DateField(_("gültig bis"))
+    given_on = models.DateField(_("unterwiesen am"), validators=[plausible_date])
+    valid_until = models.DateField(_("gültig bis"), validators=[plausible_date])
     given_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    note = models.CharField(_("Notiz"), max_length=200, blank=True)
+    note = models.CharField(_("Notiz"), max_length=200, blank=True, validators=[single_line])
 
     class Meta:
         ordering = ["-valid_until"]

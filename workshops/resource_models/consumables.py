@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import plausible_date, single_line
 
 
 class Consumable(TimeStamped):
@@ -18,9 +19,9 @@ class Consumable(TimeStamped):
         PIECE = "piece", _("Stück")
 
     school = models.ForeignKey("people.School", on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("Bezeichnung"), max_length=120)
-    material = models.CharField(_("Material"), max_length=60)
-    colour = models.CharField(_("Farbe"), max_length=40, blank=True)
+    name = models.CharField(_("Bezeichnung"), max_length=120, validators=[single_line])
+    material = models.CharField(_("Material"), max_length=60, validators=[single_line])
+    colour = models.CharField(_("Farbe"), max_length=40, blank=True, validators=[single_line])
     unit = models.CharField(_("Einheit"), max_length=8, choices=Unit.choices)
 
     class Meta:
@@ -44,7 +45,9 @@ class ConsumableStock(TimeStamped):
     )
     quantity = models.DecimalField(_("Bestand"), max_digits=12, decimal_places=2, default=0)
     minimum = models.DecimalField(_("Mindestbestand"), max_digits=12, decimal_places=2, default=0)
-    alerted_at = models.DateTimeField(null=True, blank=True)  # low-stock mail sent, until refilled
+    alerted_at = models.DateTimeField(
+        null=True, blank=True, validators=[plausible_date]
+    )  # low-stock mail sent, until refilled
 
     class Meta:
         verbose_name = _("Materialbestand")
@@ -72,11 +75,11 @@ class StockMovement(models.Model):
     stock = models.ForeignKey(ConsumableStock, on_delete=models.CASCADE, related_name="movements")
     kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices)
     quantity = models.DecimalField(_("Menge"), max_digits=12, decimal_places=2)  # signed
-    at = models.DateTimeField(_("Zeitpunkt"))
+    at = models.DateTimeField(_("Zeitpunkt"), validators=[plausible_date])
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    note = models.CharField(_("Notiz"), max_length=200, blank=True)
+    note = models.CharField(_("Notiz"), max_length=200, blank=True, validators=[single_line])
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
+from core.validators import plausible_date, single_line
 
 
 class Loan(TimeStamped):
@@ -19,14 +20,18 @@ class Loan(TimeStamped):
     lent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    start = models.DateTimeField(_("ausgeliehen ab"))
-    expected_return = models.DateTimeField(_("Rückgabe bis"))
-    returned_at = models.DateTimeField(_("zurückgegeben"), null=True, blank=True)
+    start = models.DateTimeField(_("ausgeliehen ab"), validators=[plausible_date])
+    expected_return = models.DateTimeField(_("Rückgabe bis"), validators=[plausible_date])
+    returned_at = models.DateTimeField(
+        _("zurückgegeben"), null=True, blank=True, validators=[plausible_date]
+    )
     reservation = models.OneToOneField(
         "workshops.EquipmentReservation", on_delete=models.PROTECT, related_name="loan"
     )
-    reminded_on = models.DateField(null=True, blank=True)  # the daily reminder, once a day
-    note = models.CharField(_("Notiz"), max_length=200, blank=True)
+    reminded_on = models.DateField(
+        null=True, blank=True, validators=[plausible_date]
+    )  # the daily reminder, once a day
+    note = models.CharField(_("Notiz"), max_length=200, blank=True, validators=[single_line])
 
     class Meta:
         ordering = ["expected_return"]

@@ -4,6 +4,8 @@ never writes the equipment row (that would fire every equipment-change handler p
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import plausible_date, single_line
+
 
 class TelemetryReading(models.Model):
     """One message of one item, as the device stamped it. Counters and meters are absolute
@@ -25,15 +27,15 @@ class TelemetryReading(models.Model):
     equipment = models.ForeignKey(
         "workshops.Equipment", on_delete=models.CASCADE, related_name="readings"
     )
-    recorded_at = models.DateTimeField(_("gemessen"))
-    received_at = models.DateTimeField(_("empfangen"))
+    recorded_at = models.DateTimeField(_("gemessen"), validators=[plausible_date])
+    received_at = models.DateTimeField(_("empfangen"), validators=[plausible_date])
     kind = models.CharField(_("Art"), max_length=12, choices=Kind.choices)
     state = models.CharField(_("Zustand"), max_length=8, choices=State.choices, blank=True)
     operating_hours = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     hours_delta = models.DecimalField(max_digits=8, decimal_places=3, null=True, blank=True)
     energy_kwh = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    source = models.CharField(max_length=16, default="device")
+    source = models.CharField(max_length=16, default="device", validators=[single_line])
 
     class Meta:
         verbose_name = _("Messwert")
@@ -51,11 +53,11 @@ class EquipmentTelemetry(models.Model):
     equipment = models.OneToOneField(
         "workshops.Equipment", on_delete=models.CASCADE, primary_key=True, related_name="telemetry"
     )
-    last_seen_at = models.DateTimeField(null=True, blank=True)
-    state = models.CharField(max_length=8, blank=True)
-    state_since = models.DateTimeField(null=True, blank=True)
-    error_since = models.DateTimeField(null=True, blank=True)
-    defect_reported_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    state = models.CharField(max_length=8, blank=True, validators=[single_line])
+    state_since = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    error_since = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    defect_reported_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
     operating_hours = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     energy_kwh = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     messages = models.PositiveBigIntegerField(default=0)
@@ -78,12 +80,12 @@ class TelemetryRejection(models.Model):
         MALFORMED = "malformed", _("fehlerhafte Nachricht")
 
     reason = models.CharField(max_length=12, choices=Reason.choices)
-    key = models.CharField(max_length=100)
+    key = models.CharField(max_length=100, validators=[single_line])
     count = models.PositiveBigIntegerField(default=0)
-    first_seen_at = models.DateTimeField()
-    last_seen_at = models.DateTimeField()
-    last_topic = models.CharField(max_length=200, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
+    first_seen_at = models.DateTimeField(validators=[plausible_date])
+    last_seen_at = models.DateTimeField(validators=[plausible_date])
+    last_topic = models.CharField(max_length=200, blank=True, validators=[single_line])
+    last_error = models.CharField(max_length=200, blank=True, validators=[single_line])
 
     class Meta:
         verbose_name = _("abgewiesene Telemetrie")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import access
 from core.errors import DomainError
+from core.validators import parse_id
 from people.models import School
 from people.roles import managed_school_ids
 
@@ -43,8 +44,8 @@ def equipment_list(request):
 @access("workshops.manage_inventory")
 def equipment_create(request):
     schools = School.objects.filter(pk__in=managed_school_ids(request.user))
-    school_id = request.POST.get("school") or request.GET.get("school")
-    school = schools.filter(pk=school_id).first() if str(school_id).isdigit() else None
+    school_id = parse_id(request.POST.get("school") or request.GET.get("school"))
+    school = schools.filter(pk=school_id).first() if school_id is not None else None
     if school is None and schools.count() == 1:
         school = schools.first()
     if school is None:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from core.access import access
+from core.validators import parse_id
 from people.roles import managed_school_ids
 
 from ..labels import render_labels
@@ -14,7 +15,7 @@ from ..selectors import inventory
 
 @access("workshops.manage_inventory")
 def labels_pdf(request):
-    ids = [int(v) for v in request.GET.getlist("ids") if v.isdigit()]
+    ids = [i for i in map(parse_id, request.GET.getlist("ids")) if i is not None]
     school_ids = managed_school_ids(request.user)
     items = list(inventory(school_ids).filter(pk__in=ids).order_by("inventory_number"))
     if not items:

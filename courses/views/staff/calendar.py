@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import access
+from core.validators import parse_id, parse_plausible_date
 from people.roles import managed_school_ids
 from workshops.models import Workshop
 
@@ -25,10 +26,7 @@ def _calendar_scope(request):
 
 
 def _parse_day(value: str | None) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return parse_plausible_date(value) or timezone.localdate()
 
 
 def _day_bounds(first: dt.date, last: dt.date):
@@ -69,18 +67,15 @@ def calendar_week(request):
 
 @access("people.access_staff_area")
 def calendar_month(request):
-    try:
-        year, month = (int(p) for p in request.GET.get("month", "").split("-"))
-        first = dt.date(year, month, 1)
-    except (ValueError, TypeError):
-        first = timezone.localdate().replace(day=1)
+    first = parse_plausible_date(request.GET.get("month", "") + "-01")
+    first = first or timezone.localdate().replace(day=1)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     start, end = _day_bounds(weeks[0][0], weeks[-1][-1])
     scope, workshops = _calendar_scope(request)
-    workshop_id = request.GET.get("workshop")
+    workshop_id = parse_id(request.GET.get("workshop"))
     qs = sessions_between(start=start, end=end, **scope)
-    if workshop_id and workshop_id.isdigit():
-        qs = qs.filter(workshop_id=int(workshop_id))
+    if workshop_id is not None:
+        qs = qs.filter(workshop_id=workshop_id)
     by_day = defaultdict(list)
     for s in qs:
         by_day[timezone.localtime(s.start).date()].append(s)
@@ -96,7 +91,7 @@ def calendar_month(request):
             "previous": previous,
             "next": following,
             "workshops": list(workshops.order_by("name")) if workshops is not None else [],
-            "workshop_id": int(workshop_id) if workshop_id and workshop_id.isdigit() else None,
+            "workshop_id": workshop_id,
             "weekday_names": [_("Mo"), _("Di"), _("Mi"), _("Do"), _("Fr"), _("Sa"), _("So")],
         },
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import access
 from core.errors import DomainError
+from core.validators import parse_id
 from people.roles import managed_school_ids
 from workshops.forms import PeriodForm
 from workshops.forms_resources import UseForm
@@ -68,7 +69,7 @@ def session_briefings(request, obj: Session):
     """Record the briefings given in this session for the participants ticked on the page, on
     the machine types each of them still lacked."""
     needed = briefings_needed(obj.run, on=timezone.localdate(obj.start))
-    chosen = {int(pk) for pk in request.POST.getlist("enrolment") if pk.isdigit()} & set(needed)
+    chosen = {parse_id(pk) for pk in request.POST.getlist("enrolment")} & set(needed)
     enrolments = Enrolment.objects.filter(pk__in=chosen).select_related("participant")
     count = 0
     try:
