@@ -20,7 +20,7 @@ class TraineeSerializer(serializers.ModelSerializer):
         fields = [
             "id", "lehrlingsrolle_number", "kind", "first_name", "last_name", "email",
             "date_of_birth", "business", "business_member_number", "occupation",
-            "apprenticeship_start", "created_at", "updated_at",
+            "occupation_code", "apprenticeship_start", "created_at", "updated_at",
         ]  # fmt: skip
 
     @extend_schema_field(OpenApiTypes.EMAIL)
@@ -47,5 +47,9 @@ class TraineeInputSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     occupation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    occupation_code = serializers.CharField(
+        max_length=16, required=False, allow_blank=True,
+        help_text="The chamber's code of the occupation (for the ÜLU report).",
+    )  # fmt: skip
     apprenticeship_start = serializers.DateField(required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=TraineeProfile.Kind.choices, required=False)

@@ -46,6 +46,12 @@ class Course(TimeStamped):
         _("Zielgruppe"), max_length=16, choices=TargetGroup.choices, default=TargetGroup.BOTH
     )
     hours = models.DecimalField(_("Unterrichtsstunden"), max_digits=5, decimal_places=1)
+    instruction_plan = models.CharField(
+        _("Unterweisungsplan"),
+        max_length=40,
+        blank=True,
+        help_text=_("Nummer des ÜLU-Unterweisungsplans, den der Kurs umsetzt (für die Kammer)"),
+    )
     learning_outcomes = models.TextField(
         _("Lernziele"), blank=True, help_text=_("Ein Lernziel je Zeile")
     )
@@ -75,6 +81,11 @@ class Course(TimeStamped):
 
     def __str__(self):
         return self.title
+
+    @property
+    def number(self) -> str:
+        """The course number chambers and portals see: school code and id (BBS1-12)."""
+        return f"{self.school.code}-{self.pk}"
 
     @property
     def learning_outcome_list(self) -> list[str]:
