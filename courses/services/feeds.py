@@ -1,4 +1,5 @@
-"""Calendar subscriptions (iCal feeds) of staff: create, renew and delete, each audited. The token
+"""Calendar subscriptions (iCal feeds) of staff and trainees: create, renew and delete, each
+audited. The token
 is the only credential a calendar app has, so it is random and renewing it revokes the old one."""
 
 import secrets
@@ -49,3 +50,15 @@ def renew_feed(*, feed: CalendarFeed, actor: User) -> CalendarFeed:
 def delete_feed(*, feed: CalendarFeed, actor: User) -> None:
     audit(actor=actor, action="calendar_feed.deleted", obj=feed)
     feed.delete()
+
+
+@transaction.atomic
+def renew_participant_feed(*, actor: User) -> CalendarFeed:
+    """The actor's own course calendar: created on first use, given a new token (the old address
+    stops working) on every later call."""
+    feed = CalendarFeed.objects.select_for_update().filter(participant=actor).first()
+    if feed is None:
+        feed = CalendarFeed.objects.create(token=_new_token(), participant=actor)
+        audit(actor=actor, action="calendar_feed.created", obj=feed, scope="participant")
+        return feed
+    return renew_feed(feed=feed, actor=actor)

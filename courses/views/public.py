@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from core.formatting import local_datetime
 from ..filters import CatalogueFilter
 from ..forms.public import DeleteAccountForm
 from ..ical import build_calendar
-from ..models import Attendance, BookingPhase, CourseRun, Enrolment, Session
+from ..models import Attendance, BookingPhase, CalendarFeed, CourseRun, Enrolment, Session
 from ..selectors import catalogue, waitlist_position, waitlist_position_expression, with_seats
 from ..services import attendance as attendance_service
 from ..services import booking, privacy
@@ -187,10 +188,14 @@ def my_courses(request):
     groups = defaultdict(list)
     for e in enrolments:
         groups["active" if e.is_active else "past"].append(e)
+    feed = CalendarFeed.objects.filter(participant=request.user).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("courses:my_feed", args=[feed.token])) if feed else ""
+    )
     return render(
         request,
         "my/courses.html",
-        {"active": groups["active"], "past": groups["past"], "now": now},
+        {"active": groups["active"], "past": groups["past"], "now": now, "feed_url": feed_url},
     )
 
 
@@ -206,8 +211,13 @@ def enrolment_calendar(request, obj):
         .order_by("start")
     )
     cancelled = not enrolment.is_active and enrolment.status == Enrolment.Status.CANCELLED
+    # A waiting-list place or a seat awaiting the employer's approval is no seat yet.
+    unsure = enrolment.status in (Enrolment.Status.WAITLISTED, Enrolment.Status.PENDING)
     ics = build_calendar(
-        sessions, method="PUBLISH", name=enrolment.run.course.title, cancelled=cancelled
+        sessions,
+        name=enrolment.run.course.title,
+        cancelled=cancelled,
+        tentative_runs=[enrolment.run_id] if unsure else [],
     )
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kurs-{enrolment.run_id}.ics"'

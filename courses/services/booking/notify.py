@@ -7,7 +7,7 @@ from django.db import transaction
 
 from core.events import record_event
 
-from ...models import Enrolment
+from ...models import Enrolment, Session
 from ...tasks.mail import send_approval_request as send_approval_request_task
 from ...tasks.mail import send_enrolment_email as send_enrolment_email_task
 
@@ -47,3 +47,24 @@ def send_on_commit(enrolment: Enrolment, kind: str) -> None:
 def send_approval_request_on_commit(enrolment: Enrolment) -> None:
     enrolment_id, token = enrolment.pk, enrolment.approval_token
     transaction.on_commit(lambda: send_approval_request_task.delay(enrolment_id, token))
+
+
+def send_session_change_on_commit(session: Session, kind: str) -> int:
+    """A session was moved (kind "session_moved": an updated iTIP REQUEST) or called off
+    ("session_cancelled": a CANCEL): every participant with a confirmed seat is told once the
+    change commits. The message id names the session's SEQUENCE, so a redelivered task sends
+    nothing twice while a later change is a new message. Returns how many were enqueued."""
+    ids = list(
+        Enrolment.objects.filter(
+            run_id=session.run_id, status=Enrolment.Status.CONFIRMED, participant__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    session_id, sequence = session.pk, session.sequence
+    for enrolment_id in ids:
+        message_id = f"session:{session_id}:{sequence}:{enrolment_id}"
+        transaction.on_commit(
+            lambda e=enrolment_id, m=message_id: send_enrolment_email_task.delay(
+                e, kind, m, session_id
+            )
+        )
+    return len(ids)
