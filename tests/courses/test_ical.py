@@ -170,15 +170,18 @@ def test_a_rolled_back_move_sends_nothing(booked, mailoutbox, django_capture_on_
     run, _person, _enrolment = booked
     mailoutbox.clear()
     session = run.sessions.first()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            update_session(
-                session=session,
-                actor=coordinator(school=run.school),
-                start=day_at(31, 9),
-                end=day_at(31, 12),
-            )
-            raise RuntimeError("rollback")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        update_session(
+            session=session,
+            actor=coordinator(school=run.school),
+            start=day_at(31, 9),
+            end=day_at(31, 12),
+        )
+        raise RuntimeError("rollback")
     assert mailoutbox == []
     assert Session.objects.get(pk=session.pk).start == session.start
 
