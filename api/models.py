@@ -46,6 +46,10 @@ class WebhookEndpoint(TimeStamped):
     # Signing secret, encrypted at rest with a key derived from SECRET_KEY
     # (it must be recoverable to sign).
     secret_encrypted = models.TextField()
+    # After a rotation the previous secret keeps signing (a second signature) until this time, so
+    # that receivers can switch without dropping a delivery.
+    previous_secret_encrypted = models.TextField(blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
@@ -74,6 +78,7 @@ class WebhookDelivery(TimeStamped):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    redelivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
