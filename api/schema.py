@@ -5,11 +5,12 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
+from .idempotency import IDEMPOTENCY_KEY_PATTERN
 from .problems import PROBLEM_CONTENT_TYPE
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "minLength": 1, "maxLength": 200, "pattern": IDEMPOTENCY_KEY_PATTERN},
     location=OpenApiParameter.HEADER,
     description="Repeat a POST safely: the same key with the same body replays the first response "
     "and creates nothing; with another body the answer is 422.",

@@ -4,6 +4,8 @@ from rest_framework import serializers
 from core.formatting import iso
 from courses.models import Enrolment
 
+from .fields import StrictInputSerializer
+
 
 class EnrolmentSerializer(serializers.ModelSerializer):
     # Reads the annotations of api.selectors.enrolments_of.
@@ -46,7 +48,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         }
 
 
-class EnrolmentInputSerializer(serializers.Serializer):
+class EnrolmentInputSerializer(StrictInputSerializer):
     run = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     trainee = serializers.CharField(
         max_length=32,
@@ -54,5 +56,5 @@ class EnrolmentInputSerializer(serializers.Serializer):
     )
 
 
-class CancelInputSerializer(serializers.Serializer):
+class CancelInputSerializer(StrictInputSerializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -4,6 +4,8 @@ from rest_framework import serializers
 
 from people.models import TraineeProfile
 
+from .fields import StrictInputSerializer
+
 
 class TraineeSerializer(serializers.ModelSerializer):
     first_name = serializers.CharField(source="user.first_name")
@@ -30,7 +32,7 @@ class TraineeSerializer(serializers.ModelSerializer):
         return None if email.endswith("@lehrlingsrolle.invalid") else email
 
 
-class TraineeInputSerializer(serializers.Serializer):
+class TraineeInputSerializer(StrictInputSerializer):
     # The fields of api.services.trainees.upsert_trainee (`business` by member number); one not
     # sent stays unchanged.
 

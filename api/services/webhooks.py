@@ -19,12 +19,17 @@ from ..models import EVENTS, WebhookEndpoint
 
 
 def _validate_webhook(url: str, events: list[str]) -> None:
-    parts = urlsplit(url or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url or "")
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a port that is no number or out of range
+    except ValueError:  # e.g. "http://[" : no URL at all
+        valid = False
+    if not valid:
         raise InvalidWebhook(_("Nur http- und https-Adressen sind erlaubt."), field="url")
     try:
         netguard.check_url(url)
-    except netguard.UnsafeTarget as exc:
+    except (netguard.UnsafeTarget, ValueError, UnicodeError) as exc:
         raise InvalidWebhook(
             _(
                 "Die Adresse muss ein öffentlich erreichbarer Server sein; interne, private und "
