@@ -25,3 +25,9 @@ class IdempotencyKeyReused(DomainError):
 class IdempotencyInProgress(DomainError):
     status = 409
     code = "idempotency_in_progress"
+
+
+class UnknownCursor(InvalidInput):
+    """A cursor of the right form that this server did not issue."""
+
+    code = "unknown_cursor"
