@@ -43,6 +43,7 @@ class MoochubCoursesView(APIView):
     renderer_classes = [JsonApiRenderer, JSONRenderer]
     throttle_classes: list = []
     schema = ApiAutoSchema()
+    extra_error_codes = ["406"]  # another moochub-version asked for
 
     def get_exception_handler(self):
         return exception_handler
