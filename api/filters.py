@@ -109,7 +109,8 @@ class TimestampFilter(ApiFilter):
 
 class IdFilter(ApiFilter):
     field_class = IdField
-    openapi = {"type": "integer"}
+    # What IdField takes: up to 18 digits, no sign.
+    openapi = {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
 
 
 class StatusFilter(ApiFilter):
