@@ -162,6 +162,19 @@ class WebhookDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("endpoint__url", "event__type")
     inlines = (WebhookAttemptInline,)
+    actions = ("redeliver_selected",)
+
+    @admin.action(description=_("Erneut zustellen"))
+    def redeliver_selected(self, request, queryset):
+        from .services.deliveries import redeliver
+
+        for delivery in queryset:
+            redeliver(delivery=delivery, actor=request.user)
+        self.message_user(
+            request,
+            _("%d Zustellungen werden erneut gesendet.") % queryset.count(),
+            messages.SUCCESS,
+        )
 
 
 @admin.register(WebhookAttempt)

@@ -32,3 +32,9 @@ class IdempotencyReplayGone(DomainError):
 
     status = 410
     code = "idempotency_replay_gone"
+
+
+class UnknownCursor(InvalidInput):
+    """A cursor of the right form that this server did not issue."""
+
+    code = "unknown_cursor"

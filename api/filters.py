@@ -3,6 +3,7 @@ own in its views module). A bad value is a 400 problem naming the parameter, nev
 filter also carries its OpenAPI description, so the schema documents exactly what is parsed."""
 
 import datetime as dt
+import re
 
 from django import forms
 from django.utils.dateparse import parse_datetime
@@ -19,14 +20,23 @@ UPDATED_SINCE_HELP = (
 )
 
 
+# RFC 3339 date-time, what the schema's `format: date-time` admits: T, seconds and an offset
+# (matched optional here, so that a missing offset gets its own message below).
+RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?", re.ASCII
+)
+
+
 class TimestampField(forms.Field):
-    """An ISO 8601 time with its offset (a naive time is ambiguous across DST), in UTC."""
+    """An RFC 3339 time with its offset (a naive time is ambiguous across DST), in UTC. Absent
+    means no filter; present but empty or in another ISO 8601 spelling is an error, as the
+    schema says."""
 
     def to_python(self, value):
-        if value in self.empty_values:
+        if value is None:
             return None
         try:
-            parsed = parse_datetime(value.strip())
+            parsed = parse_datetime(value) if RFC3339.fullmatch(value) else None
         except ValueError:
             parsed = None
         if parsed is None:
@@ -97,7 +107,8 @@ class TimestampFilter(ApiFilter):
 
 class IdFilter(ApiFilter):
     field_class = IdField
-    openapi = {"type": "integer"}
+    # What IdField takes: up to 18 digits, no sign.
+    openapi = {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
 
 
 class StatusFilter(ApiFilter):

@@ -13,6 +13,7 @@ the API never hands out a deleted trainee again."""
 import functools
 import hashlib
 import json
+import re
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -26,6 +27,8 @@ from .models import IdempotencyRecord
 from .problems import PROBLEM_CONTENT_TYPE
 
 HEADER = "Idempotency-Key"
+# Visible ASCII, 1 to 200 characters, no blank at either end; the OpenAPI schema states the same.
+IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]([\x20-\x7e]{0,198}[\x21-\x7e])?$"
 # Fields that must never be stored (the webhook secret is shown once, never again).
 REDACTED = ("secret",)
 
@@ -105,9 +108,11 @@ def idempotent(handler):
         raw = request.headers.get(HEADER)
         if raw is None:
             return handler(self, request, *args, **kwargs)
-        key = raw.strip()
-        if not key or len(key) > 200:
-            raise ValidationError({HEADER: [_("1 bis 200 Zeichen.")]})
+        key = raw
+        if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
+            raise ValidationError(
+                {HEADER: [_("1 bis 200 sichtbare ASCII-Zeichen, ohne Leerzeichen am Rand.")]}
+            )
         fingerprint = _fingerprint(request)
         with transaction.atomic():
             record, earlier = _claim(request, key, fingerprint)

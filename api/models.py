@@ -56,6 +56,12 @@ class WebhookEndpoint(TimeStamped):
     # Signing secret, encrypted at rest with a key derived from SECRET_KEY
     # (it must be recoverable to sign).
     secret_encrypted = models.TextField()
+    # After a rotation the previous secret keeps signing (a second signature) until this time, so
+    # that receivers can switch without dropping a delivery.
+    previous_secret_encrypted = models.TextField(blank=True)
+    previous_secret_expires_at = models.DateTimeField(
+        null=True, blank=True, validators=[plausible_date]
+    )
     is_active = models.BooleanField(default=True)
     deleted_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
@@ -86,6 +92,7 @@ class WebhookDelivery(TimeStamped):
         null=True, blank=True, db_index=True, validators=[plausible_date]
     )
     delivered_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    redelivered_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
 
     class Meta:
         ordering = ["-created_at"]

@@ -18,6 +18,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import re
 from urllib.parse import urlencode
 
 from django.db.models import Q
@@ -26,7 +27,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from .errors import UnknownCursor
 from .selectors import change_horizon
+
+# The form of a cursor (unpadded base64url, as `encode` makes it), stated in the schema too: a
+# value of another form is a 400; one of this form that is no cursor of ours a 422.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,400}$"
 
 
 class UpdatedCursorPagination(BasePagination):
@@ -37,6 +43,8 @@ class UpdatedCursorPagination(BasePagination):
     field = "updated_at"
 
     def _decode(self, raw: str) -> tuple[dt.datetime, int, dt.datetime | None]:
+        if not re.fullmatch(CURSOR_PATTERN, raw):
+            raise ValidationError({self.cursor_query_param: [_("Ungültiger Cursor.")]})
         try:
             padded = raw + "=" * (-len(raw) % 4)
             data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
@@ -56,7 +64,9 @@ class UpdatedCursorPagination(BasePagination):
             UnicodeEncodeError,
             json.JSONDecodeError,
         ) as exc:
-            raise ValidationError({self.cursor_query_param: [_("Ungültiger Cursor.")]}) from exc
+            raise UnknownCursor(
+                _("Diesen Cursor hat der Server nicht ausgegeben."), field=self.cursor_query_param
+            ) from exc
 
     @staticmethod
     def encode(ts: dt.datetime, pk: int, horizon: dt.datetime | None = None) -> str:
@@ -88,7 +98,7 @@ class UpdatedCursorPagination(BasePagination):
         raw = request.query_params.get(self.cursor_query_param)
         self.horizon = change_horizon()
         self.position = None
-        if raw:
+        if raw is not None:
             ts, pk, horizon = self._decode(raw)
             self.position = (ts, pk)
             if horizon is not None:
@@ -164,8 +174,9 @@ class UpdatedCursorPagination(BasePagination):
                 "name": self.cursor_query_param,
                 "required": False,
                 "in": "query",
-                "description": "Opaque cursor from `next_cursor` of the previous page.",
-                "schema": {"type": "string"},
+                "description": "Opaque cursor from `next_cursor` of the previous page (400 when "
+                "not of this form, 422 when of this form but not issued by this server).",
+                "schema": {"type": "string", "pattern": CURSOR_PATTERN},
             },
             {
                 "name": self.page_size_query_param,

@@ -5,11 +5,12 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
+from .idempotency import IDEMPOTENCY_KEY_PATTERN
 from .problems import PROBLEM_CONTENT_TYPE
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "minLength": 1, "maxLength": 200, "pattern": IDEMPOTENCY_KEY_PATTERN},
     location=OpenApiParameter.HEADER,
     description="Repeat a POST safely: the same key with the same body replays the first response "
     "and creates nothing; with another body the answer is 422.",
@@ -20,9 +21,10 @@ ERROR_DESCRIPTIONS = {
     "401": "Missing, unknown, expired or revoked API key.",
     "403": "The API key lacks the scope this operation needs.",
     "404": "Not found, or not visible to this chamber.",
+    "406": "The Accept header asks for a version of the format this server does not offer.",
     "409": "Conflict with the current state (e.g. already booked, run full or closed).",
     "422": "Well-formed but not processable (unknown run or trainee, a booking rule, "
-    "a reused Idempotency-Key).",
+    "a reused Idempotency-Key, a cursor this server did not issue).",
     "429": "Too many requests for this key; see the Retry-After header.",
 }
 
@@ -52,10 +54,12 @@ class ApiAutoSchema(AutoSchema):
             or type(a).__name__ == "ApiKeyAuthentication"
             for a in self.view.get_authenticators()
         ):
-            return ["400", "404"]
+            return ["400", "404", *getattr(self.view, "extra_error_codes", [])]
         codes = ["400", "401", "403", "404", "429"]
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes += ["409", "422"]
+        elif self._is_list_view() and getattr(self.view, "pagination_class", None) is not None:
+            codes.append("422")  # a cursor of the right form that this server did not issue
         return codes
 
     def _get_response_bodies(self, direction="response"):

@@ -61,17 +61,22 @@ def runs_with_sessions() -> QuerySet[CourseRun]:
     return with_seats(runs).prefetch_related(sessions)
 
 
-def moochub_courses(*, now: dt.datetime) -> QuerySet[Course]:
-    """Active courses with a run that can still be booked; the bookable runs, soonest first, are
-    prefetched as `open_runs`."""
-    bookable = CourseRun.objects.filter(
-        status=CourseRun.Status.PUBLISHED, booking_closes_at__gt=now
-    ).order_by("starts_at", "id")
+def moochub_runs(*, now: dt.datetime) -> QuerySet[CourseRun]:
+    """Published runs of active courses that can still be booked, with what a MOOChub record
+    prints loaded: course, school, topic, workshop and the scheduled sessions (as
+    `scheduled_sessions_list`, which courses.hours reads)."""
     return (
-        Course.objects.filter(is_active=True, runs__in=bookable)
-        .distinct()
-        .select_related("school", "topic")
-        .prefetch_related(Prefetch("runs", queryset=bookable, to_attr="open_runs"))
+        CourseRun.objects.filter(
+            status=CourseRun.Status.PUBLISHED, booking_closes_at__gt=now, course__is_active=True
+        )
+        .select_related("course__topic", "school", "workshop")
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.filter(status=Session.Status.SCHEDULED).order_by("start"),
+                to_attr="scheduled_sessions_list",
+            )
+        )
         .order_by("id")
     )
 

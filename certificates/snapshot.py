@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.links import absolute_url
+from courses.hours import run_hours
 from courses.models import Attendance, Enrolment, Session
 from people.models import School
 
@@ -78,6 +79,9 @@ def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.da
     school = run.school
     participant = enrolment.participant
     attended, attendance = _attended(enrolment)
+    sessions = list(
+        Session.objects.filter(run=run, status=Session.Status.SCHEDULED).order_by("start")
+    )
     name = (participant.get_full_name() if participant else "") or enrolment.participant_name
     instructor = run.instructor.get_full_name() if run.instructor_id else ""
     return {
@@ -100,7 +104,7 @@ def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.da
             "id": course.pk,
             "title": f"{course.title} {run.title_suffix}".strip(),
             "description": course.summary or course.description[:300],
-            "hours": str(course.hours),
+            "hours": str(run_hours(run, sessions)),
             "learning_outcomes": course.learning_outcome_list,
             "attendance_threshold": course.attendance_threshold,
         },

@@ -12,6 +12,7 @@ from .models import (
     CourseRun,
     Enrolment,
     Session,
+    SessionMaterial,
     SessionReservation,
     Topic,
 )
@@ -157,3 +158,12 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(SessionMaterial)
+class SessionMaterialAdmin(admin.ModelAdmin):
+    """Material used in a session: recorded on the attendance page (stock movement), read here."""
+
+    list_display = ("session", "movement")
+    list_select_related = ("session__run__course", "movement")
+    readonly_fields = ("session", "movement")

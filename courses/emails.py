@@ -15,11 +15,12 @@ from core.textmail import render_text
 from core.validators import one_line
 from people.models import Membership
 
-from .ical import build_calendar
+from .ical import itip_message
 from .models import CourseRun, Enrolment, Session
 from .selectors import waitlist_position
 
-# kind -> iCalendar METHOD of the attachment (None: no attachment)
+# kind -> iTIP METHOD of the attachments (None: no attachment; a waiting-list place or a seat
+# held for the employer's approval is not in the calendar yet)
 KINDS = {
     "confirmation": "REQUEST",
     "promotion": "REQUEST",
@@ -29,7 +30,11 @@ KINDS = {
     "cancellation": "CANCEL",
     "reminder": "REQUEST",
     "approval_request": None,
+    # One session of the run was moved or called off: only that session's message.
+    "session_moved": "REQUEST",
+    "session_cancelled": "CANCEL",
 }
+SESSION_KINDS = ("session_moved", "session_cancelled")
 
 
 def _language(user) -> str:
@@ -71,21 +76,41 @@ def _context(enrolment: Enrolment, sessions: list[Session]) -> dict:
     }
 
 
-def enrolment_email(enrolment: Enrolment, kind: str) -> EmailMessage | None:
-    """The e-mail to the participant about their enrolment (None when there is nobody to tell)."""
+def _itip_sessions(kind: str, sessions: list[Session], session_id: int | None) -> list[Session]:
+    """The sessions the e-mail's calendar messages are about: the changed one, every scheduled one
+    for a seat, every one (scheduled or already called off) when the seat goes."""
+    if kind in SESSION_KINDS:
+        return [s for s in sessions if s.pk == session_id]
+    if KINDS[kind] == "CANCEL":
+        return sessions
+    return [s for s in sessions if s.status == Session.Status.SCHEDULED]
+
+
+def enrolment_email(
+    enrolment: Enrolment, kind: str, *, session_id: int | None = None
+) -> EmailMessage | None:
+    """The e-mail to the participant about their enrolment (None when there is nobody to tell).
+    Calendar attachments are iTIP messages, one per session (each one UID); `session_id` names
+    the session a session_moved or session_cancelled e-mail is about."""
     participant = enrolment.participant
     if participant is None or not participant.email:
         return None
     sessions = _sessions(enrolment)
     lang = _language(participant)
-    subject, body = _render(kind, lang, _context(enrolment, sessions))
+    context = _context(enrolment, sessions)
+    about = _itip_sessions(kind, sessions, session_id)
+    if kind in SESSION_KINDS:
+        if not about:
+            return None
+        context["changed_session"] = about[0]
+    subject, body = _render(kind, lang, context)
     message = EmailMessage(subject=subject, body=body, to=[participant.email])
     method = KINDS[kind]
-    if method and sessions:
-        ics = build_calendar(sessions, method=method, name=str(enrolment.run.course.title))
-        message.attach(
-            f"{enrolment.run.course.title[:40]}.ics", ics, f"text/calendar; method={method}"
-        )
+    if method:
+        for index, session in enumerate(about, start=1):
+            ics = itip_message(session, enrolment=enrolment, method=method)
+            # RFC 6047: the method in the part's content type matches the one inside.
+            message.attach(f"termin-{index}.ics", ics, f"text/calendar; method={method}")
     return message
 
 

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import business, completion, exports, public, reports
+from .views import business, completion, exports, my_calendar, public, reports
 from .views.staff import (
     attendance,
     calendar,
@@ -29,6 +29,8 @@ urlpatterns = [
     path("my/data.json", public.data_export, name="my_data"),
     path("my/delete/", public.delete_account, name="my_delete"),
     path("my/enrolments/<int:pk>/calendar.ics", public.enrolment_calendar, name="my_calendar"),
+    path("my/calendar/feed/", my_calendar.my_feed_renew, name="my_feed_renew"),
+    path("my/calendar/feed/<str:token>.ics", my_calendar.my_feed, name="my_feed"),
     path("my/enrolments/<int:pk>/cancel/", public.cancel_enrolment, name="my_cancel"),
     path("my/enrolments/<int:pk>/offer/", public.offer, name="my_offer"),
     # Self check-in by QR code: participants, not staff, open this.

@@ -77,6 +77,21 @@ def test_topology_has_every_service_and_volume(compose):
         assert "media:/app/media" in services[name]["volumes"]
 
 
+def test_web_and_worker_share_the_certificate_keys_directory(compose):
+    """Web signs Open Badges and publishes the JWKS, the worker signs the PDFs: one key pair, so
+    CERTIFICATE_KEYS_DIR must be one named volume mounted where both processes look."""
+    services = compose["services"]
+    mounts = {}
+    for name in ("web", "worker"):
+        keys_dir = services[name]["environment"]["CERTIFICATE_KEYS_DIR"]
+        (volume,) = [v for v in services[name]["volumes"] if v.split(":")[1] == keys_dir]
+        mounts[name] = volume.split(":")[0]
+        assert mounts[name] in compose["volumes"]  # a named volume, not a container path
+    assert mounts["web"] == mounts["worker"]
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    assert "/app/keys" in dockerfile  # made and owned by the app user before the volume is mounted
+
+
 def test_images_are_official_or_built_here(compose):
     for name, service in compose["services"].items():
         if name in APP_SERVICES:

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from people.models import Business
 
-from .base import InputSerializer
+from .fields import StrictBooleanField, StrictInputSerializer
 
 
 class BusinessSerializer(serializers.ModelSerializer):
@@ -14,16 +14,21 @@ class BusinessSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class BusinessInputSerializer(InputSerializer):
-    # The fields of api.services.businesses.upsert_business; one not sent stays unchanged.
-    # (Comments, not docstrings, on serializers: the schema would print them.)
+class BusinessInputSerializer(StrictInputSerializer):
+    # PUT: the fields of api.services.businesses.upsert_business; one not sent stays unchanged.
+    # The member number is the one in the path. (Comments, not docstrings, on serializers: the
+    # schema would print them.)
 
-    member_number = serializers.CharField(
-        max_length=32, required=False, help_text="Required on POST."
-    )
     name = serializers.CharField(max_length=200)
     street = serializers.CharField(max_length=200, required=False, allow_blank=True)
     postal_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
+
+
+class BusinessCreateSerializer(BusinessInputSerializer):
+    # POST: the same, with the member number in the body.
+    member_number = serializers.RegexField(
+        r"\S", max_length=32, help_text="The natural key: the business's member number."
+    )

@@ -22,6 +22,6 @@ class CourseSerializer(serializers.ModelSerializer):
         model = Course
         fields = [
             "id", "title", "summary", "description", "topic", "school", "level", "target_group",
-            "hours", "learning_outcomes", "prerequisites", "attendance_threshold", "is_active",
-            "created_at", "updated_at",
+            "hours", "learning_outcomes", "prerequisites", "instruction_plan",
+            "attendance_threshold", "is_active", "created_at", "updated_at",
         ]  # fmt: skip

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from core.formatting import iso
 from courses.models import Enrolment
 
-from .base import InputSerializer
+from .fields import StrictInputSerializer
 
 
 class EnrolmentSerializer(serializers.ModelSerializer):
@@ -48,7 +48,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         }
 
 
-class EnrolmentInputSerializer(InputSerializer):
+class EnrolmentInputSerializer(StrictInputSerializer):
     run = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     trainee = serializers.CharField(
         max_length=32,
@@ -56,5 +56,5 @@ class EnrolmentInputSerializer(InputSerializer):
     )
 
 
-class CancelInputSerializer(InputSerializer):
+class CancelInputSerializer(StrictInputSerializer):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from people.models import TraineeProfile
 
-from .base import InputSerializer
+from .fields import StrictInputSerializer
 
 
 class TraineeSerializer(serializers.ModelSerializer):
@@ -22,7 +22,7 @@ class TraineeSerializer(serializers.ModelSerializer):
         fields = [
             "id", "lehrlingsrolle_number", "kind", "first_name", "last_name", "email",
             "date_of_birth", "business", "business_member_number", "occupation",
-            "apprenticeship_start", "created_at", "updated_at",
+            "occupation_code", "apprenticeship_start", "created_at", "updated_at",
         ]  # fmt: skip
 
     @extend_schema_field(OpenApiTypes.EMAIL)
@@ -32,7 +32,7 @@ class TraineeSerializer(serializers.ModelSerializer):
         return None if email.endswith("@lehrlingsrolle.invalid") else email
 
 
-class TraineeInputSerializer(InputSerializer):
+class TraineeInputSerializer(StrictInputSerializer):
     # The fields of api.services.trainees.upsert_trainee (`business` by member number); one not
     # sent stays unchanged.
 
@@ -58,6 +58,10 @@ class TraineeInputSerializer(InputSerializer):
     )
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     occupation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    occupation_code = serializers.CharField(
+        max_length=16, required=False, allow_blank=True,
+        help_text="The chamber's code of the occupation (for the ÜLU report).",
+    )  # fmt: skip
     apprenticeship_start = serializers.DateField(required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=TraineeProfile.Kind.choices, required=False)
 

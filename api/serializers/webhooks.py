@@ -1,7 +1,8 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import EVENTS, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from .base import InputSerializer
+from .fields import StrictBooleanField, StrictInputSerializer
 
 
 class WebhookSerializer(serializers.ModelSerializer):
@@ -21,17 +22,29 @@ class WebhookCreatedSerializer(WebhookSerializer):
         fields = [*WebhookSerializer.Meta.fields, "secret"]
 
 
-class WebhookInputSerializer(InputSerializer):
-    url = serializers.URLField(max_length=500)
+# What the server takes as a target (api.services.webhooks checks the rest: a public host).
+WEBHOOK_URL_PATTERN = r"^https?://[^\s/?#]+([/?#]\S*)?$"
+
+
+@extend_schema_field(
+    {"type": "string", "format": "uri", "maxLength": 500, "pattern": WEBHOOK_URL_PATTERN}
+)
+class WebhookUrlField(serializers.RegexField):
+    def __init__(self, **kwargs):
+        super().__init__(WEBHOOK_URL_PATTERN, max_length=500, **kwargs)
+
+
+class WebhookInputSerializer(StrictInputSerializer):
+    url = WebhookUrlField()
     events = serializers.ListField(child=serializers.ChoiceField(choices=EVENTS), min_length=1)
 
 
-class WebhookUpdateSerializer(InputSerializer):
-    url = serializers.URLField(max_length=500, required=False)
+class WebhookUpdateSerializer(StrictInputSerializer):
+    url = WebhookUrlField(required=False)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENTS), min_length=1, required=False
     )
-    is_active = serializers.BooleanField(required=False)
+    is_active = StrictBooleanField(required=False)
 
 
 class WebhookAttemptSerializer(serializers.ModelSerializer):

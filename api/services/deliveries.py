@@ -1,12 +1,15 @@
-"""Webhook delivery: from a committed domain event to signed HTTP POSTs, retried for a day.
+"""Webhook delivery: from a committed domain event to signed HTTP POSTs, retried for a day, and
+redelivered by hand from the delivery log.
+
+Signed as Standard Webhooks specifies: `webhook-id` (the event id: the same on every retry, so
+receivers deduplicate), `webhook-timestamp` (Unix seconds of this attempt) and
+`webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per valid secret).
 
 The DomainEvent (outbox) and the WebhookDelivery rows live in the database, so nothing is lost when
 the worker is down: the beat task `deliver_due` picks up whatever is due. An attempt is two short
 transactions around the HTTP call (claim, then record), never one held open across the network."""
 
 import datetime as dt
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -17,10 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import netguard
+from core.audit import audit
 from core.models import DomainEvent
 
 from .. import crypto
-from ..models import WebhookAttempt, WebhookDelivery
+from ..models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from ..selectors import due_delivery_ids, events_without_deliveries, subscribed_endpoints
 from ..tasks import deliver as deliver_task
 
@@ -79,9 +83,29 @@ def body_of(event: DomainEvent) -> bytes:
     ).encode()
 
 
-def sign(secret: str, event_id: str, timestamp: str, body: bytes) -> str:
-    message = f"{event_id}.{timestamp}.".encode() + body
-    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+def signing_secrets(endpoint: WebhookEndpoint, now: dt.datetime) -> list[str]:
+    """The current secret, and the previous one while its rotation grace period lasts."""
+    found = [crypto.decrypt(endpoint.secret_encrypted)]
+    expires = endpoint.previous_secret_expires_at
+    if endpoint.previous_secret_encrypted and expires is not None and expires > now:
+        found.append(crypto.decrypt(endpoint.previous_secret_encrypted))
+    return found
+
+
+def signed_headers(endpoint: WebhookEndpoint, event: DomainEvent, body: bytes, now) -> dict:
+    timestamp = int(now.timestamp())
+    msg_id = str(event.event_id)
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": "Lernwerkstatt-Webhooks/1.0",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": crypto.webhook_signature(
+            signing_secrets(endpoint, now), msg_id, timestamp, body
+        ),
+        # Convenience for routing before parsing; not part of what is signed.
+        "X-Lernwerkstatt-Event-Type": event.type,
+    }
 
 
 def _claim(delivery_id: int, now: dt.datetime) -> WebhookDelivery | None:
@@ -126,23 +150,13 @@ def attempt_delivery(*, delivery_id: int, now: dt.datetime | None = None) -> Web
         return None
     endpoint, event = delivery.endpoint, delivery.event
     body = body_of(event)
-    timestamp = str(int(time.time()))
-    event_id = str(event.event_id)
     status_code, error = None, ""
     started = time.monotonic()
     if endpoint.deleted_at is not None or not endpoint.is_active:
         error = "endpoint disabled"
     else:
         try:
-            secret = crypto.decrypt(endpoint.secret_encrypted)
-            headers = {
-                "Content-Type": "application/json",
-                "User-Agent": "Lernwerkstatt-Webhooks/1.0",
-                "X-Lernwerkstatt-Event-Id": event_id,
-                "X-Lernwerkstatt-Event-Type": event.type,
-                "X-Lernwerkstatt-Timestamp": timestamp,
-                "X-Lernwerkstatt-Signature": sign(secret, event_id, timestamp, body),
-            }
+            headers = signed_headers(endpoint, event, body, timezone.now())
             status_code = _post(endpoint.url, body, headers)
         except netguard.UnsafeTarget as exc:
             error = f"refused: {exc}"[:500]
@@ -161,7 +175,7 @@ def attempt_delivery(*, delivery_id: int, now: dt.datetime | None = None) -> Web
             delivery.status = WebhookDelivery.Status.DELIVERED
             delivery.delivered_at = timezone.now()
             delivery.next_attempt_at = None
-        elif timezone.now() + backoff(delivery.attempts) > event.created_at + RETRY_FOR:
+        elif timezone.now() + backoff(delivery.attempts) > retry_until(delivery):
             delivery.status = WebhookDelivery.Status.FAILED
             delivery.next_attempt_at = None
         else:
@@ -169,6 +183,28 @@ def attempt_delivery(*, delivery_id: int, now: dt.datetime | None = None) -> Web
         delivery.save()
     if not ok:
         logger.info("webhook %s to %s failed: %s", delivery.pk, endpoint.url, status_code or error)
+    return delivery
+
+
+def retry_until(delivery: WebhookDelivery) -> dt.datetime:
+    """Retries last a day from the event, or from the manual redelivery when there was one."""
+    start = max(delivery.event.created_at, delivery.redelivered_at or delivery.event.created_at)
+    return start + RETRY_FOR
+
+
+def redeliver(*, delivery: WebhookDelivery, actor=None) -> WebhookDelivery:
+    """Send a logged delivery again now, whatever became of it (delivered, failed, pending): the
+    same event id, so a receiver that has it already can drop it; retried for a day if it fails.
+    Goes to a worker once this commits."""
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        delivery.status = WebhookDelivery.Status.PENDING
+        delivery.next_attempt_at = now
+        delivery.redelivered_at = now
+        delivery.save(update_fields=["status", "next_attempt_at", "redelivered_at", "updated_at"])
+        audit(actor=actor, action="api.webhook_redelivered", obj=delivery)
+        transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
     return delivery
 
 

@@ -64,6 +64,7 @@ def upsert_trainee(
     email: str | Unchanged = UNCHANGED,
     date_of_birth: dt.date | None | Unchanged = UNCHANGED,
     occupation: str | Unchanged = UNCHANGED,
+    occupation_code: str | Unchanged = UNCHANGED,
     apprenticeship_start: dt.date | None | Unchanged = UNCHANGED,
     kind: str | Unchanged = UNCHANGED,
     actor=None,
@@ -81,7 +82,11 @@ def upsert_trainee(
     if business.chamber_id != chamber.pk:
         raise NotFound(_("Betrieb nicht gefunden."), field="business")
     person = {"first_name": first_name, "last_name": last_name, "date_of_birth": date_of_birth}
-    apprenticeship = {"occupation": occupation, "apprenticeship_start": apprenticeship_start}
+    apprenticeship = {
+        "occupation": occupation,
+        "occupation_code": occupation_code,
+        "apprenticeship_start": apprenticeship_start,
+    }
     email = "" if email is UNCHANGED else (email or "").strip().lower()
     with transaction.atomic():
         profile = (

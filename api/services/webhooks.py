@@ -1,9 +1,10 @@
 """Webhook endpoints of a chamber: registered with a signing secret shown once, changed, removed.
 Delivery is in `deliveries`."""
 
-import secrets
+import datetime as dt
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,12 +19,17 @@ from ..models import EVENTS, WebhookEndpoint
 
 
 def _validate_webhook(url: str, events: list[str]) -> None:
-    parts = urlsplit(url or "")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url or "")
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a port that is no number or out of range
+    except ValueError:  # e.g. "http://[" : no URL at all
+        valid = False
+    if not valid:
         raise InvalidWebhook(_("Nur http- und https-Adressen sind erlaubt."), field="url")
     try:
         netguard.check_url(url)
-    except netguard.UnsafeTarget as exc:
+    except (netguard.UnsafeTarget, ValueError, UnicodeError) as exc:
         raise InvalidWebhook(
             _(
                 "Die Adresse muss ein öffentlich erreichbarer Server sein; interne, private und "
@@ -43,7 +49,7 @@ def create_webhook(
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; the signing secret is returned once (stored encrypted)."""
     _validate_webhook(url, events)
-    secret = "whsec_" + secrets.token_urlsafe(32)
+    secret = crypto.new_webhook_secret()
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.create(
             chamber=chamber,
@@ -78,6 +84,29 @@ def update_webhook(
         endpoint.save()
         audit(actor=actor, action="api.webhook_updated", obj=endpoint, url=endpoint.url)
     return endpoint
+
+
+def rotate_webhook_secret(*, endpoint: WebhookEndpoint, actor=None) -> tuple[WebhookEndpoint, str]:
+    """A new signing secret, returned once. The previous one keeps signing beside it (two
+    signatures in webhook-signature) for WEBHOOK_SECRET_ROTATION_HOURS, so the receiver can switch
+    without losing a delivery; rotating again ends the older grace at once."""
+    secret = crypto.new_webhook_secret()
+    now = timezone.now()
+    with transaction.atomic():
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.previous_secret_encrypted = endpoint.secret_encrypted
+        endpoint.previous_secret_expires_at = now + dt.timedelta(
+            hours=settings.WEBHOOK_SECRET_ROTATION_HOURS
+        )
+        endpoint.secret_encrypted = crypto.encrypt(secret)
+        endpoint.save()
+        audit(
+            actor=actor,
+            action="api.webhook_secret_rotated",
+            obj=endpoint,
+            previous_valid_until=endpoint.previous_secret_expires_at.isoformat(),
+        )
+    return endpoint, secret
 
 
 def delete_webhook(*, endpoint: WebhookEndpoint, actor=None) -> None:

@@ -10,7 +10,11 @@ from ..filters import UpdatedFilter
 from ..idempotency import idempotent
 from ..schema import IDEMPOTENCY_HEADER
 from ..selectors import businesses_of
-from ..serializers.businesses import BusinessInputSerializer, BusinessSerializer
+from ..serializers.businesses import (
+    BusinessCreateSerializer,
+    BusinessInputSerializer,
+    BusinessSerializer,
+)
 from ..services.businesses import delete_business, upsert_business
 from .base import READ_PEOPLE, ChamberViewMixin
 
@@ -41,32 +45,32 @@ class BusinessViewSet(
         )
 
     @extend_schema(
-        request=BusinessInputSerializer,
+        request=BusinessCreateSerializer,
         responses={200: BusinessSerializer, 201: BusinessSerializer},
         parameters=[IDEMPOTENCY_HEADER],
         summary="Upsert a member business by member number (201 created, 200 updated or unchanged)",
     )
     @idempotent
     def create(self, request):
-        data = BusinessInputSerializer(data=request.data)
+        data = BusinessCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        number = (fields.pop("member_number", "") or "").strip()
-        if not number:
-            raise ValidationError({"member_number": [_("Pflichtfeld.")]})
-        return self._upsert(number, fields)
+        return self._upsert(fields.pop("member_number").strip(), fields)
 
     @extend_schema(
         request=BusinessInputSerializer,
         responses={200: BusinessSerializer, 201: BusinessSerializer},
         summary="Create or update the member business with this member number",
+        description="The member number is the one in the path; the body need not repeat it, and "
+        "one that differs is refused (400 on member_number).",
     )
     def update(self, request, member_number=None):
         data = BusinessInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        body_number = fields.pop("member_number", None)
-        if body_number is not None and body_number.strip() != member_number.strip():
+        # Not in the PUT schema; a client that sends it anyway must not name another business.
+        body_number = request.data.get("member_number") if isinstance(request.data, dict) else None
+        if body_number is not None and str(body_number).strip() != member_number.strip():
             raise ValidationError(
                 {"member_number": [_("Weicht von der Nummer in der Adresse ab.")]}
             )

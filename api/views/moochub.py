@@ -1,10 +1,12 @@
 """/moochub/courses/: the public catalogue as a MOOChub v3 feed (JSON:API), so course portals can
-list our courses. No key needed: it shows only what the public catalogue shows."""
+list our courses: one record per bookable run. No key needed: it shows only what the public
+catalogue shows. The media type names the MOOChub version (moochub-versioning.md); a client that
+asks for another major version gets 406."""
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -14,14 +16,25 @@ from core.formatting import iso
 
 from ..problems import exception_handler
 from ..schema import ApiAutoSchema
-from ..selectors import moochub_courses
-from ..serializers.moochub import course_resource
+from ..selectors import moochub_runs
+from ..serializers.moochub import MEDIA_TYPE, MOOCHUB_VERSION, run_resource
 
 PAGE_SIZE = 50
 
 
 class JsonApiRenderer(JSONRenderer):
-    media_type = "application/vnd.api+json"
+    media_type = MEDIA_TYPE
+
+
+def asked_major_versions(accept: str) -> set[str]:
+    """The moochub-version majors an Accept header names (empty: any)."""
+    majors = set()
+    for part in accept.split(","):
+        for param in part.split(";")[1:]:
+            key, _sep, value = param.partition("=")
+            if key.strip().lower() == "moochub-version":
+                majors.add(value.strip().strip('"').split(".")[0])
+    return majors
 
 
 class MoochubCoursesView(APIView):
@@ -30,6 +43,7 @@ class MoochubCoursesView(APIView):
     renderer_classes = [JsonApiRenderer, JSONRenderer]
     throttle_classes: list = []
     schema = ApiAutoSchema()
+    extra_error_codes = ["406"]  # another moochub-version asked for
 
     def get_exception_handler(self):
         return exception_handler
@@ -37,17 +51,26 @@ class MoochubCoursesView(APIView):
     @extend_schema(
         summary="Public catalogue as a MOOChub v3 feed (JSON:API)",
         auth=[],
-        parameters=[OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1.")],
-        responses={(200, "application/vnd.api+json"): OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1, "maximum": 100_000},
+                description="Page number, from 1.",
+            )
+        ],
+        responses={(200, f"{MEDIA_TYPE}; moochub-version={MOOCHUB_VERSION}"): OpenApiTypes.OBJECT},
     )
     def get(self, request):
+        majors = asked_major_versions(request.headers.get("Accept", ""))
+        if majors and MOOCHUB_VERSION.split(".")[0] not in majors:
+            raise NotAcceptable(f"Nur moochub-version={MOOCHUB_VERSION} wird angeboten.")
         raw = request.query_params.get("page", "1")
         if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 100_000:
             raise ValidationError({"page": ["Eine Seitenzahl ab 1 erwarten."]})
         page = int(raw)
-        courses = moochub_courses(now=timezone.now())
-        total = courses.count()
-        chunk = list(courses[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+        runs = moochub_runs(now=timezone.now())
+        total = runs.count()
+        chunk = list(runs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
         base = request.build_absolute_uri(request.path)
         last = max(1, -(-total // PAGE_SIZE))
         links = {
@@ -62,7 +85,15 @@ class MoochubCoursesView(APIView):
         return Response(
             {
                 "links": links,
-                "data": [course_resource(c, c.open_runs) for c in chunk],
+                "data": [run_resource(r) for r in chunk],
                 "meta": {"total": total, "generated": iso(timezone.now())},
             }
         )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200 and isinstance(
+            getattr(response, "accepted_renderer", None), JsonApiRenderer
+        ):
+            response.content_type = f"{MEDIA_TYPE}; moochub-version={MOOCHUB_VERSION}"
+        return response

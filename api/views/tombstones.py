@@ -6,7 +6,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from ..filters import TextFilter, TimestampFilter
+from ..filters import StatusFilter, TimestampFilter
 from ..pagination import UpdatedCursorPagination
 from ..selectors import tombstones_of
 from ..serializers.tombstones import TombstoneSerializer
@@ -21,8 +21,8 @@ class TombstoneFilter(django_filters.FilterSet):
     updated_since = TimestampFilter(
         field_name="deleted_at", description="Only deletions at or after this time."
     )
-    # Not validated: an unknown resource simply has no tombstones.
-    resource = TextFilter(field_name="resource", enum=["businesses", "trainees", "runs"])
+    # One of these, as the schema's enum says (a misspelt resource is a 400, not an empty list).
+    resource = StatusFilter(field_name="resource", choices=["businesses", "trainees", "runs"])
 
 
 @extend_schema_view(

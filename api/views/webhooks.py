@@ -1,6 +1,8 @@
-"""/webhooks/: the chamber's webhook endpoints and their delivery log."""
+"""/webhooks/: the chamber's webhook endpoints, their delivery log, secret rotation and manual
+redelivery."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,8 +18,21 @@ from ..serializers.webhooks import (
     WebhookSerializer,
     WebhookUpdateSerializer,
 )
-from ..services.webhooks import create_webhook, delete_webhook, update_webhook
-from .base import ChamberViewMixin
+from ..services.deliveries import redeliver as redeliver_delivery
+from ..services.webhooks import (
+    create_webhook,
+    delete_webhook,
+    rotate_webhook_secret,
+    update_webhook,
+)
+from .base import ID, ChamberViewMixin
+
+DELIVERY_ID = OpenApiParameter(
+    "delivery_id",
+    {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999},
+    OpenApiParameter.PATH,
+    description="Id of a delivery in this endpoint's delivery log.",
+)
 
 
 @extend_schema_view(
@@ -39,6 +54,15 @@ class WebhookViewSet(
         responses={201: WebhookCreatedSerializer},
         parameters=[IDEMPOTENCY_HEADER],
         summary="Register a webhook endpoint; the signing secret is in this response only",
+        description=(
+            "Deliveries are signed as Standard Webhooks specifies: the headers `webhook-id` "
+            "(the event id, the same on every retry), `webhook-timestamp` (Unix seconds) and "
+            "`webhook-signature`, a space-separated list of `v1,<base64>` signatures, each the "
+            "HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the base64 "
+            "part of the `whsec_` secret. Verify with any Standard Webhooks library, e.g. "
+            "`Webhook(secret).verify(body, headers)`: accept the delivery if one signature "
+            "matches and the timestamp is within five minutes."
+        ),
     )
     @idempotent
     def create(self, request):
@@ -75,3 +99,38 @@ class WebhookViewSet(
         qs = self.filter_queryset(deliveries_of(self.get_object()))
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: WebhookCreatedSerializer},
+        summary="Rotate the signing secret; the new secret is in this response only",
+        description=(
+            "The previous secret keeps signing beside the new one (two `v1,` signatures in "
+            "`webhook-signature`) for the grace period the server is configured with (24 hours "
+            "by default), so a receiver can switch without losing a delivery."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        endpoint, secret = rotate_webhook_secret(endpoint=self.get_object())
+        body = WebhookSerializer(endpoint).data
+        body["secret"] = secret
+        return Response(body)
+
+    @extend_schema(
+        request=None,
+        parameters=[DELIVERY_ID],
+        responses={202: WebhookDeliverySerializer},
+        summary="Send a logged delivery again now (same webhook-id, fresh signature)",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=rf"deliveries/(?P<delivery_id>{ID})/redeliver",
+        filter_backends=[],
+    )
+    def redeliver(self, request, pk=None, delivery_id=None):
+        delivery = get_object_or_404(deliveries_of(self.get_object()), pk=delivery_id)
+        redeliver_delivery(delivery=delivery)
+        delivery = get_object_or_404(deliveries_of(self.get_object()), pk=delivery_id)
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

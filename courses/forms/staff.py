@@ -51,6 +51,12 @@ class CourseForm(DomainErrorForm):
     prerequisites = forms.CharField(
         label=_("Voraussetzungen"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    instruction_plan = forms.CharField(
+        label=_("Unterweisungsplan"),
+        max_length=40,
+        required=False,
+        help_text=_("Nummer des ÜLU-Unterweisungsplans, den der Kurs umsetzt (für die Kammer)"),
+    )
     attendance_threshold = forms.IntegerField(
         label=_("Mindestanwesenheit (%)"), min_value=0, max_value=100, initial=80
     )

@@ -50,6 +50,13 @@ class Course(TimeStamped):
         _("Zielgruppe"), max_length=16, choices=TargetGroup.choices, default=TargetGroup.BOTH
     )
     hours = models.DecimalField(_("Unterrichtsstunden"), max_digits=5, decimal_places=1)
+    instruction_plan = models.CharField(
+        _("Unterweisungsplan"),
+        max_length=40,
+        blank=True,
+        help_text=_("Nummer des ÜLU-Unterweisungsplans, den der Kurs umsetzt (für die Kammer)"),
+        validators=[single_line],
+    )
     learning_outcomes = models.TextField(
         _("Lernziele"), blank=True, help_text=_("Ein Lernziel je Zeile")
     )
@@ -82,6 +89,11 @@ class Course(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("courses:course", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        """The course number chambers and portals see: school code and id (BBS1-12)."""
+        return f"{self.school.code}-{self.pk}"
 
     @property
     def learning_outcome_list(self) -> list[str]:

@@ -20,6 +20,7 @@ from core.formatting import local_datetime
 
 from ..emails import attendance_missing_email
 from ..errors import CompletionNotAllowed
+from ..hours import present_minutes, session_minutes
 from ..models import Attendance, CourseRun, Enrolment, Session
 from ..selectors import coordinator_emails
 from ..signals import outcome_change_requested
@@ -37,15 +38,15 @@ def attendance_minutes(run: CourseRun) -> tuple[int, dict[int, tuple[int, bool]]
             "start", "end"
         )
     }
-    total = sum(int((s.end - s.start).total_seconds() // 60) for s in sessions.values())
+    total = sum(session_minutes(s) for s in sessions.values())
     present: dict[int, list] = defaultdict(lambda: [0, False])
     rows = Attendance.objects.filter(
         session_id__in=list(sessions), status=Attendance.Status.PRESENT
-    ).values_list("enrolment_id", "session_id", "minutes")
-    for enrolment_id, session_id, minutes in rows:
-        session = sessions[session_id]
-        full = int((session.end - session.start).total_seconds() // 60)
-        present[enrolment_id][0] += full if minutes is None else min(minutes, full)
+    ).values_list("enrolment_id", "session_id", "status", "minutes")
+    for enrolment_id, session_id, status, minutes in rows:
+        present[enrolment_id][0] += present_minutes(
+            session=sessions[session_id], status=status, minutes=minutes
+        )
         present[enrolment_id][1] = True
     return total, {k: (v[0], v[1]) for k, v in present.items()}
 

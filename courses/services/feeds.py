@@ -1,6 +1,7 @@
-"""Calendar subscriptions (iCal feeds) of staff: create, renew and delete, each audited. The token
-is the only credential a calendar app has, so it is random and renewing it revokes the old one.
-Only its digest is stored: create and renew return the token, to be shown once."""
+"""Calendar subscriptions (iCal feeds) of staff and trainees: create, renew and delete, each
+audited. The token is the only credential a calendar app has, so it is random and renewing it
+revokes the old one. Only its digest is stored: create and renew return the token, to be shown
+once."""
 
 from django.db import transaction
 
@@ -46,3 +47,16 @@ def renew_feed(*, feed: CalendarFeed, actor: User) -> str:
 def delete_feed(*, feed: CalendarFeed, actor: User) -> None:
     audit(actor=actor, action="calendar_feed.deleted", obj=feed)
     feed.delete()
+
+
+@transaction.atomic
+def renew_participant_feed(*, actor: User) -> tuple[CalendarFeed, str]:
+    """The actor's own course calendar and its new token: created on first use, given a new
+    token (the old address stops working) on every later call."""
+    feed = CalendarFeed.objects.select_for_update().filter(participant=actor).first()
+    if feed is None:
+        token, digest = new_token()
+        feed = CalendarFeed.objects.create(token_hash=digest, participant=actor)
+        audit(actor=actor, action="calendar_feed.created", obj=feed, scope="participant")
+        return feed, token
+    return feed, renew_feed(feed=feed, actor=actor)

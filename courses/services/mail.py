@@ -20,13 +20,16 @@ def _enrolments():
     return Enrolment.objects.select_related("run__course", "run__school", "participant", "business")
 
 
-def send_enrolment_email(*, enrolment_id: int, kind: str, message_id: str) -> bool:
-    """Tell the participant about their enrolment (`kind` names the e-mail, see emails.KINDS).
-    False when there is nothing to send or it was sent already."""
+def send_enrolment_email(
+    *, enrolment_id: int, kind: str, message_id: str, session_id: int | None = None
+) -> bool:
+    """Tell the participant about their enrolment (`kind` names the e-mail, see emails.KINDS;
+    `session_id` the session a change is about). False when there is nothing to send or it was
+    sent already."""
     enrolment = _enrolments().filter(pk=enrolment_id).first()
     if enrolment is None:
         return False
-    message = enrolment_email(enrolment, kind)
+    message = enrolment_email(enrolment, kind, session_id=session_id)
     if message is None:
         return False
     return _once(message_id, message)

@@ -16,11 +16,18 @@ __all__ = ["send_enrolment_email", "send_approval_request"]
     default_retry_delay=60,
     name="courses.tasks.booking.send_enrolment_email",
 )
-def send_enrolment_email(self, enrolment_id: int, kind: str, message_id: str = "") -> bool:
+def send_enrolment_email(
+    self, enrolment_id: int, kind: str, message_id: str = "", session_id: int | None = None
+) -> bool:
     from ..services.mail import send_enrolment_email as send
 
     try:
-        return send(enrolment_id=enrolment_id, kind=kind, message_id=message_id or uuid.uuid4().hex)
+        return send(
+            enrolment_id=enrolment_id,
+            kind=kind,
+            message_id=message_id or uuid.uuid4().hex,
+            session_id=session_id,
+        )
     except OSError as exc:  # SMTP down: try again later instead of losing the e-mail
         raise self.retry(exc=exc) from exc
 

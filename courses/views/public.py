@@ -21,7 +21,7 @@ from core.formatting import local_datetime
 from ..filters import CatalogueFilter
 from ..forms.public import CheckInForm, DeleteAccountForm
 from ..ical import build_calendar
-from ..models import Attendance, BookingPhase, Course, CourseRun, Enrolment, Session
+from ..models import Attendance, BookingPhase, CalendarFeed, Course, CourseRun, Enrolment, Session
 from ..selectors import (
     catalogue,
     courses_without_bookable_run,
@@ -234,11 +234,15 @@ def my_courses(request):
     groups = defaultdict(list)
     for e in enrolments:
         groups["active" if e.is_active else "past"].append(e)
-    return render(
-        request,
-        "my/courses.html",
-        {"active": groups["active"], "past": groups["past"], "now": now},
-    )
+    context = {
+        "active": groups["active"],
+        "past": groups["past"],
+        "now": now,
+        "has_feed": CalendarFeed.objects.filter(participant=request.user).exists(),
+        # The address exists in clear only right after it was made (my_calendar.my_feed_renew).
+        "feed_url": request.session.pop("new_participant_feed_url", ""),
+    }
+    return render(request, "my/courses.html", context)
 
 
 ENROLMENTS = Enrolment.objects.select_related("run__course", "run__school")
@@ -253,8 +257,13 @@ def enrolment_calendar(request, obj):
         .order_by("start")
     )
     cancelled = not enrolment.is_active and enrolment.status == Enrolment.Status.CANCELLED
+    # A waiting-list place or a seat awaiting the employer's approval is no seat yet.
+    unsure = enrolment.status in (Enrolment.Status.WAITLISTED, Enrolment.Status.PENDING)
     ics = build_calendar(
-        sessions, method="PUBLISH", name=enrolment.run.course.title, cancelled=cancelled
+        sessions,
+        name=enrolment.run.course.title,
+        cancelled=cancelled,
+        tentative_runs=[enrolment.run_id] if unsure else [],
     )
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kurs-{enrolment.run_id}.ics"'

@@ -16,8 +16,12 @@ RUNS = CourseRun.objects.select_related("school")
 def _header(report: UeluReport) -> list[str]:
     head = [
         _("Name"),
+        _("Geburtsdatum"),
         _("Lehrlingsrollen-Nr."),
         _("Ausbildungsberuf"),
+        _("Berufskennziffer"),
+        _("Ausbildungsjahr"),
+        _("Unterweisungsplan / Kursnummer"),
         _("Betrieb"),
         _("Mitgliedsnummer"),
         _("Kammer"),
@@ -30,15 +34,20 @@ def _header(report: UeluReport) -> list[str]:
 
 
 def _rows(report: UeluReport):
+    plan = report.instruction_plan or report.course_number
     for p in report.participants:
         row = [
             p.name,
+            local_date(p.date_of_birth) if p.date_of_birth else "",
             p.lehrlingsrolle_number or "",
             p.occupation,
+            p.occupation_code,
+            p.training_year or "",
+            plan,
             p.business or "",
             p.member_number or "",
             p.chamber or "",
-            p.status,
+            p.status_text,
         ]
         for day in p.days:
             row += [day.hours_attended, " / ".join(day.absence_reasons)]

@@ -1,5 +1,7 @@
 """Who: users, the organisations they belong to, and the roles that scope what they may do."""
 
+import datetime as dt
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -197,6 +199,13 @@ class TraineeProfile(TimeStamped):
     apprenticeship_start = models.DateField(
         _("Ausbildungsbeginn"), null=True, blank=True, validators=[plausible_date]
     )
+    occupation_code = models.CharField(
+        _("Berufskennziffer"),
+        max_length=16,
+        blank=True,
+        help_text=_("Kennziffer des Ausbildungsberufs, wie die Kammer sie führt"),
+        validators=[single_line],
+    )
     lehrlingsrolle_number = models.CharField(
         _("Lehrlingsrollen-Nummer"),
         max_length=32,
@@ -214,6 +223,15 @@ class TraineeProfile(TimeStamped):
 
     def __str__(self):
         return str(self.user)
+
+    def training_year(self, on: dt.date) -> int | None:
+        """Ausbildungsjahr on a day: 1 in the first twelve months after the start, and so on;
+        None before the start, without a start, or for someone who is no apprentice."""
+        start = self.apprenticeship_start
+        if self.kind != self.Kind.APPRENTICE or start is None or on < start:
+            return None
+        months = (on.year - start.year) * 12 + on.month - start.month - (on.day < start.day)
+        return months // 12 + 1
 
 
 class Membership(TimeStamped):

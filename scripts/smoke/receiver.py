@@ -1,5 +1,6 @@
 """The webhook receiver the journey registers, and the check of the signature it gets."""
 
+import base64
 import hashlib
 import hmac
 import http.server
@@ -36,10 +37,14 @@ class Receiver:
 
 
 def signature_ok(secret: str, request: dict) -> bool:
+    """Standard Webhooks: one of the `v1,<base64>` signatures is the HMAC-SHA256 of
+    "webhook-id.webhook-timestamp.body", keyed with the base64 after `whsec_`."""
     headers = {k.lower(): v for k, v in request["headers"].items()}
     message = (
-        f"{headers['x-lernwerkstatt-event-id']}.{headers['x-lernwerkstatt-timestamp']}.".encode()
+        f"{headers.get('webhook-id', '')}.{headers.get('webhook-timestamp', '')}.".encode()
         + request["body"]
     )
-    expected = "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, headers.get("x-lernwerkstatt-signature", ""))
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    expected = base64.b64encode(hmac.new(key, message, hashlib.sha256).digest()).decode()
+    given = [part.split(",", 1)[-1] for part in headers.get("webhook-signature", "").split()]
+    return any(hmac.compare_digest(expected, sig) for sig in given)

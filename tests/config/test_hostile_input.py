@@ -12,7 +12,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "path",
-    ["/verify/%00/", "/verify/a%00b/badge.json", "/checkin/%00/", "/business/approvals/%00/"],
+    [
+        "/verify/%00/",
+        "/verify/a%00b/badge.json",
+        "/my/calendar/feed/a%00b.ics",
+        "/business/approvals/%00/",
+    ],
 )
 def test_nul_in_the_path_is_a_bad_request(client, path):
     response = client.get(path)

@@ -15,6 +15,8 @@ ADDRESSES = {
     "my_calendar": ([1], "/my/enrolments/1/calendar.ics"),
     "my_cancel": ([1], "/my/enrolments/1/cancel/"),
     "my_offer": ([1], "/my/enrolments/1/offer/"),
+    "my_feed_renew": ([], "/my/calendar/feed/"),
+    "my_feed": (["abc"], "/my/calendar/feed/abc.ics"),
     # The participant's check-in page of a session (it used to carry a static token instead).
     "checkin": ([1], "/checkin/1/"),
     "business": ([], "/business/"),
@@ -46,6 +48,10 @@ ADDRESSES = {
     "staff_attendance_mark": ([1, 2], "/staff/sessions/1/attendance/2/"),
     "staff_checkin_qr": ([1], "/staff/sessions/1/checkin-qr/"),
     "staff_checkin_code": ([1], "/staff/sessions/1/checkin-code/"),
+    "staff_run_resources": ([1], "/staff/runs/1/resources/"),
+    "staff_term_resources": ([], "/staff/resources/"),
+    "staff_session_material": ([1], "/staff/sessions/1/material/"),
+    "staff_session_briefings": ([1], "/staff/sessions/1/briefings/"),
     "staff_my_sessions": ([], "/staff/my-sessions/"),
     "staff_calendar_week": ([], "/staff/calendar/"),
     "staff_calendar_month": ([], "/staff/calendar/month/"),
@@ -85,4 +91,5 @@ def test_every_view_declares_its_access():
 
 def test_only_the_pages_anyone_may_open_are_public():
     public = {p.name for p in _courses_patterns() if getattr(p.callback, "access_public", False)}
-    assert public == {"catalogue", "staff_feed"}
+    # The calendar feeds: a calendar app cannot sign in, the token in the address is the key.
+    assert public == {"catalogue", "staff_feed", "my_feed"}

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.snapshot import build_data
+from core.tokens import token_digest
 from courses.models import Attendance, CalendarFeed, Enrolment
 from demand.models import CourseRequest, FeedbackQuestion, Interest
 from people.models import Membership
@@ -49,7 +50,7 @@ def build_world() -> SimpleNamespace:
     equipment = EquipmentFactory(workshop=workshop)
     course = CourseFactory(school=school)
     run = CourseRunFactory(course=course, workshop=workshop, instructor=instructor)
-    session = SessionFactory(run=run, checkin_token="checkin-token-fuzz")
+    session = SessionFactory(run=run)
     past_run = CourseRunFactory(
         course=course,
         workshop=workshop,
@@ -69,7 +70,7 @@ def build_world() -> SimpleNamespace:
     pending = EnrolmentFactory(
         run=run,
         status=Enrolment.Status.PENDING,
-        approval_token="approval-token-fuzz",
+        approval_token_hash=token_digest("approval-token-fuzz"),
         business=business,
         confirmed_at=None,
     )
@@ -88,7 +89,7 @@ def build_world() -> SimpleNamespace:
     )
     certificate.pdf.save("c.pdf", ContentFile(b"%PDF-1.4 fuzz"), save=False)
     certificate.save()
-    feed = CalendarFeed.objects.create(token="feed-token-fuzz", school=school)
+    feed = CalendarFeed.objects.create(token_hash=token_digest("feed-token-fuzz"), school=school)
     reservation = EquipmentReservation.objects.create(
         equipment=equipment, start=day_at(40), end=day_at(40, 12), purpose="Fuzz"
     )

@@ -6,7 +6,7 @@ from core.events import record_event
 from core.services.outbox import enqueue_email
 
 from ...emails import approval_request_emails, enrolment_email
-from ...models import Enrolment
+from ...models import Enrolment, Session
 
 
 def chamber_id(enrolment: Enrolment) -> int | None:
@@ -46,3 +46,21 @@ def send_approval_request_on_commit(enrolment: Enrolment) -> None:
     # The clear token exists only in memory, on the enrolment just held (services.booking.holds).
     for message in approval_request_emails(enrolment, enrolment.approval_token):
         enqueue_email(message)
+
+
+def send_session_change_on_commit(session: Session, kind: str) -> int:
+    """A session was moved (kind "session_moved": an updated iTIP REQUEST) or called off
+    ("session_cancelled": a CANCEL): every participant with a confirmed seat is told once the
+    change commits. The outbox key names the session's SEQUENCE, so a message is stored once per
+    change while a later change is a new message. Returns how many were enqueued."""
+    enrolments = Enrolment.objects.filter(
+        run_id=session.run_id, status=Enrolment.Status.CONFIRMED, participant__isnull=False
+    ).select_related("run__course", "run__school", "participant", "business")
+    count = 0
+    for enrolment in enrolments:
+        message = enrolment_email(enrolment, kind, session_id=session.pk)
+        if message is not None:
+            key = f"courses:session:{session.pk}:{session.sequence}:{enrolment.pk}"
+            enqueue_email(message, key=key)
+            count += 1
+    return count

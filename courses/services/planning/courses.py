@@ -59,6 +59,7 @@ def create_course(
     target_group: str = Course.TargetGroup.BOTH,
     learning_outcomes: str = "",
     prerequisites: str = "",
+    instruction_plan: str = "",
     attendance_threshold: int = 80,
     is_active: bool = True,
     equipment_types: Iterable[EquipmentType] = (),
@@ -75,6 +76,7 @@ def create_course(
         target_group=target_group,
         learning_outcomes=learning_outcomes,
         prerequisites=prerequisites,
+        instruction_plan=instruction_plan,
         attendance_threshold=attendance_threshold,
         is_active=is_active,
     )
@@ -97,6 +99,7 @@ def update_course(
     target_group: str | Unset = UNSET,
     learning_outcomes: str | Unset = UNSET,
     prerequisites: str | Unset = UNSET,
+    instruction_plan: str | Unset = UNSET,
     attendance_threshold: int | Unset = UNSET,
     is_active: bool | Unset = UNSET,
     equipment_types: Iterable[EquipmentType] | Unset = UNSET,
@@ -112,6 +115,7 @@ def update_course(
         target_group=target_group,
         learning_outcomes=learning_outcomes,
         prerequisites=prerequisites,
+        instruction_plan=instruction_plan,
         attendance_threshold=attendance_threshold,
         is_active=is_active,
     )

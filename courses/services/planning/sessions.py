@@ -21,6 +21,7 @@ from workshops.services import free_units, overlapping_reservations, reserve_ite
 
 from ...errors import NotEnoughEquipment
 from ...models import CourseEquipment, CourseRun, Session, SessionReservation
+from ..booking.notify import send_session_change_on_commit
 from . import conflicts
 from .checks import check_instructor, check_run_open_for_planning, validate_times
 
@@ -258,6 +259,7 @@ def update_session(
         raise InvalidInput(_("Ein abgesagter Termin kann nicht geändert werden."), field="start")
     validate_times(start, end)
     workshop = session_target(run, workshop or session.workshop, instructor)
+    before = (session.start, session.end, session.workshop_id)
     session = write_session(
         run=run,
         session=session,
@@ -270,6 +272,8 @@ def update_session(
     )
     sync_run_dates(run)
     audit(actor=actor, action="session.updated", obj=session, start=iso(start))
+    if before != (session.start, session.end, session.workshop_id):
+        send_session_change_on_commit(session, "session_moved")
     return session
 
 
@@ -285,6 +289,7 @@ def cancel_session(*, session: Session, actor: User | None) -> Session:
     release_reservations(session, delete=False)
     sync_run_dates(run)
     audit(actor=actor, action="session.cancelled", obj=session)
+    send_session_change_on_commit(session, "session_cancelled")
     return session
 
 

@@ -97,8 +97,11 @@ def feed(request, token):
     """The private iCal feed: the token is the credential, no login (calendar apps can't)."""
     if len(token) < 20:
         raise Http404
+    # A trainee's feed has its own address (views.my_calendar): not served here.
     feed = get_object_or_404(
-        CalendarFeed.objects.select_related("school", "workshop", "instructor"),
+        CalendarFeed.objects.filter(participant__isnull=True).select_related(
+            "school", "workshop", "instructor"
+        ),
         token_hash=token_digest(token),
     )
     start = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
