@@ -80,3 +80,27 @@ def _problem_serializer():
     from .serializers.problems import ProblemSerializer
 
     return ProblemSerializer
+
+
+_EMPTY_STRING = {"type": "string", "maxLength": 0}
+
+
+def blank_strings_any_of(result, generator, request, public):
+    """drf-spectacular writes a text field that may be blank as `oneOf: [<the field>, <empty
+    string>]`. Once the field has a pattern that the empty string also matches (the one-line
+    rule), "" satisfies both branches and `oneOf` rejects our own answers: `anyOf` says what is
+    meant. A postprocessing hook, applied to the whole document."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            branches = node.get("oneOf")
+            if isinstance(branches, list) and _EMPTY_STRING in branches:
+                node["anyOf"] = node.pop("oneOf")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

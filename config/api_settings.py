@@ -2,6 +2,13 @@
 
 import os
 
+__all__ = [
+    "API_THROTTLE_RATE",
+    "REST_FRAMEWORK",
+    "SPECTACULAR_SETTINGS",
+    "WEBHOOK_SECRET_ROTATION_HOURS",
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
@@ -22,6 +29,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.blank_strings_any_of",
+    ],
 }
 # Errors as problem details, requests throttled per API key.
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "api.problems.exception_handler"
@@ -38,3 +49,5 @@ SPECTACULAR_SETTINGS.update(
     }
 )
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/min")
+# After a webhook secret is rotated, the previous one keeps signing (a second signature) this long.
+WEBHOOK_SECRET_ROTATION_HOURS = int(os.environ.get("WEBHOOK_SECRET_ROTATION_HOURS", "24"))

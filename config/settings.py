@@ -336,13 +336,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Chamber API: config/api_settings.py; docs assets from drf-spectacular-sidecar (no CDN).
 INSTALLED_APPS.append("drf_spectacular_sidecar")
-from .api_settings import API_THROTTLE_RATE, REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401
+from .api_settings import *  # noqa: E402, F403
 
 # Webhook targets on loopback/private/link-local/reserved addresses are refused (SSRF) unless
 # this is on; development and the tests deliver to 127.0.0.1.
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", DEBUG or TESTING)
-# After a webhook secret is rotated, the previous one keeps signing (a second signature) this long.
-WEBHOOK_SECRET_ROTATION_HOURS = int(os.environ.get("WEBHOOK_SECRET_ROTATION_HOURS", "24"))
 
 CACHES = {
     "default": (

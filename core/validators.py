@@ -4,6 +4,7 @@ import datetime as dt
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -15,11 +16,18 @@ def has_control_characters(value: str) -> bool:
     return any(ch in _LINE_BREAKS or unicodedata.category(ch) == "Cc" for ch in value)
 
 
+# The same rule as a regular expression (Unicode category Cc is U+0000–U+001F and U+007F–U+009F),
+# for consumers that read it from the OpenAPI schema (drf-spectacular prints a RegexValidator's
+# pattern), such as schemathesis and generated clients.
+SINGLE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+
+
 @deconstructible
-class SingleLineValidator:
+class SingleLineValidator(RegexValidator):
     """A name, a title, a subject line: no line breaks, tabs, NUL or other control characters.
     Without it a name like "Lena\\nBcc: ..." writes text into e-mails sent from our address."""
 
+    regex = SINGLE_LINE_PATTERN
     message = _("Bitte ohne Zeilenumbrüche und Steuerzeichen eingeben.")
     code = "control_characters"
 
@@ -29,6 +37,9 @@ class SingleLineValidator:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, SingleLineValidator)
+
+    def __hash__(self) -> int:
+        return hash(SingleLineValidator)
 
 
 single_line = SingleLineValidator()

@@ -28,7 +28,8 @@ class BusinessViewSet(
 ):
     serializer_class = BusinessSerializer
     lookup_field = "member_number"
-    lookup_value_regex = r"[^/]{1,32}"
+    # One line of at most 32 characters: no slash and no control character (core.validators).
+    lookup_value_regex = r"[^/\x00-\x1f\x7f-\x9f\u2028\u2029]{1,32}"
     required_scopes = {"GET": READ_PEOPLE, "*": ("businesses:write",)}
     filtersets = {"list": UpdatedFilter}
 
