@@ -3,6 +3,7 @@ code) or confirms a chamber's record; a business contact confirms, refuses, invi
 its people."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -166,6 +167,8 @@ def chamber_link(request, token):
 def _business_for(request) -> Business:
     """The business asked for (?business=) among the user's own, else the first of them."""
     ids = roles_of(request.user).business_ids
+    if not ids:  # e.g. a superuser, whom the permission lets in, acts for no business: 403
+        raise PermissionDenied
     wanted = request.GET.get("business") or request.POST.get("business")
     wanted_id = parse_id(wanted)
     business_id = wanted_id if wanted_id in ids else min(ids)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.formatting import iso
+from core.validators import parse_id
 
 from ..problems import exception_handler
 from ..schema import ApiAutoSchema
@@ -64,10 +65,9 @@ class MoochubCoursesView(APIView):
         majors = asked_major_versions(request.headers.get("Accept", ""))
         if majors and MOOCHUB_VERSION.split(".")[0] not in majors:
             raise NotAcceptable(f"Nur moochub-version={MOOCHUB_VERSION} wird angeboten.")
-        raw = request.query_params.get("page", "1")
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 100_000:
+        page = parse_id(request.query_params.get("page", "1"))
+        if page is None or not 1 <= page <= 100_000:
             raise ValidationError({"page": ["Eine Seitenzahl ab 1 erwarten."]})
-        page = int(raw)
         runs = moochub_runs(now=timezone.now())
         total = runs.count()
         chunk = list(runs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
