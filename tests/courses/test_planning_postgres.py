@@ -2,6 +2,7 @@
 service's check is bypassed or raced, and the service turns the violation into SessionConflict."""
 
 import threading
+import time
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -200,3 +201,65 @@ def test_two_external_reservations_of_one_item_at_once_only_one_wins():
     assert EquipmentReservation.objects.filter(equipment=item, is_active=True).count() == 1
     loser = next(r for r in results if isinstance(r, ReservationConflict))
     assert "Ausleihe" in loser.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_plans_crossing_each_other_end_in_one_conflict_not_a_deadlock_error():
+    """One coordinator saves two sessions in one transaction (as a series does), another saves one
+    that overlaps both, in between: each waits for the other's uncommitted row and PostgreSQL
+    aborts one. The victim's write is repeated; whoever gives way gets a SessionConflict and the
+    database holds one consistent plan."""
+    plan = make_plan(units=0)
+    rival = CourseRunFactory(
+        course__school=plan.school,
+        course__title="SPS-Programmierung",
+        school=plan.school,
+        workshop=plan.workshop,
+        status=CourseRun.Status.DRAFT,
+    )
+    first_saved = threading.Event()
+    results: list = [None, None]
+
+    def series():
+        with transaction.atomic():
+            planning.add_session(
+                run=plan.run, start=day_at(30, 8), end=day_at(30, 10), actor=plan.coordinator
+            )
+            first_saved.set()
+            time.sleep(0.5)  # the rival now waits for the first session's transaction
+            planning.add_session(
+                run=plan.run, start=day_at(30, 12), end=day_at(30, 14), actor=plan.coordinator
+            )
+        return "series"
+
+    def single():
+        first_saved.wait(10)
+        return planning.add_session(
+            run=rival,
+            start=day_at(30, 9),
+            end=day_at(30, 13),
+            actor=plan.coordinator,
+            use_run_instructor=False,
+        )
+
+    def worker(i, job):
+        try:
+            results[i] = job()
+        except Exception as exc:  # the loser's error is the result under test
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, j)) for i, j in enumerate([series, single])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    conflicts_seen = [r for r in results if isinstance(r, SessionConflict)]
+    assert len(conflicts_seen) == 1, results
+    assert not [r for r in results if isinstance(r, Exception) and r not in conflicts_seen]
+    saved = Session.objects.filter(status=Session.Status.SCHEDULED)
+    if results[0] == "series":
+        assert sorted(s.run_id for s in saved) == [plan.run.pk, plan.run.pk]
+    else:
+        assert [s.run_id for s in saved] == [rival.pk]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.dbretry import atomic_retrying_deadlock
 from core.errors import InvalidInput
 from core.services.outbox import enqueue_email
 from people.models import User
@@ -225,8 +226,9 @@ def _move_instructor(session: Session, instructor_id: int | None) -> None:
     session.instructor_id = instructor_id
     session.sequence += 1  # calendar subscribers see the change
     try:
-        with transaction.atomic():
-            session.save(update_fields=["instructor", "sequence", "updated_at"])
+        atomic_retrying_deadlock(
+            lambda: session.save(update_fields=["instructor", "sequence", "updated_at"])
+        )
     except IntegrityError as exc:
         error = conflicts.db_conflict(
             exc,

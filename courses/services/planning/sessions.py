@@ -6,12 +6,13 @@ import math
 import uuid
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.dbretry import atomic_retrying_deadlock, is_deadlock
 from core.errors import InvalidInput
 from core.formatting import iso
 from people.models import User
@@ -19,7 +20,7 @@ from workshops.errors import EquipmentUnavailable, ReservationConflict
 from workshops.models import Equipment, EquipmentReservation, Workshop, usable_during
 from workshops.services import free_units, overlapping_reservations, reserve_items
 
-from ...errors import NotEnoughEquipment
+from ...errors import NotEnoughEquipment, SessionConflict
 from ...models import CourseEquipment, CourseRun, Session, SessionReservation
 from ..booking.notify import send_session_change_on_commit
 from . import conflicts
@@ -163,25 +164,31 @@ def write_session(
         instructor_id=getattr(instructor, "pk", None),
         exclude_ids=exclude,
     )
+    sequence = session.sequence + 1 if session is not None else 0
+
+    def write() -> Session:
+        if session is None:
+            saved = Session.objects.create(
+                run=run,
+                start=start,
+                end=end,
+                workshop=workshop,
+                instructor=instructor,
+                series=series,
+            )
+        else:
+            saved = session
+            release_reservations(saved, delete=True)
+            saved.start, saved.end = start, end
+            saved.workshop, saved.instructor = workshop, instructor
+            saved.sequence = sequence
+            saved.save()
+        saved.run = run
+        _reserve_for_session(session=saved, actor=actor, equipment=equipment)
+        return saved
+
     try:
-        with transaction.atomic():
-            if session is None:
-                session = Session.objects.create(
-                    run=run,
-                    start=start,
-                    end=end,
-                    workshop=workshop,
-                    instructor=instructor,
-                    series=series,
-                )
-            else:
-                release_reservations(session, delete=True)
-                session.start, session.end = start, end
-                session.workshop, session.instructor = workshop, instructor
-                session.sequence += 1
-                session.save()
-            session.run = run
-            _reserve_for_session(session=session, actor=actor, equipment=equipment)
+        session = atomic_retrying_deadlock(write)
     except IntegrityError as exc:
         error = conflicts.db_conflict(
             exc,
@@ -194,6 +201,13 @@ def write_session(
         if error is None:
             raise
         raise error from exc
+    except OperationalError as exc:
+        # Still a deadlock after the repeats: two plans cross each other; this one gives way.
+        if not is_deadlock(exc):
+            raise
+        raise SessionConflict(
+            _("Ein anderer Termin wurde gerade zur selben Zeit gespeichert."), field="workshop"
+        ) from exc
     return session
 
 
