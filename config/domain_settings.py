@@ -10,10 +10,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 BOOKING_APPROVAL_HOLD_DAYS = int(os.environ.get("BOOKING_APPROVAL_HOLD_DAYS", "5"))
 # After the cancellation deadline a freed seat is offered to the next waiting person for this long.
 WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", "24"))
+# Days the body of a sent e-mail stays in the outbox (core.OutboxEmail); 0 empties it at
+# delivery. Its links (approval, password reset) are secrets in clear.
+OUTBOX_BODY_RETENTION_DAYS = int(os.environ.get("OUTBOX_BODY_RETENTION_DAYS", "0"))
 MIN_PARTICIPANTS_CHECK_DAYS = int(os.environ.get("MIN_PARTICIPANTS_CHECK_DAYS", "7"))
 MAINTENANCE_NOTICE_DAYS = int(os.environ.get("MAINTENANCE_NOTICE_DAYS", "14"))
 # Utilisation of equipment is a share of the hours a workshop is open in a week.
 WORKSHOP_OPENING_HOURS_PER_WEEK = float(os.environ.get("WORKSHOP_OPENING_HOURS_PER_WEEK", "45"))
+# A bulk certificate job silent this long (a killed worker) is enqueued again by beat's sweep.
+CERTIFICATE_JOB_LEASE_SECONDS = int(os.environ.get("CERTIFICATE_JOB_LEASE_SECONDS", "30"))
 CERTIFICATE_RETENTION_DAYS = int(os.environ.get("CERTIFICATE_RETENTION_DAYS", str(365 * 10)))
 # Demand (demand/): how long an interest lasts until renewed, and how many days before the public
 # booking opens the people who registered interest may book.

@@ -96,6 +96,7 @@ class OutboxEmail(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     subject = models.TextField()
+    # Emptied once sent (or after OUTBOX_BODY_RETENTION_DAYS): its links are secrets in clear.
     body = models.TextField()
     from_email = models.CharField(max_length=320, blank=True, validators=[single_line])
     to = models.JSONField(default=list)

@@ -7,6 +7,11 @@ SCHEDULE = {
         "task": "core.tasks.send_due_emails",
         "schedule": 60.0,
     },
+    # Bodies of sent e-mails (clear links in them) kept past OUTBOX_BODY_RETENTION_DAYS.
+    "core.purge_email_bodies": {
+        "task": "core.tasks.purge_email_bodies",
+        "schedule": 24 * 3600.0,
+    },
     # A worker that stopped consuming shows in /readyz (config.health).
     "core.heartbeat": {
         "task": "core.tasks.heartbeat",

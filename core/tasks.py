@@ -19,6 +19,14 @@ def send_due_emails() -> int:
     return deliver_due_emails()
 
 
+@shared_task(name="core.tasks.purge_email_bodies", ignore_result=True)
+def purge_email_bodies() -> int:
+    """Beat, daily: bodies of delivered, failed and withdrawn e-mails past their retention."""
+    from .services.outbox import purge_email_bodies as purge
+
+    return purge()
+
+
 @shared_task(name="core.tasks.heartbeat", ignore_result=True)
 def heartbeat() -> None:
     """Beat, every 30 s: proves that beat, the broker and a worker all work (see /readyz)."""

@@ -27,6 +27,7 @@ KINDS = {
     "waitlist": None,
     "pending": None,
     "offer": None,
+    "offer_expired": None,
     "cancellation": "CANCEL",
     "reminder": "REQUEST",
     "approval_request": None,

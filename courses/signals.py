@@ -4,8 +4,11 @@
   its transaction, with the enrolment locked, before the outcome of an enrolment of a completed run
   changes (sender=Enrolment, enrolment, status). A receiver vetoes the change by raising a
   DomainError (CompletionNotAllowed fits); nothing is saved and the caller gets the error.
-- `run_published` is sent after a run's publication has been committed (sender=CourseRun,
-  run=<CourseRun>). A receiver that has work to do enqueues a task; it must not fail the request.
+- `run_published` is sent inside the transaction that publishes a run, with the run locked
+  (sender=CourseRun, run=<CourseRun>, now). A receiver writes what the publication implies in
+  that transaction (e-mails into the outbox, core.services.outbox), so nothing is lost when the
+  process dies after the commit or the broker is down; an error in it rolls the publication
+  back, so a receiver does only what it must.
 - `run_withdrawn` is sent inside the transaction that takes a published run out of public view
   (unpublished back to draft) (sender=CourseRun, run=<CourseRun>): a syncing client that listed
   it must learn that it is gone (the API records a tombstone).

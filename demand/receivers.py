@@ -13,13 +13,14 @@ from . import demo
 from .models import Interest
 from .selectors.interest import has_priority
 from .selectors.privacy import personal_data
-from .tasks import notify_interested
+from .services.interest import interests_notify_for_run
 
 
 @receiver(run_published, sender=CourseRun, dispatch_uid="demand.notify_on_publish")
-def run_was_published(sender, run: CourseRun, **kwargs) -> None:
-    # Sent after the publication committed: enqueue at once.
-    notify_interested.delay(run.pk)
+def run_was_published(sender, run: CourseRun, now=None, **kwargs) -> None:
+    # Inside the publishing transaction: the notifications and their e-mails (outbox) commit
+    # with the publication or not at all.
+    interests_notify_for_run(run_id=run.pk, now=now)
 
 
 @receiver(early_booking, sender=CourseRun, dispatch_uid="demand.priority_window")

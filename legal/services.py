@@ -1,5 +1,5 @@
-"""A barrier report is stored first (nothing is lost when mail is down), then mailed to the
-district's administrators after the commit."""
+"""A barrier report is stored, and its e-mail to the district's administrators written into the
+outbox, in one transaction: nothing is lost when mail or the broker is down."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -8,19 +8,19 @@ from django.utils import translation
 
 from core.audit import audit
 from core.errors import InvalidInput
+from core.services.outbox import enqueue_email
 from core.textmail import render_text
 from core.validators import one_line
 
 from .models import BarrierReport
 from .selectors import district_admin_addresses
-from .tasks import send_barrier_report as send_barrier_report_task
 
 
 def barrier_report_create(
     *, message: str, name: str = "", email: str = "", page_url: str = "", actor=None
 ) -> BarrierReport:
-    """Store a report and hand it to the district admins on commit. Raises InvalidInput for an
-    empty message. Side effects: audit row, e-mail task."""
+    """Store a report and e-mail it to the district admins (through the outbox). Raises
+    InvalidInput for an empty message. Side effects: audit row, outbox e-mail."""
     message = message.strip()
     if not message:
         raise InvalidInput(
@@ -33,22 +33,23 @@ def barrier_report_create(
         report.full_clean()
         report.save()
         audit(actor=actor, action="legal.barrier_report", obj=report)
-        transaction.on_commit(lambda: send_barrier_report_task.delay(report.pk))
+        barrier_report_send(report_id=report.pk)
     return report
 
 
 def barrier_report_send(*, report_id: int) -> int:
-    """Mail one report to every district admin, in German (the district's language). Returns
-    how many received it."""
+    """Write the report's e-mail to every district admin, in German (the district's language),
+    into the outbox, once per report. Returns how many it is addressed to."""
     report = BarrierReport.objects.get(pk=report_id)
     recipients = district_admin_addresses() or [settings.LEGAL_CONTACT_EMAIL]
     with translation.override("de"):
         text = render_text("legal/emails/de/barrier_report.txt", {"report": report})
     subject, _sep, body = text.strip().partition("\n\n")
-    EmailMessage(
+    message = EmailMessage(
         subject=one_line(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject),
         body=body.strip() + "\n",
         to=recipients,
         reply_to=[report.email] if report.email else None,
-    ).send()
+    )
+    enqueue_email(message, key=f"legal:barrier_report:{report.pk}")
     return len(recipients)

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.errors import DomainError, PermissionDenied
 from core.links import absolute_url
+from core.services.outbox import enqueue_email
 from core.validators import one_line
 
 from .models import SignInLink
 from .selectors import admins_answering_for
-from .tasks import send_link_request_notice as send_link_request_notice_task
 
 
 @transaction.atomic
@@ -34,13 +34,14 @@ def request_link(*, user, provider: str, uid: str, email: str, name: str = "") -
         link.status, link.decided_at, link.decided_by = SignInLink.Status.PENDING, None, None
         link.save()
     audit(actor=None, action="signin_link.requested", obj=link, user_id=user.pk)
-    transaction.on_commit(lambda: send_link_request_notice_task.delay(link.pk))
+    link_request_notice_send(link_id=link.pk)
     return link
 
 
 def link_request_notice_send(*, link_id: int) -> int:
     """Tell the district admins who may confirm a pending link that it waits, each in their
-    language. Returns how many were told (none once the link is decided)."""
+    language, through the e-mail outbox (in the caller's transaction). Returns how many were
+    told (none once the link is decided)."""
     link = SignInLink.objects.select_related("user").filter(pk=link_id).first()
     if link is None or link.status != SignInLink.Status.PENDING:
         return 0
@@ -62,7 +63,7 @@ def link_request_notice_send(*, link_id: int) -> int:
                 "idp_email": link.email,
                 "url": absolute_url("signin:link_list"),
             }
-        EmailMessage(one_line(subject), body, to=[admin.email]).send()
+        enqueue_email(EmailMessage(one_line(subject), body, to=[admin.email]))
         told += 1
     return told
 

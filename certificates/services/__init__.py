@@ -41,9 +41,8 @@ logger = logging.getLogger(__name__)
 # A job that has not moved for this long is taken as lost (broker down, worker gone), so that the
 # coordinator can start a new one; the new one skips whatever the old one issued.
 STALE_JOB_AFTER = dt.timedelta(minutes=10)
-# A queued or running job that has not moved for this long is enqueued again by the recovery
-# sweep (beat, every 20 s), so a job a killed worker left behind resumes within a minute.
-JOB_LEASE = dt.timedelta(seconds=30)
+# A queued or running job that has not moved for CERTIFICATE_JOB_LEASE_SECONDS is enqueued
+# again by the recovery sweep (services.recovery, beat every 20 s).
 
 
 def _user_or_none(actor):
@@ -263,7 +262,7 @@ def start_issue_job(*, run: CourseRun, actor) -> IssueJob:
 def run_issue_job(*, job_id: int) -> IssueJob | None:
     """The body of the bulk task. Each certificate is its own transaction, and enrolments that
     already have one are skipped: a crash or a retry at any point issues each certificate once.
-    The runner touches `updated_at` after every certificate; a job silent for JOB_LEASE (killed
+    The runner touches `updated_at` after every certificate; a job silent for its lease (killed
     worker, lost message) is enqueued again by `recovery.resume_stale_jobs`."""
     job = IssueJob.objects.select_related("requested_by").filter(pk=job_id).first()
     if job is None or job.status == IssueJob.Status.DONE:

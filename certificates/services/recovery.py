@@ -11,32 +11,40 @@ import datetime as dt
 import logging
 import posixpath
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Certificate, IssueJob
 from ..tasks import issue_for_run as issue_for_run_task
-from . import JOB_LEASE
 
 logger = logging.getLogger(__name__)
 
 ORPHAN_AFTER = dt.timedelta(hours=1)
 
 
+def job_lease() -> dt.timedelta:
+    """How long a running job may stay silent (it reports after every certificate) before it is
+    taken as lost: with the sweep every 20 s, a job a killed worker left resumes within
+    lease + 20 s, under a minute by default."""
+    return dt.timedelta(seconds=settings.CERTIFICATE_JOB_LEASE_SECONDS)
+
+
 def resume_stale_jobs(*, now: dt.datetime | None = None) -> list[int]:
-    """Enqueue again every queued or running job that has not moved for JOB_LEASE. Marking it
+    """Enqueue again every queued or running job that has not moved for its lease. Marking it
     moved (updated_at) first keeps the next sweep from piling up copies of the message."""
     now = now or timezone.now()
+    lease = job_lease()
     stale = list(
         IssueJob.objects.filter(
             status__in=[IssueJob.Status.QUEUED, IssueJob.Status.RUNNING],
-            updated_at__lt=now - JOB_LEASE,
+            updated_at__lt=now - lease,
         ).values_list("pk", flat=True)
     )
     resumed = []
     for pk in stale:
-        touched = IssueJob.objects.filter(pk=pk, updated_at__lt=now - JOB_LEASE).update(
+        touched = IssueJob.objects.filter(pk=pk, updated_at__lt=now - lease).update(
             updated_at=now
         )
         if not touched:

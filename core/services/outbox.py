@@ -7,13 +7,19 @@ and sent after the commit.
 - `deliver_email`: sends a pending row once. It holds the row's lock while talking to the mail
   server, so the worker and the sweep never send one message twice (PostgreSQL skips a locked
   row); an SMTP error is recorded and retried with backoff for a day.
-- A rolled-back change leaves no row and sends nothing."""
+- A rolled-back change leaves no row and sends nothing.
+- What a sent message said is not kept longer than needed: approval, confirmation and password
+  links are secrets in clear. Attachments go at delivery; the body goes at delivery too, or
+  after OUTBOX_BODY_RETENTION_DAYS when that is set (`purge_email_bodies`, beat, daily), which
+  also empties rows that failed for good or were withdrawn. Subject, recipients, status and
+  sent_at stay as the record of what went to whom."""
 
 import base64
 import datetime as dt
 import logging
 import smtplib
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -47,7 +53,7 @@ def withdraw_emails_to(*, address: str) -> int:
     caller's transaction, so a message enqueued earlier in it is withdrawn too."""
     return OutboxEmail.objects.filter(
         status=OutboxEmail.Status.PENDING, recipients__contains=f" {address.strip().lower()} "
-    ).update(status=OutboxEmail.Status.WITHDRAWN, next_attempt_at=None, attachments=[])
+    ).update(status=OutboxEmail.Status.WITHDRAWN, next_attempt_at=None, body="", attachments=[])
 
 
 def enqueue_email(message: EmailMessage, *, key: str | None = None) -> OutboxEmail | None:
@@ -139,6 +145,8 @@ def deliver_email(*, email_id: int, now: dt.datetime | None = None) -> bool:
         row.next_attempt_at = None
         row.last_error = ""
         row.attachments = []  # personal data (certificate PDFs) is not kept twice
+        if not settings.OUTBOX_BODY_RETENTION_DAYS:
+            row.body = ""  # clear links (approval, password reset) live no longer than needed
         row.save(
             update_fields=[
                 "attempts",
@@ -147,6 +155,7 @@ def deliver_email(*, email_id: int, now: dt.datetime | None = None) -> bool:
                 "next_attempt_at",
                 "last_error",
                 "attachments",
+                "body",
             ]
         )
         return True
@@ -165,3 +174,13 @@ def deliver_due_emails(*, now: dt.datetime | None = None) -> int:
     went out."""
     now = now or timezone.now()
     return sum(deliver_email(email_id=pk, now=now) for pk in due_email_ids(now=now))
+
+
+def purge_email_bodies(*, now: dt.datetime | None = None) -> int:
+    """Empty the body and attachments of every message sent, failed for good or withdrawn that
+    was written more than OUTBOX_BODY_RETENTION_DAYS ago (every one with 0). Returns how many
+    rows were emptied."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.OUTBOX_BODY_RETENTION_DAYS)
+    done = OutboxEmail.objects.exclude(status=OutboxEmail.Status.PENDING).exclude(body="")
+    return done.filter(created_at__lte=cutoff).update(body="", attachments=[])

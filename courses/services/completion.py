@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.events import record_event
 from core.formatting import local_datetime
+from core.services.outbox import enqueue_email
 
 from ..emails import attendance_missing_email
 from ..errors import CompletionNotAllowed
@@ -286,4 +287,4 @@ def _remind(run: CourseRun, missing: list[MissingAttendance], *, now: dt.datetim
             recipients.append(run.instructor.email)
         if recipients:
             message = attendance_missing_email(run, recipients, missing)
-            transaction.on_commit(message.send)
+            enqueue_email(message)

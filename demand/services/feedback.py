@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput, PermissionDenied
-from core.handoff import delay_on_commit
 from core.services.outbox import enqueue_email
 from courses.models import Course, CourseRun, Enrolment
 
@@ -29,7 +28,6 @@ from ..models import (
     FeedbackReceipt,
     FeedbackResponse,
 )
-from ..tasks import send_feedback_invitation as send_feedback_invitation_task
 
 INVITE_WITHIN_DAYS = 30  # runs that ended longer ago are not invited any more
 MAX_COMMENT = 4000
@@ -98,7 +96,8 @@ def feedback_submit(
 
 def feedback_invite_due(*, now: dt.datetime | None = None) -> int:
     """Participants of runs completed within INVITE_WITHIN_DAYS who were not invited yet get an
-    invitation row and, on commit, the e-mail. Returns how many were invited."""
+    invitation row and its e-mail in the outbox, in one transaction. Returns how many were
+    invited."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=INVITE_WITHIN_DAYS)
     with transaction.atomic():
@@ -122,7 +121,7 @@ def feedback_invite_due(*, now: dt.datetime | None = None) -> int:
             ).values_list("pk", flat=True)
         )
         for pk in invitations:
-            delay_on_commit(send_feedback_invitation_task, pk)
+            feedback_invitation_send(invitation_id=pk, now=now)
     return len(invitations)
 
 

@@ -1,8 +1,9 @@
 """Interest: register, renew, withdraw; tell the interested when a run is published; remind
 before expiry; delete what is long gone.
 
-Side effects are listed per function. E-mails go out through tasks enqueued on commit, so a
-rolled-back change sends nothing; each send claims its row first (a redelivered task is a no-op)."""
+Side effects are listed per function. E-mails are written into the outbox (core.services.outbox)
+in the transaction that claims their row, so a rolled-back change sends nothing, a committed one
+is sent even when the broker is down (the outbox sweep), and each is written once."""
 
 import datetime as dt
 
@@ -14,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput, PermissionDenied
-from core.handoff import delay_on_commit
 from core.services.outbox import enqueue_email
 from courses.models import Course, CourseRun
 from people.models import Business
@@ -22,8 +22,6 @@ from people.roles import roles_of
 
 from ..emails import interest_expiring_email, run_published_email
 from ..models import Interest, InterestNotification
-from ..tasks import send_interest_expiry_reminder as send_interest_expiry_reminder_task
-from ..tasks import send_interest_notification as send_interest_notification_task
 
 MAX_PARTICIPANTS = 200
 REMIND_DAYS_BEFORE_EXPIRY = 14
@@ -134,9 +132,10 @@ def interest_withdraw(*, interest: Interest, actor, now: dt.datetime | None = No
 
 
 def interests_notify_for_run(*, run_id: int, now: dt.datetime | None = None) -> int:
-    """A run was published: every active interest in its course not yet told about it gets a
-    notification row (the grant of the priority window) and, on commit, its e-mail. Idempotent:
-    the unique (interest, run) row is written once. Returns the number of new notifications."""
+    """A run was published (called inside the publishing transaction): every active interest in
+    its course not yet told about it gets a notification row (the grant of the priority window)
+    and its e-mail in the outbox. Idempotent: the unique (interest, run) row is written once.
+    Returns the number of new notifications."""
     now = now or timezone.now()
     run = CourseRun.objects.filter(pk=run_id, status=CourseRun.Status.PUBLISHED).first()
     if run is None:
@@ -157,7 +156,7 @@ def interests_notify_for_run(*, run_id: int, now: dt.datetime | None = None) -> 
             ).values_list("pk", flat=True)
         )
         for pk in created:
-            delay_on_commit(send_interest_notification_task, pk)
+            interest_notification_send(notification_id=pk, now=now)
     return len(created)
 
 
@@ -183,7 +182,8 @@ def interest_notification_send(*, notification_id: int, now: dt.datetime | None 
 
 def interests_remind_expiring(*, now: dt.datetime | None = None) -> int:
     """Interests expiring within REMIND_DAYS_BEFORE_EXPIRY days are claimed once and their
-    holders asked, on commit, to renew. Returns how many were claimed."""
+    holders asked to renew, the e-mails written into the outbox in the claiming transaction.
+    Returns how many were claimed."""
     now = now or timezone.now()
     horizon = now + dt.timedelta(days=REMIND_DAYS_BEFORE_EXPIRY)
     with transaction.atomic():
@@ -195,7 +195,7 @@ def interests_remind_expiring(*, now: dt.datetime | None = None) -> int:
             expiry_reminded_at=now
         )
         for pk in ids:
-            delay_on_commit(send_interest_expiry_reminder_task, pk)
+            interest_expiry_reminder_send(interest_id=pk)
     return len(ids)
 
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.errors import InvalidInput, PermissionDenied
-from core.handoff import delay_on_commit
 from core.services.outbox import enqueue_email
 from courses.models import Course, Topic
 from people.models import Business, School
@@ -18,7 +17,6 @@ from people.roles import roles_of
 
 from ..emails import request_answered_email
 from ..models import CourseRequest
-from ..tasks import send_request_answer as send_request_answer_task
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MAX_PARTICIPANTS = 200
@@ -90,8 +88,8 @@ def request_answer(
     now: dt.datetime | None = None,
 ) -> CourseRequest:
     """The coordinator answers (or declines) a request; the business contact who asked gets the
-    answer by e-mail on commit. A planned request can still be answered again (its status stays
-    planned). Side effects: audit row, e-mail task."""
+    answer by e-mail (into the outbox in this transaction). A planned request can still be
+    answered again (its status stays planned). Side effects: audit row, outbox e-mail."""
     if status not in ANSWER_STATUSES:
         raise InvalidInput(_("Unbekannter Status."), field="status")
     if not answer.strip():
@@ -104,8 +102,7 @@ def request_answer(
     course_request.answered_at = now or timezone.now()
     course_request.save()
     audit(actor=actor, action="course_request.answered", obj=course_request, status=status)
-    request_id = course_request.pk
-    delay_on_commit(send_request_answer_task, request_id)
+    request_answer_send(request_id=course_request.pk)
     return course_request
 
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.errors import DomainError, PermissionDenied
 from core.links import absolute_url
+from core.services.outbox import enqueue_email
 
 from ..emails import message_to, messages_to_contacts
 from ..models import OPEN_STATUSES, Business, Employment, TraineeProfile, User
 from ..roles import roles_of
-from ..tasks import send_email as send_email_task
 
 Status = Employment.Status
 # Open requests a person may have at once: each one e-mails a business's contacts.
@@ -26,10 +26,10 @@ MAX_OPEN_REQUESTS = 3
 
 
 def send_on_commit(messages) -> None:
-    """Enqueue the e-mails once the transaction has committed (nothing is sent for a rollback)."""
+    """Into the e-mail outbox, in the caller's transaction: sent once it commits (or by the
+    outbox sweep), nothing for a rollback."""
     for message in messages:
-        payload = (message.subject, message.body, list(message.to))
-        transaction.on_commit(lambda p=payload: send_email_task.delay(*p))
+        enqueue_email(message)
 
 
 def _check_contact(actor: User, business: Business) -> None:

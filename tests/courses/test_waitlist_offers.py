@@ -180,3 +180,27 @@ def test_hold_made_before_the_cap_is_released_at_the_start():
     assert release_expired_holds(now=started) == 1
     _refresh(pending, waiting)
     assert (pending.status, waiting.status) == ("cancelled", "waitlisted")
+
+
+def test_a_lapsed_offer_tells_its_holder_and_offers_the_seat_to_the_next(full_run, settings):
+    """Both e-mails are written into the outbox in the expiry's transaction: the sweep sends
+    them even when the worker that ran the expiry dies right after its commit."""
+    from core.models import OutboxEmail
+    from core.services.outbox import deliver_due_emails
+
+    settings.WAITLIST_OFFER_HOURS = 12
+    run, seated, first, second = full_run
+    cancel(enrolment=seated, actor=coordinator(run.school), now=AFTER_DEADLINE)
+    OutboxEmail.objects.all().delete()
+    mail.outbox.clear()
+
+    # The test transaction runs no on-commit hand-off: only the outbox rows can carry them.
+    assert expire_offers(now=AFTER_DEADLINE + dt.timedelta(hours=13)) == 1
+    assert deliver_due_emails(now=timezone.now() + dt.timedelta(minutes=5)) == 2
+    told = {m.to[0]: m for m in mail.outbox}
+    assert set(told) == {first.participant.email, second.participant.email}
+    assert "Angebot abgelaufen" in told[first.participant.email].subject
+    assert "nicht mehr auf der Warteliste" in told[first.participant.email].body
+    assert "Ein Platz für Sie" in told[second.participant.email].subject
+    assert expire_offers(now=AFTER_DEADLINE + dt.timedelta(hours=14)) == 0
+    assert OutboxEmail.objects.count() == 2

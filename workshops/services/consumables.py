@@ -5,7 +5,7 @@ is refilled above it)."""
 import datetime as dt
 from decimal import Decimal
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.errors import InvalidInput
 from core.links import absolute_url
+from core.services.outbox import enqueue_email
 from core.textmail import render_text
 from people.models import Membership
 
@@ -138,4 +139,4 @@ def _tell_low_stock(stock: ConsumableStock) -> None:
     context = {"stock": stock, "url": absolute_url("workshops:consumables")}
     subject = " ".join(render_text("workshops/emails/low_stock_subject.txt", context).split())
     body = render_text("workshops/emails/low_stock.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    enqueue_email(EmailMessage(subject=subject, body=body, to=recipients))

@@ -6,7 +6,7 @@ reminder."""
 
 import datetime as dt
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from core.audit import audit
 from core.errors import InvalidInput
 from core.formatting import iso
 from core.links import absolute_url
+from core.services.outbox import enqueue_email
 from core.textmail import render_text
 
 from ..models import Equipment, EquipmentReservation, Loan
@@ -133,6 +134,6 @@ def remind_overdue(*, now: dt.datetime | None = None) -> int:
             body = render_text("workshops/emails/loan_overdue.txt", context)
             to = [loan.borrower.email]
             cc = [loan.lent_by.email] if loan.lent_by and loan.lent_by.email not in to else []
-            transaction.on_commit(lambda s=subject, b=body, r=to + cc: send_mail(s, b, None, r))
+            enqueue_email(EmailMessage(subject=subject, body=body, to=to + cc))
             sent += 1
     return sent

@@ -96,7 +96,9 @@ def decline_offer(
 
 def expire_offers(*, now: dt.datetime | None = None) -> int:
     """Offers not answered in time lapse and pass to the next waiting (none once the run has
-    started). Idempotent; one transaction per run. Returns the number of offers that lapsed."""
+    started): the person whose offer lapsed is told, the next gets the offer e-mail, both
+    through the outbox in the run's transaction. Idempotent; one transaction per run. Returns
+    the number of offers that lapsed."""
     now = now or timezone.now()
     run_ids = set(
         Enrolment.objects.filter(status=Enrolment.Status.OFFERED, hold_until__lt=now).values_list(
@@ -120,6 +122,7 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
                     now=now,
                     notify=False,
                 )
+                send_on_commit(enrolment, "offer_expired")
             lapsed += len(expired)
             promote_locked(run, now=now)
             if expired:

@@ -257,7 +257,7 @@ def publish_run(*, run: CourseRun, actor: User | None, now: dt.datetime | None =
     run.published_at = now or timezone.now()
     run.save(update_fields=["status", "published_at", "updated_at"])
     audit(actor=actor, action="run.published", obj=run)
-    transaction.on_commit(lambda: run_published.send(sender=CourseRun, run=run))
+    run_published.send(sender=CourseRun, run=run, now=run.published_at)
     return run
 
 

@@ -7,10 +7,11 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 
 from core.links import absolute_url
+from core.services.outbox import enqueue_email
 from core.textmail import render_text
 from people.models import Membership
 
@@ -74,4 +75,4 @@ def _tell_coordinators(item: Equipment, *, error_since: dt.datetime) -> None:
     subject = " ".join(
         render_text("workshops/emails/telemetry_defect_subject.txt", context).split()
     )
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    enqueue_email(EmailMessage(subject=subject, body=body, to=recipients))
