@@ -44,9 +44,7 @@ def resume_stale_jobs(*, now: dt.datetime | None = None) -> list[int]:
     )
     resumed = []
     for pk in stale:
-        touched = IssueJob.objects.filter(pk=pk, updated_at__lt=now - lease).update(
-            updated_at=now
-        )
+        touched = IssueJob.objects.filter(pk=pk, updated_at__lt=now - lease).update(updated_at=now)
         if not touched:
             continue  # it moved meanwhile, or a parallel sweep took it
         try:
