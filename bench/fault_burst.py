@@ -243,7 +243,9 @@ def main() -> int:  # noqa: C901, PLR0915 - one journey, told in order
                     response = client.post(
                         f"{base}/runs/{run_id}/book/",
                         data={"csrfmiddlewaretoken": csrf},
-                        headers={"Referer": f"{base}/runs/{run_id}/"},
+                        # A new connection each time: a browser silently repeats a request whose
+                        # reused keep-alive connection the server had just closed; this does not.
+                        headers={"Referer": f"{base}/runs/{run_id}/", "Connection": "close"},
                         allow_redirects=False,
                         timeout=30,
                     )

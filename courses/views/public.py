@@ -186,7 +186,7 @@ def book_run(request, obj):
         messages.info(
             request,
             _("Der Kurs ist ausgebucht. Sie stehen auf Platz %(n)s der Warteliste.")
-            % {"n": waitlist_position(enrolment)},
+            % {"n": enrolment.booked_position},
         )
     return redirect("courses:run", pk=pk)
 

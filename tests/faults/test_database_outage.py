@@ -53,3 +53,32 @@ def test_only_the_database_being_gone_is_an_outage(rf):
             raise RuntimeError("while rendering") from exc
     except RuntimeError:
         assert server_error(request).status_code == 503
+
+
+def test_a_booking_whose_database_goes_away_after_the_commit_answers_as_booked(
+    browser, database_down, monkeypatch
+):
+    """Measured in bench/fault_burst.py: the waiting-list place was read after the commit, so a
+    connection lost right then answered 503 to a person who was booked."""
+    from courses.models import Enrolment
+    from courses.services import booking
+    from tests.courses.booking_fixtures import make_run, verified_trainee
+
+    run = make_run(capacity=1)
+    booking.book(run=run, participant=verified_trainee())
+    person = verified_trainee()
+    browser.force_login(person)
+    real_book = booking.book
+
+    def book_then_database_gone(**kwargs):
+        enrolment = real_book(**kwargs)
+        database_down()
+        return enrolment
+
+    monkeypatch.setattr(booking, "book", book_then_database_gone)
+    response = browser.post(f"/runs/{run.pk}/book/")
+    monkeypatch.undo()
+    assert response.status_code == 302, response.content[:300]
+    assert Enrolment.objects.get(run=run, participant=person).status == "waitlisted"
+    page = browser.get(response["Location"]).content.decode()
+    assert "Platz 1 der Warteliste" in page

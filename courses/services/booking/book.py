@@ -178,6 +178,9 @@ def _create_locked(
     except IntegrityError as exc:
         raise AlreadyEnrolled(_("Diese Anmeldung besteht bereits."), field="participant") from exc
     enrolment.approval_token = approval_token
+    # The place on the waiting list as booked: the confirmation page says it without another
+    # query after the commit (a database gone by then must not turn a booking into an error).
+    enrolment.booked_position = position
 
     audit(
         actor=booked_by or participant,
