@@ -34,6 +34,9 @@ KINDS = {
     # One session of the run was moved or called off: only that session's message.
     "session_moved": "REQUEST",
     "session_cancelled": "CANCEL",
+    # The coordinator moved the booking to another run: the new run's sessions (the old run's
+    # are cancelled in the same e-mail, see moved_email).
+    "moved": "REQUEST",
 }
 SESSION_KINDS = ("session_moved", "session_cancelled")
 
@@ -88,7 +91,7 @@ def _itip_sessions(kind: str, sessions: list[Session], session_id: int | None) -
 
 
 def enrolment_email(
-    enrolment: Enrolment, kind: str, *, session_id: int | None = None
+    enrolment: Enrolment, kind: str, *, session_id: int | None = None, extra: dict | None = None
 ) -> EmailMessage | None:
     """The e-mail to the participant about their enrolment (None when there is nobody to tell).
     Calendar attachments are iTIP messages, one per session (each one UID); `session_id` names
@@ -104,6 +107,7 @@ def enrolment_email(
         if not about:
             return None
         context["changed_session"] = about[0]
+    context.update(extra or {})
     subject, body = _render(kind, lang, context)
     message = EmailMessage(subject=subject, body=body, to=[participant.email])
     method = KINDS[kind]
@@ -113,6 +117,42 @@ def enrolment_email(
             # RFC 6047: the method in the part's content type matches the one inside.
             message.attach(f"termin-{index}.ics", ics, f"text/calendar; method={method}")
     return message
+
+
+def moved_email(old: Enrolment, new: Enrolment) -> EmailMessage | None:
+    """One e-mail for a booking moved to another run: it names the new dates, carries a REQUEST
+    for each new session and a CANCEL for each session of the old run."""
+    message = enrolment_email(new, "moved", extra={"old_run": old.run})
+    if message is None:
+        return None
+    start = len(message.attachments)
+    for index, session in enumerate(_sessions(old), start=start + 1):
+        ics = itip_message(session, enrolment=old, method="CANCEL")
+        message.attach(f"termin-{index}.ics", ics, "text/calendar; method=CANCEL")
+    return message
+
+
+def run_message_email(enrolment: Enrolment, message, *, sender: str = "") -> EmailMessage | None:
+    """A coordinator's message (courses.RunMessage) to one participant, in their language,
+    wrapped in a few lines naming the course, the run or the session it concerns. Expects the
+    enrolment's run, course, school and participant loaded; no query of its own."""
+    participant = enrolment.participant
+    if participant is None or not participant.email:
+        return None
+    run = enrolment.run
+    context = {
+        "name": enrolment.participant_name or str(participant),
+        "run": run,
+        "course": run.course,
+        "session": message.session,
+        "subject": message.subject,
+        "body": message.body,
+        "author_name": sender,
+        "run_url": absolute_url(run),
+        "my_url": absolute_url("courses:my"),
+    }
+    subject, body = _render("run_message", _language(participant), context)
+    return EmailMessage(subject=subject, body=body, to=[participant.email])
 
 
 def approval_request_emails(enrolment: Enrolment, token: str) -> list[EmailMessage]:

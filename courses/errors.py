@@ -98,3 +98,24 @@ class OfferError(DomainError):
 
     status = 409
     code = "offer_error"
+
+
+class RunFull(DomainError):
+    """No free seat where one is needed (moving someone, promoting by hand)."""
+
+    status = 409
+    code = "run_full"
+
+
+class NotWaiting(DomainError):
+    """The enrolment is not (or no longer) on the waiting list."""
+
+    status = 409
+    code = "not_waiting"
+
+
+class MoveNotAllowed(DomainError):
+    """The enrolment cannot move to that run (another course, the same run, started, ended)."""
+
+    status = 409
+    code = "move_not_allowed"

@@ -49,6 +49,9 @@ rules.add_perm(
     "courses.cancel_enrolment", is_participant | is_contact_for_business_of | manages_school_of
 )
 rules.add_perm("courses.cancel_after_deadline", manages_school_of)
+# Booking by hand, moving, promoting, cancelling for someone and writing to the participants:
+# the school's coordinators (and district admins); the instructor only sees the list.
+rules.add_perm("courses.manage_participants", manages_school_of)
 # A seat offered from the waiting list is the participant's own decision.
 rules.add_perm("courses.answer_offer", is_participant)
 rules.add_perm("courses.approve_enrolment", is_contact_for_business_of)

@@ -11,7 +11,9 @@ from .views.staff import (
     courses,
     dashboard,
     feeds,
+    participants,
     resources,
+    run_messages,
     runs,
     sessions,
 )
@@ -79,6 +81,32 @@ urlpatterns = [
     path("staff/runs/<int:pk>/", runs.run_detail, name="staff_run_detail"),
     path("staff/runs/<int:pk>/edit/", runs.run_edit, name="staff_run_edit"),
     path("staff/runs/<int:pk>/status/", runs.run_status, name="staff_run_status"),
+    # Staff area: the participants of a run and messages to them.
+    path(
+        "staff/runs/<int:run_id>/participants/add/",
+        participants.participant_add,
+        name="staff_participant_add",
+    ),
+    path(
+        "staff/runs/<int:run_id>/participants/<int:pk>/move/",
+        participants.participant_move,
+        name="staff_participant_move",
+    ),
+    path(
+        "staff/runs/<int:run_id>/participants/<int:pk>/promote/",
+        participants.participant_promote,
+        name="staff_participant_promote",
+    ),
+    path(
+        "staff/runs/<int:run_id>/participants/<int:pk>/cancel/",
+        participants.participant_cancel,
+        name="staff_participant_cancel",
+    ),
+    path(
+        "staff/runs/<int:run_id>/messages/new/",
+        run_messages.run_message_create,
+        name="staff_run_message",
+    ),
     path(
         "staff/runs/<int:pk>/resources/", resources.run_resources_page, name="staff_run_resources"
     ),

@@ -4,6 +4,7 @@
 from .catalogue import Course, CourseEquipment, Topic
 from .enrolments import Attendance, Enrolment, EnrolmentStatus
 from .feeds import CalendarFeed
+from .messages import RunMessage
 from .resources import SessionMaterial
 from .runs import BookingPhase, CourseRun, Session, SessionReservation
 
@@ -16,6 +17,7 @@ __all__ = [
     "CourseRun",
     "Enrolment",
     "EnrolmentStatus",
+    "RunMessage",
     "Session",
     "SessionMaterial",
     "SessionReservation",

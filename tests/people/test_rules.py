@@ -78,6 +78,7 @@ EXPECTED = {
     "courses.answer_offer": ("enrolment", {"participant"}),
     "courses.cancel_enrolment": ("enrolment", SCHOOL_A | {"participant", "contact_x"}),
     "courses.cancel_after_deadline": ("run", SCHOOL_A),
+    "courses.manage_participants": ("run", SCHOOL_A),
     "courses.approve_enrolment": ("enrolment", {"contact_x"}),
     "courses.access_business_area": (None, {"contact_x", "contact_y"}),
     "certificates.manage_certificates": (None, SCHOOL_A | {"coord_b"}),

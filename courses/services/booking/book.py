@@ -32,9 +32,10 @@ from .notify import record, send_approval_request_on_commit, send_on_commit
 from .seats import SeatState, lock_participants, lock_run, seat_state, touch_run
 
 
-def _check_overlap(*, run: CourseRun, participant: User) -> None:
+def check_overlap(*, run: CourseRun, participant: User, leaving_run_id: int | None = None) -> None:
     """No active enrolment of the participant in another run whose sessions overlap this run's
-    (one query; a run without sessions yet is compared by its first and last date)."""
+    (one query; a run without sessions yet is compared by its first and last date). A run the
+    person is being moved out of (`leaving_run_id`) does not count."""
     this_run = Session.objects.filter(
         run_id=run.pk,
         status=Session.Status.SCHEDULED,
@@ -53,7 +54,7 @@ def _check_overlap(*, run: CourseRun, participant: User) -> None:
             run__enrolments__participant=participant,
             run__enrolments__status__in=Enrolment.Status.ACTIVE,
         )
-        .exclude(run_id=run.pk)
+        .exclude(run_id__in=[run.pk, leaving_run_id or run.pk])
         .exclude(run__status=CourseRun.Status.CANCELLED)
         .select_related("run__course")
         .order_by("start")
@@ -96,7 +97,7 @@ def _check_participant(
             % {"name": participant.get_full_name() or participant.email},
             field="participant",
         )
-    _check_overlap(run=run, participant=participant)
+    check_overlap(run=run, participant=participant)
     # Only a confirmed employment lets a business pay (read under the participant's lock, which
     # people.services.employment takes too): until then the person books as a private person.
     employer = confirmed_employer(participant)

@@ -33,7 +33,6 @@ def promote_locked(
     free = seat_state(run).free
     if free <= 0:
         return []
-    promoted = []
     waiting = list(
         Enrolment.objects.filter(run=run, status=Enrolment.Status.WAITLISTED)
         .select_related("business", "participant")
@@ -41,32 +40,38 @@ def promote_locked(
     )
     if now > run.cancellation_deadline:
         return [_offer(enrolment, run=run, now=now, actor=actor) for enrolment in waiting]
-    for enrolment in waiting:
-        if needs_approval(run, enrolment.business, enrolment.booked_by):
-            fields, enrolment.approval_token = hold_fields(now, run)
-            for name, value in fields.items():
-                setattr(enrolment, name, value)
-        else:
-            enrolment.status = Enrolment.Status.CONFIRMED
-            enrolment.confirmed_at = now
-        enrolment.save(
-            update_fields=[
-                "status",
-                "confirmed_at",
-                "hold_until",
-                "approval_token_hash",
-                "updated_at",
-            ]
-        )
-        audit(actor=actor, action="enrolment.promoted", obj=enrolment, status=enrolment.status)
-        if enrolment.status == Enrolment.Status.CONFIRMED:
-            record("enrolment.confirmed", enrolment)
-            send_on_commit(enrolment, "promotion")
-        else:
-            send_on_commit(enrolment, "pending")
-            send_approval_request_on_commit(enrolment)
-        promoted.append(enrolment)
-    return promoted
+    return [promote_one_locked(enrolment, run=run, now=now, actor=actor) for enrolment in waiting]
+
+
+def promote_one_locked(
+    enrolment: Enrolment, *, run: CourseRun, now: dt.datetime, actor: User | None
+) -> Enrolment:
+    """Give one waiting person a seat: confirmed, or held for the employer's approval when the run
+    asks for it. The caller holds the run lock and has checked that a seat is free."""
+    if needs_approval(run, enrolment.business, enrolment.booked_by):
+        fields, enrolment.approval_token = hold_fields(now, run)
+        for name, value in fields.items():
+            setattr(enrolment, name, value)
+    else:
+        enrolment.status = Enrolment.Status.CONFIRMED
+        enrolment.confirmed_at = now
+    enrolment.save(
+        update_fields=[
+            "status",
+            "confirmed_at",
+            "hold_until",
+            "approval_token_hash",
+            "updated_at",
+        ]
+    )
+    audit(actor=actor, action="enrolment.promoted", obj=enrolment, status=enrolment.status)
+    if enrolment.status == Enrolment.Status.CONFIRMED:
+        record("enrolment.confirmed", enrolment)
+        send_on_commit(enrolment, "promotion")
+    else:
+        send_on_commit(enrolment, "pending")
+        send_approval_request_on_commit(enrolment)
+    return enrolment
 
 
 def _offer(enrolment: Enrolment, *, run: CourseRun, now: dt.datetime, actor: User | None):

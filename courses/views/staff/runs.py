@@ -16,6 +16,7 @@ from ...forms.staff import RunForm, RunStatusForm
 from ...models import Course, CourseRun, SessionReservation
 from ...selectors import staff_runs
 from ...services import planning
+from .participants import participant_context
 
 
 @access("courses.plan_courses")
@@ -114,6 +115,7 @@ def run_detail(request, obj):
             # the ÜLU report, the others have perms of their own.
             "can_issue_certificates": request.user.has_perm("certificates.issue_certificate", run),
             "can_view_participants": request.user.has_perm("courses.view_run_participants", run),
+            **participant_context(request, run),
         },
     )
 
