@@ -94,10 +94,15 @@ def run_resources(run: CourseRun) -> dict:
         energy = sum(used.values(), Decimal("0"))
         energy_total += energy
         rows.append({"session": session, "energy": energy, "measured": bool(used)})
-    movement_ids = SessionMaterial.objects.filter(session__in=sessions).values_list(
-        "movement_id", flat=True
+    links = list(
+        SessionMaterial.objects.filter(session__in=sessions).values_list(
+            "movement_id", "equipment_id"
+        )
     )
-    materials = material_used(movement_ids)
+    materials = material_used(
+        [movement for movement, _ in links],
+        measured_ids=[movement for movement, item in links if item is not None],
+    )
     hours = _participant_hours(sessions, run)
 
     def per_hour(value: Decimal) -> Decimal | None:

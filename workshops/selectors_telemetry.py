@@ -6,8 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Max, Min, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import F, FloatField, Max, Min, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,35 +50,55 @@ def rejections():
 
 
 def _delta(field: str, equipment_ids, start: dt.datetime, end: dt.datetime) -> dict[int, Decimal]:
+    return _rise(F(field), {f"{field}__isnull": False}, equipment_ids, start, end)
+
+
+def _rise(value, present: dict, equipment_ids, start, end) -> dict[int, Decimal]:
+    """Per item, how far an absolute counter (`value`, on readings matching `present`) rose in
+    [start, end): the highest in the period minus the highest in the week before (or the
+    period's lowest when there is none). Two queries."""
     ids = list(equipment_ids)
+    readings = TelemetryReading.objects.filter(**present)
     in_period = {
         row["equipment_id"]: row
-        for row in TelemetryReading.objects.filter(
-            equipment_id__in=ids,
-            recorded_at__gte=start,
-            recorded_at__lt=end,
-            **{f"{field}__isnull": False},
+        for row in readings.filter(
+            equipment_id__in=ids, recorded_at__gte=start, recorded_at__lt=end
         )
         .values("equipment_id")
-        .annotate(high=Max(field), low=Min(field))
+        .annotate(high=Max(value), low=Min(value))
         .order_by()
     }
     before = dict(
-        TelemetryReading.objects.filter(
+        readings.filter(
             equipment_id__in=list(in_period),
             recorded_at__gte=start - dt.timedelta(days=BASELINE_DAYS),
             recorded_at__lt=start,
-            **{f"{field}__isnull": False},
         )
         .values("equipment_id")
-        .annotate(high=Max(field))
+        .annotate(high=Max(value))
         .order_by()
         .values_list("equipment_id", "high")
     )
     return {
-        pk: max(row["high"] - before.get(pk, row["low"]), Decimal("0"))
+        pk: max(_dec(row["high"]) - _dec(before.get(pk, row["low"])), Decimal("0"))
         for pk, row in in_period.items()
     }
+
+
+def _dec(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def filament_used(equipment_ids, *, start: dt.datetime, end: dt.datetime) -> dict[int, dict]:
+    """Filament the printers fed in [start, end) by their counters: {item: {"mm": .., "g": ..}}
+    with the keys the item reports. Four queries."""
+    used: dict[int, dict] = defaultdict(dict)
+    for key, short in (("filament_mm", "mm"), ("filament_g", "g")):
+        value = Cast(KT(f"data__{key}"), FloatField())
+        present = {"kind": TelemetryReading.Kind.COUNTERS, "data__has_key": key}
+        for pk, rise in _rise(value, present, equipment_ids, start, end).items():
+            used[pk][short] = rise
+    return dict(used)
 
 
 def measured_hours(equipment_ids, *, start: dt.datetime, end: dt.datetime) -> dict[int, float]:
