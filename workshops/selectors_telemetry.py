@@ -12,7 +12,8 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import EquipmentTelemetry, TelemetryReading, TelemetryRejection
+from .models import Equipment, EquipmentTelemetry, TelemetryReading, TelemetryRejection
+from .selectors import opening_hours
 
 BASELINE_DAYS = 7  # how far before a period a counter reading still counts as its start value
 
@@ -194,11 +195,24 @@ def usage_chart(equipment_id: int, *, days: int = 14, now: dt.datetime | None = 
 def with_measured_hours(per_item, per_type, *, start: dt.datetime, end: dt.datetime):
     """The utilisation rows (selectors.utilisation) with the hours the machines measured where
     they report: `measured` is those hours (None without telemetry) and `share` then follows the
-    measured hours instead of the reserved ones. A type sums its measured items."""
+    measured hours instead of the reserved ones, as a share of the same opening hours. A type
+    sums its measured items, and its share counts each item by its measured hours where it has
+    them and by its reserved ones otherwise."""
     measured = measured_hours([row.key for row in per_item], start=start, end=end)
-    period_hours = max((end - start).total_seconds() / 3600, 1e-9)
+    period_hours = opening_hours(start, end)
+    type_of = dict(
+        Equipment.objects.filter(pk__in=[row.key for row in per_item]).values_list("pk", "type_id")
+    )
+    used, units, sums = defaultdict(float), defaultdict(int), {}
     for row in per_item:
         row.measured = round(measured[row.key], 2) if row.key in measured else None
         if row.measured is not None:
             row.share = round(row.measured / period_hours, 4)
+            sums[type_of[row.key]] = sums.get(type_of[row.key], 0.0) + row.measured
+        used[type_of[row.key]] += row.hours if row.measured is None else row.measured
+        units[type_of[row.key]] += 1
+    for row in per_type:
+        row.measured = round(sums[row.key], 2) if row.key in sums else None
+        if row.measured is not None:
+            row.share = round(used[row.key] / (period_hours * units[row.key]), 4)
     return per_item, per_type
