@@ -162,3 +162,24 @@ def test_temperatures_are_kept_once_a_minute_per_sensor():
             now=now,
         )
     assert TelemetryReading.objects.filter(kind="temperature").count() == 2
+
+
+def test_item_page_charts_the_hours_measured_per_day(client):
+    plan = make_plan(units=1)
+    item = plan.printers[0]
+    day = timezone.localdate() - dt.timedelta(days=1)
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(8)))
+    _store(
+        [
+            *_counter(item.inventory_number, at - dt.timedelta(days=1), hours=100),
+            *_counter(item.inventory_number, at, hours=101.5),
+            *_counter(item.inventory_number, at + dt.timedelta(hours=5), hours=106.25),
+        ]
+    )
+    client.force_login(plan.coordinator)
+    page = client.get(item.get_absolute_url()).content.decode()
+    chart = page[page.index('id="chart-usage-') :]
+    label = day.strftime("%d.%m.")
+    row = chart[chart.index(label) :].split("</tr>")[0]
+    assert "6.25" in row  # 100 → 106.25 over the day
+    assert "Letzte Meldungen" in page and "106,25" in page
