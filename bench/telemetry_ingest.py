@@ -121,6 +121,7 @@ def _private_broker(workdir: str):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--db-name", default="", help="PostgreSQL database (made, dropped)")
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--qos", type=int, choices=[0, 1], default=1)
     parser.add_argument(
@@ -141,7 +142,7 @@ def main() -> None:
     if args.db == "postgres":
         import psycopg
 
-        name = f"lw_bench_tel_{os.getpid()}"
+        name = args.db_name or f"lw_bench_tel_{os.getpid()}"
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         db_url = f"postgres://postgres@127.0.0.1:5432/{name}"
