@@ -38,6 +38,7 @@ class Participant:
     status: str
     waitlist_position: int | None
     booked_at: str
+    briefing: str = ""
 
 
 def listed_enrolments(run: CourseRun, statuses=LISTED_STATUSES) -> QuerySet[Enrolment]:
@@ -85,6 +86,7 @@ def participants(run: CourseRun) -> list[Participant]:
                 status=enrolment.get_status_display(),
                 waitlist_position=enrolment.waitlist_position,
                 booked_at=local_datetime(enrolment.created_at),
+                briefing=_("im ersten Termin") if enrolment.briefing_needed else "",
             )
         )
     return rows
@@ -101,6 +103,7 @@ def participant_headers() -> list[str]:
         _("Status"),
         _("Platz auf der Warteliste"),
         _("Angemeldet am"),
+        _("Sicherheitsunterweisung nötig"),
     ]
 
 
@@ -115,6 +118,7 @@ def _row(p: Participant) -> list:
         p.status,
         p.waitlist_position or "",
         p.booked_at,
+        p.briefing,
     ]
 
 

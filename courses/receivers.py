@@ -7,9 +7,10 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from core.handoff import delay_on_commit
-from workshops.models import Equipment, Workshop
+from workshops.models import Equipment, SafetyBriefing, Workshop
 
-from .models import CourseRun
+from .models import CourseRun, Enrolment
+from .selectors_resources import lacking_briefing
 
 
 def _promote_after_commit(**kwargs) -> None:
@@ -37,3 +38,19 @@ def workshop_saved(sender, instance: Workshop, created, raw=False, **kwargs):
 def run_saved(sender, instance: CourseRun, created, raw=False, **kwargs):
     if not raw and not created and instance.status == CourseRun.Status.PUBLISHED:
         _promote_after_commit(run_id=instance.pk)
+
+
+@receiver(post_save, sender=SafetyBriefing, dispatch_uid="courses.briefing_given")
+def briefing_saved(sender, instance: SafetyBriefing, created, raw=False, **kwargs):
+    """A briefing recorded anywhere (in a session, at a loan, on the briefings page) clears the
+    flag of the person's enrolments whose machines are now all covered."""
+    if raw or not created:
+        return
+    flagged = Enrolment.objects.filter(
+        participant_id=instance.person_id,
+        briefing_needed=True,
+        status__in=(*Enrolment.Status.ACTIVE, *Enrolment.Status.SEATED),
+    ).select_related("run")
+    done = [e.pk for e in flagged if not lacking_briefing(e.run, [instance.person_id])]
+    if done:
+        Enrolment.objects.filter(pk__in=done).update(briefing_needed=False)

@@ -35,6 +35,11 @@ SCHEDULE = {
         "task": "courses.tasks.booking.promote_waiting_lists",
         "schedule": crontab(minute="*/10"),
     },
+    # Filament the printers measured during sessions that ended is taken from their spools.
+    "courses.record_measured_material": {
+        "task": "courses.tasks.planning.record_measured_material",
+        "schedule": crontab(minute="*/15"),
+    },
     # Names kept for certificates whose retention has ended are removed.
     "courses.purge_expired_names": {
         "task": "courses.tasks.booking.purge_expired_names",

@@ -17,15 +17,24 @@ from .models import Attendance, CourseEquipment, CourseRun, Enrolment, Session, 
 SEATED = Enrolment.Status.SEATED
 
 
-def briefings_needed(run: CourseRun, *, on: dt.date | None = None) -> dict[int, list]:
-    """Per seated enrolment of the run the machine types that need a briefing its participant
-    lacks on `on` (default: the first session's day): they must be briefed in the first session.
-    Three queries."""
-    type_ids = list(
+def _briefing_types(run: CourseRun) -> list[int]:
+    return list(
         CourseEquipment.objects.filter(course_id=run.course_id).values_list(
             "equipment_type_id", flat=True
         )
     )
+
+
+def _first_day(run: CourseRun) -> dt.date:
+    first = run.sessions.filter(status=Session.Status.SCHEDULED).order_by("start").first()
+    return timezone.localdate(first.start) if first else timezone.localdate()
+
+
+def briefings_needed(run: CourseRun, *, on: dt.date | None = None) -> dict[int, list]:
+    """Per seated enrolment of the run the machine types that need a briefing its participant
+    lacks on `on` (default: the first session's day): they must be briefed in the first session.
+    Three queries."""
+    type_ids = _briefing_types(run)
     if not type_ids:
         return {}
     enrolments = list(
@@ -33,11 +42,19 @@ def briefings_needed(run: CourseRun, *, on: dt.date | None = None) -> dict[int, 
             "pk", "participant_id"
         )
     )
-    if on is None:
-        first = run.sessions.filter(status=Session.Status.SCHEDULED).order_by("start").first()
-        on = timezone.localdate(first.start) if first else timezone.localdate()
-    missing = briefings_missing({e.participant_id for e in enrolments}, type_ids, on=on)
+    missing = briefings_missing(
+        {e.participant_id for e in enrolments}, type_ids, on=on or _first_day(run)
+    )
     return {e.pk: missing[e.participant_id] for e in enrolments if e.participant_id in missing}
+
+
+def lacking_briefing(run: CourseRun, person_ids) -> set[int]:
+    """Those of `person_ids` who lack a valid briefing, on the run's first session day, for a
+    machine type the course uses that requires one (the booking service flags them)."""
+    type_ids = _briefing_types(run)
+    if not type_ids:
+        return set()
+    return set(briefings_missing(set(person_ids), type_ids, on=_first_day(run)))
 
 
 def _participant_hours(sessions: list[Session], run: CourseRun) -> Decimal:
@@ -77,10 +94,15 @@ def run_resources(run: CourseRun) -> dict:
         energy = sum(used.values(), Decimal("0"))
         energy_total += energy
         rows.append({"session": session, "energy": energy, "measured": bool(used)})
-    movement_ids = SessionMaterial.objects.filter(session__in=sessions).values_list(
-        "movement_id", flat=True
+    links = list(
+        SessionMaterial.objects.filter(session__in=sessions).values_list(
+            "movement_id", "equipment_id"
+        )
     )
-    materials = material_used(movement_ids)
+    materials = material_used(
+        [movement for movement, _ in links],
+        measured_ids=[movement for movement, item in links if item is not None],
+    )
     hours = _participant_hours(sessions, run)
 
     def per_hour(value: Decimal) -> Decimal | None:

@@ -74,6 +74,11 @@ class ReceiveForm(DomainErrorForm):
         self.fields["workshop"].queryset = Workshop.objects.filter(school_id__in=ids)
 
 
+def stock_label(stock: ConsumableStock) -> str:
+    unit = stock.consumable.get_unit_display()
+    return f"{stock.consumable} ({stock.workshop.name}: {stock.quantity} {unit})"
+
+
 class UseForm(DomainErrorForm):
     stock = forms.ModelChoiceField(label=_("Material"), queryset=ConsumableStock.objects.none())
     quantity = forms.DecimalField(label=_("Menge"), min_value=0, max_digits=12, decimal_places=2)
@@ -87,9 +92,28 @@ class UseForm(DomainErrorForm):
         if workshop_id is not None:
             stocks = stocks.filter(workshop_id=workshop_id)
         self.fields["stock"].queryset = stocks
-        self.fields["stock"].label_from_instance = lambda s: (
-            f"{s.consumable} ({s.workshop.name}: {s.quantity} {s.consumable.get_unit_display()})"
+        self.fields["stock"].label_from_instance = stock_label
+
+
+class LoadForm(DomainErrorForm):
+    """Which stock a machine is loaded with; empty unloads it."""
+
+    stock = forms.ModelChoiceField(
+        label=_("Eingelegtes Material"),
+        queryset=ConsumableStock.objects.none(),
+        required=False,
+        empty_label=_("– kein Material –"),
+        help_text=_("Der gemeldete Filamentverbrauch wird nach jedem Termin davon abgebucht."),
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stock"].queryset = (
+            ConsumableStock.objects.filter(consumable__school_id=item.school_id)
+            .select_related("consumable", "workshop")
+            .order_by("consumable__material", "consumable__name", "workshop__name")
         )
+        self.fields["stock"].label_from_instance = stock_label
 
 
 class BriefingForm(DomainErrorForm):

@@ -77,8 +77,10 @@ def low_stocks(school_ids):
     return stocks(school_ids).filter(quantity__lte=F("minimum"))
 
 
-def material_used(movement_ids) -> list[dict]:
-    """Use per consumable over the given movements (a run's sessions), positive quantities."""
+def material_used(movement_ids, *, measured_ids=()) -> list[dict]:
+    """Use per consumable over the given movements (a run's sessions), positive quantities;
+    `measured` is the part of it from `measured_ids` (taken by a machine's telemetry)."""
+    measured_ids = set(measured_ids)
     totals: dict[int, dict] = {}
     for movement in StockMovement.objects.filter(
         pk__in=list(movement_ids), kind=StockMovement.Kind.USE
@@ -86,7 +88,14 @@ def material_used(movement_ids) -> list[dict]:
         consumable = movement.stock.consumable
         entry = totals.setdefault(
             consumable.pk,
-            {"consumable": consumable, "unit": consumable.get_unit_display(), "quantity": 0},
+            {
+                "consumable": consumable,
+                "unit": consumable.get_unit_display(),
+                "quantity": 0,
+                "measured": 0,
+            },
         )
         entry["quantity"] += -movement.quantity
+        if movement.pk in measured_ids:
+            entry["measured"] += -movement.quantity
     return sorted(totals.values(), key=lambda e: str(e["consumable"]))

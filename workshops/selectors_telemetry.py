@@ -6,12 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Max, Min, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import F, FloatField, Max, Min, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import EquipmentTelemetry, TelemetryReading, TelemetryRejection
+from .models import Equipment, EquipmentTelemetry, TelemetryReading, TelemetryRejection
+from .selectors import opening_hours
 
 BASELINE_DAYS = 7  # how far before a period a counter reading still counts as its start value
 
@@ -49,35 +51,55 @@ def rejections():
 
 
 def _delta(field: str, equipment_ids, start: dt.datetime, end: dt.datetime) -> dict[int, Decimal]:
+    return _rise(F(field), {f"{field}__isnull": False}, equipment_ids, start, end)
+
+
+def _rise(value, present: dict, equipment_ids, start, end) -> dict[int, Decimal]:
+    """Per item, how far an absolute counter (`value`, on readings matching `present`) rose in
+    [start, end): the highest in the period minus the highest in the week before (or the
+    period's lowest when there is none). Two queries."""
     ids = list(equipment_ids)
+    readings = TelemetryReading.objects.filter(**present)
     in_period = {
         row["equipment_id"]: row
-        for row in TelemetryReading.objects.filter(
-            equipment_id__in=ids,
-            recorded_at__gte=start,
-            recorded_at__lt=end,
-            **{f"{field}__isnull": False},
+        for row in readings.filter(
+            equipment_id__in=ids, recorded_at__gte=start, recorded_at__lt=end
         )
         .values("equipment_id")
-        .annotate(high=Max(field), low=Min(field))
+        .annotate(high=Max(value), low=Min(value))
         .order_by()
     }
     before = dict(
-        TelemetryReading.objects.filter(
+        readings.filter(
             equipment_id__in=list(in_period),
             recorded_at__gte=start - dt.timedelta(days=BASELINE_DAYS),
             recorded_at__lt=start,
-            **{f"{field}__isnull": False},
         )
         .values("equipment_id")
-        .annotate(high=Max(field))
+        .annotate(high=Max(value))
         .order_by()
         .values_list("equipment_id", "high")
     )
     return {
-        pk: max(row["high"] - before.get(pk, row["low"]), Decimal("0"))
+        pk: max(_dec(row["high"]) - _dec(before.get(pk, row["low"])), Decimal("0"))
         for pk, row in in_period.items()
     }
+
+
+def _dec(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def filament_used(equipment_ids, *, start: dt.datetime, end: dt.datetime) -> dict[int, dict]:
+    """Filament the printers fed in [start, end) by their counters: {item: {"mm": .., "g": ..}}
+    with the keys the item reports. Four queries."""
+    used: dict[int, dict] = defaultdict(dict)
+    for key, short in (("filament_mm", "mm"), ("filament_g", "g")):
+        value = Cast(KT(f"data__{key}"), FloatField())
+        present = {"kind": TelemetryReading.Kind.COUNTERS, "data__has_key": key}
+        for pk, rise in _rise(value, present, equipment_ids, start, end).items():
+            used[pk][short] = rise
+    return dict(used)
 
 
 def measured_hours(equipment_ids, *, start: dt.datetime, end: dt.datetime) -> dict[int, float]:
@@ -173,11 +195,24 @@ def usage_chart(equipment_id: int, *, days: int = 14, now: dt.datetime | None = 
 def with_measured_hours(per_item, per_type, *, start: dt.datetime, end: dt.datetime):
     """The utilisation rows (selectors.utilisation) with the hours the machines measured where
     they report: `measured` is those hours (None without telemetry) and `share` then follows the
-    measured hours instead of the reserved ones. A type sums its measured items."""
+    measured hours instead of the reserved ones, as a share of the same opening hours. A type
+    sums its measured items, and its share counts each item by its measured hours where it has
+    them and by its reserved ones otherwise."""
     measured = measured_hours([row.key for row in per_item], start=start, end=end)
-    period_hours = max((end - start).total_seconds() / 3600, 1e-9)
+    period_hours = opening_hours(start, end)
+    type_of = dict(
+        Equipment.objects.filter(pk__in=[row.key for row in per_item]).values_list("pk", "type_id")
+    )
+    used, units, sums = defaultdict(float), defaultdict(int), {}
     for row in per_item:
         row.measured = round(measured[row.key], 2) if row.key in measured else None
         if row.measured is not None:
             row.share = round(row.measured / period_hours, 4)
+            sums[type_of[row.key]] = sums.get(type_of[row.key], 0.0) + row.measured
+        used[type_of[row.key]] += row.hours if row.measured is None else row.measured
+        units[type_of[row.key]] += 1
+    for row in per_type:
+        row.measured = round(sums[row.key], 2) if row.key in sums else None
+        if row.measured is not None:
+            row.share = round(used[row.key] / (period_hours * units[row.key]), 4)
     return per_item, per_type

@@ -106,6 +106,9 @@ class Enrolment(TimeStamped):
     )
     completed_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
     reminder_sent_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    # Set at booking when the course's machines need a safety briefing the participant lacks on
+    # the first session's day: it must happen in the first session. Cleared once recorded.
+    briefing_needed = models.BooleanField(_("Unterweisung im ersten Termin nötig"), default=False)
 
     class Meta:
         ordering = ["run", "created_at", "id"]

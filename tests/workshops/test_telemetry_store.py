@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.courses.planning_fixtures import make_plan
 from tests.factories import instructor
-from workshops.models import TelemetryReading
+from workshops.models import EquipmentReservation, TelemetryReading
 from workshops.selectors_telemetry import energy_used, measured_hours
 from workshops.services.telemetry import BadMessage, IngestState, parse_message, store_batch
 
@@ -81,7 +81,8 @@ def test_pages_show_the_fleet_the_refused_messages_and_the_items_readings(client
     assert client.get(reverse("workshops:telemetry")).status_code == 403
 
 
-def test_utilisation_report_uses_measured_hours_where_they_exist(client):
+def test_utilisation_report_uses_measured_hours_where_they_exist(client, settings):
+    settings.WORKSHOP_OPENING_HOURS_PER_WEEK = 42  # 6 hours a day
     plan = make_plan(units=2)
     measured, reserved_only = plan.printers
     day = timezone.localdate() - dt.timedelta(days=2)
@@ -92,13 +93,25 @@ def test_utilisation_report_uses_measured_hours_where_they_exist(client):
             *_counter(measured.inventory_number, at + dt.timedelta(hours=6), hours=16),
         ]
     )
+    EquipmentReservation.objects.create(
+        equipment=reserved_only, start=at, end=at + dt.timedelta(hours=3), kind="external"
+    )
     client.force_login(plan.coordinator)
     url = reverse("workshops:utilisation") + f"?start={day.isoformat()}&end={day.isoformat()}"
     csv_text = client.get(url + "&format=csv").content.decode("utf-8-sig")
-    lines = {line.split(";")[1].split()[0]: line.split(";") for line in csv_text.splitlines()[1:]}
-    assert lines[measured.inventory_number][5] == "6.0"
-    assert lines[measured.inventory_number][4] == "25.0"  # 6 of 24 hours
-    assert lines[reserved_only.inventory_number][5] == ""
+    lines = {line.split(";")[1]: line.split(";") for line in csv_text.splitlines()[1:]}
+    items = {key.split()[0]: row for key, row in lines.items() if row[0] == "Gerät"}
+    assert items[measured.inventory_number][5] == "6.0"
+    # Measured and reserved hours are shares of the same opening hours (6 of 6).
+    assert items[measured.inventory_number][4] == "100.0"
+    assert items[reserved_only.inventory_number][5] == ""
+    assert items[reserved_only.inventory_number][4] == "50.0"  # 3 reserved of 6
+    # The type sums the measured hours, and counts the other unit by its reservations.
+    (kind,) = [row for row in lines.values() if row[0] == "Geräteart"]
+    assert (kind[5], kind[4]) == ("6.0", "75.0")  # (6 + 3) of 2 × 6
+    page = client.get(url).content.decode()
+    type_table = page[page.index('data-chart="utilisation-type"') :].split("</table>")[0]
+    assert "Stunden gemessen" in type_table and '<td class="numeric">6,0</td>' in type_table
 
 
 @pytest.mark.parametrize(
@@ -149,3 +162,24 @@ def test_temperatures_are_kept_once_a_minute_per_sensor():
             now=now,
         )
     assert TelemetryReading.objects.filter(kind="temperature").count() == 2
+
+
+def test_item_page_charts_the_hours_measured_per_day(client):
+    plan = make_plan(units=1)
+    item = plan.printers[0]
+    day = timezone.localdate() - dt.timedelta(days=1)
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(8)))
+    _store(
+        [
+            *_counter(item.inventory_number, at - dt.timedelta(days=1), hours=100),
+            *_counter(item.inventory_number, at, hours=101.5),
+            *_counter(item.inventory_number, at + dt.timedelta(hours=5), hours=106.25),
+        ]
+    )
+    client.force_login(plan.coordinator)
+    page = client.get(item.get_absolute_url()).content.decode()
+    chart = page[page.index('id="chart-usage-') :]
+    label = day.strftime("%d.%m.")
+    row = chart[chart.index(label) :].split("</tr>")[0]
+    assert "6.25" in row  # 100 → 106.25 over the day
+    assert "Letzte Meldungen" in page and "106,25" in page

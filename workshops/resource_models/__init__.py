@@ -4,7 +4,7 @@ Kept apart from workshops/models.py, which re-exports them; they refer to the in
 string ("workshops.Equipment") so that no import runs back up."""
 
 from .briefings import SafetyBriefing
-from .consumables import Consumable, ConsumableStock, StockMovement
+from .consumables import Consumable, ConsumableStock, LoadedConsumable, StockMovement
 from .loans import Loan
 from .telemetry import EquipmentTelemetry, TelemetryReading, TelemetryRejection
 
@@ -12,6 +12,7 @@ __all__ = [
     "Consumable",
     "ConsumableStock",
     "EquipmentTelemetry",
+    "LoadedConsumable",
     "Loan",
     "SafetyBriefing",
     "StockMovement",

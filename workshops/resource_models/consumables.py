@@ -89,3 +89,32 @@ class StockMovement(models.Model):
 
     def __str__(self):
         return f"{self.stock} {self.kind} {self.quantity}"
+
+
+class LoadedConsumable(TimeStamped):
+    """The material a machine is loaded with (the spool on a printer): what the filament it
+    reports over telemetry is taken from."""
+
+    equipment = models.OneToOneField(
+        "workshops.Equipment",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="loaded_consumable",
+    )
+    stock = models.ForeignKey(
+        ConsumableStock,
+        on_delete=models.CASCADE,
+        related_name="loaded_on",
+        verbose_name=_("Material"),
+    )
+    loaded_at = models.DateTimeField(_("eingelegt am"), validators=[plausible_date])
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("eingelegtes Material")
+        verbose_name_plural = _("eingelegte Materialien")
+
+    def __str__(self):
+        return f"{self.equipment_id} ← {self.stock}"

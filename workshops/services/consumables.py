@@ -17,7 +17,14 @@ from core.services.outbox import enqueue_email
 from core.textmail import render_text
 from people.models import Membership
 
-from ..models import Consumable, ConsumableStock, StockMovement, Workshop
+from ..models import (
+    Consumable,
+    ConsumableStock,
+    Equipment,
+    LoadedConsumable,
+    StockMovement,
+    Workshop,
+)
 
 
 @transaction.atomic
@@ -111,6 +118,30 @@ def record_use(
     if alert:
         _tell_low_stock(stock)
     return movement
+
+
+@transaction.atomic
+def load_consumable(
+    *, equipment: Equipment, stock: ConsumableStock | None, actor
+) -> LoadedConsumable | None:
+    """Say which material a machine is loaded with (a spool on a printer); None unloads it. The
+    filament the machine reports is then taken from this stock after each session."""
+    if stock is None:
+        LoadedConsumable.objects.filter(equipment=equipment).delete()
+        audit(actor=actor, action="consumable.unloaded", obj=equipment)
+        return None
+    if stock.consumable.school_id != equipment.school_id:
+        raise InvalidInput(_("Dieses Material gehört nicht zu dieser Schule."), field="stock")
+    loaded, _created = LoadedConsumable.objects.update_or_create(
+        equipment=equipment,
+        defaults={
+            "stock": stock,
+            "loaded_at": timezone.now(),
+            "loaded_by": actor if getattr(actor, "is_authenticated", False) else None,
+        },
+    )
+    audit(actor=actor, action="consumable.loaded", obj=equipment, stock=stock.pk)
+    return loaded
 
 
 def _movement(stock, kind, quantity, actor, note, at=None) -> StockMovement:

@@ -20,6 +20,7 @@ from ..forms import EquipmentFilter, EquipmentForm, SchoolChoiceForm, StatusForm
 from ..models import Equipment, EquipmentReservation, MaintenanceSchedule
 from ..selectors import inventory, maintenance_overview
 from ..selectors_telemetry import item_telemetry
+from .resources import loaded_panel
 
 ITEMS = Equipment.objects.select_related("type", "workshop", "school")
 TIMELINE_PAST_DAYS = 30
@@ -127,6 +128,7 @@ def equipment_detail(request, obj: Equipment):
             "duties": duties,
             "status_form": StatusForm(initial={"status": item.status}),
             "telemetry": item_telemetry(item),
+            **loaded_panel(item),
         },
     )
 

@@ -10,11 +10,18 @@ from core.access import access
 from core.errors import DomainError
 from people.roles import managed_school_ids, roles_of
 
-from ..forms_resources import BriefingForm, ConsumableForm, LendForm, ReceiveForm, UseForm
-from ..models import Loan
+from ..forms_resources import (
+    BriefingForm,
+    ConsumableForm,
+    LendForm,
+    LoadForm,
+    ReceiveForm,
+    UseForm,
+)
+from ..models import Equipment, LoadedConsumable, Loan
 from ..selectors_resources import briefings_of, loans, low_stocks, overdue_loans, stocks
 from ..services.briefings import record_briefing
-from ..services.consumables import create_consumable, receive_stock, record_use
+from ..services.consumables import create_consumable, load_consumable, receive_stock, record_use
 from ..services.loans import lend_item, return_item
 
 
@@ -141,3 +148,30 @@ def briefing_list(request):
         "workshops/briefings.html",
         {"form": form, "briefings": briefings_of(school_ids)},
     )
+
+
+def loaded_panel(item: Equipment) -> dict:
+    """The equipment page's part on the material loaded in the machine."""
+    loaded = (
+        LoadedConsumable.objects.filter(equipment=item)
+        .select_related("stock__consumable", "stock__workshop")
+        .first()
+    )
+    form = LoadForm(item=item, initial={"stock": loaded.stock_id if loaded else None})
+    return {"loaded": loaded, "load_form": form}
+
+
+@access("workshops.manage_equipment", model=Equipment.objects.select_related("type", "school"))
+@require_POST
+def equipment_consumable(request, obj: Equipment):
+    form = LoadForm(request.POST, item=obj)
+    if form.is_valid():
+        try:
+            load_consumable(equipment=obj, stock=form.cleaned_data["stock"], actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Das eingelegte Material wurde gespeichert."))
+    else:
+        messages.error(request, _("Bitte ein Material dieser Schule wählen."))
+    return redirect("workshops:equipment_detail", pk=obj.pk)

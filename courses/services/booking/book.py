@@ -26,6 +26,7 @@ from ...errors import (
     OverlappingBooking,
 )
 from ...models import BookingPhase, CourseRun, Enrolment, Session
+from ...selectors_resources import lacking_briefing
 from ...signals import may_book_early
 from .holds import hold_fields, needs_approval
 from .notify import record, send_approval_request_on_commit, send_on_commit
@@ -149,6 +150,7 @@ def _create_locked(
     source: str,
     now: dt.datetime,
     state: SeatState,
+    briefing_needed: bool = False,
 ) -> Enrolment:
     """Create the enrolment under the run lock; `state` is updated for the next one (bulk)."""
     position, approval_token = None, ""
@@ -174,6 +176,7 @@ def _create_locked(
             booked_by=booked_by or participant,
             business=business,
             source=source,
+            briefing_needed=briefing_needed,
             **fields,
         )
     except IntegrityError as exc:
@@ -221,6 +224,7 @@ def book(
     with transaction.atomic():
         lock_participants([participant])
         business = _check_participant(run=run, participant=participant, business=business)
+        unbriefed = lacking_briefing(run, [participant.pk])
         locked = lock_run(run)
         _check_open(locked, source=source, now=now, participants=[participant], booked_by=booked_by)
         enrolment = _create_locked(
@@ -231,6 +235,7 @@ def book(
             source=source,
             now=now,
             state=seat_state(locked),
+            briefing_needed=participant.pk in unbriefed,
         )
         touch_run(locked)
         return enrolment
@@ -267,6 +272,7 @@ def book_many(
         lock_participants(participants)
         for person in participants:
             _check_participant(run=run, participant=person, business=business)
+        unbriefed = lacking_briefing(run, [person.pk for person in participants])
         locked = lock_run(run)
         _check_open(locked, source=source, now=now, participants=participants, booked_by=booked_by)
         state = seat_state(locked)
@@ -279,6 +285,7 @@ def book_many(
                 source=source,
                 now=now,
                 state=state,
+                briefing_needed=person.pk in unbriefed,
             )
             for person in participants
         ]

@@ -17,7 +17,15 @@ MAX_SKEW = dt.timedelta(minutes=5)  # a device clock a little ahead is fine; far
 MAX_AGE = dt.timedelta(days=30)
 MAX_VALUE = 10_000_000
 STATES = ("idle", "busy", "error", "off")
-COUNTERS = ("operating_hours", "print_hours", "tube_hours", "spindle_hours")
+# filament_mm / filament_g: filament fed by the extruder since it was new (only grows).
+COUNTERS = (
+    "operating_hours",
+    "print_hours",
+    "tube_hours",
+    "spindle_hours",
+    "filament_mm",
+    "filament_g",
+)
 
 # OctoPrint events that say what the printer is doing; the others are ignored.
 OCTOPRINT_STATES = {
