@@ -80,8 +80,11 @@ def _rise(value, present: dict, equipment_ids, start, end) -> dict[int, Decimal]
         .order_by()
         .values_list("equipment_id", "high")
     )
+    # Aggregates come back from SQLite as floats; three decimals is what the meters resolve.
     return {
-        pk: max(_dec(row["high"]) - _dec(before.get(pk, row["low"])), Decimal("0"))
+        pk: max(_dec(row["high"]) - _dec(before.get(pk, row["low"])), Decimal("0")).quantize(
+            Decimal("0.001")
+        )
         for pk, row in in_period.items()
     }
 
