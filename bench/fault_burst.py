@@ -332,7 +332,11 @@ def main() -> int:  # noqa: C901, PLR0915 - one journey, told in order
         gave_up = outcomes.count("gave up")
         duplicated = sum(n - 1 for n in per_user.values() if n > 1)
         confirmed = rows.filter(status="confirmed").count()
-        overbooked = max(0, confirmed - args.seats)
+        from courses.models import CourseRun
+
+        run = CourseRun.objects.select_related("workshop").get(pk=run_id)
+        seats = min(run.capacity, run.workshop.seats)  # no equipment needed by this course
+        overbooked = max(0, confirmed - seats)
         created = {str(u): c for u, c in rows.values_list("participant_id", "created_at")}
         after_commit = [
             f
@@ -358,7 +362,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one journey, told in order
         for detail, count in details.most_common():
             print(f"  {count} × {detail}")
         print(
-            f"bookings: {rows.count()} written, confirmed {confirmed} of {args.seats} seats, "
+            f"bookings: {rows.count()} written, confirmed {confirmed} of {seats} seats, "
             f"waitlisted {rows.filter(status='waitlisted').count()}"
         )
         print(
