@@ -129,7 +129,9 @@ def move(
                 % {"name": participant},
                 field="target",
             )
-        check_overlap(run=new_run, participant=participant, leaving_run_id=old_run.pk)
+        check_overlap(
+            run=new_run, participant=participant, leaving_run_id=old_run.pk, by_other=True
+        )
         if seat_state(new_run).free <= 0:
             raise RunFull(
                 _("Der gewählte Termin ist ausgebucht; %(name)s bleibt angemeldet wie bisher.")
