@@ -7,13 +7,25 @@ import pytest
 
 from core.errors import InvalidInput, PermissionDenied
 from core.models import AuditEntry, OutboxEmail
-from courses.errors import AlreadyEnrolled, MoveNotAllowed, NotWaiting, RunFull
+from courses.errors import (
+    AlreadyEnrolled,
+    MoveNotAllowed,
+    NotWaiting,
+    OverlappingBooking,
+    RunFull,
+)
 from courses.models import Enrolment
 from courses.selectors import waitlist_position
 from courses.services.booking import book, book_by_hand, cancel_for, move, promote
 from people.models import User
 from tests.courses.booking_fixtures import make_run, statuses, verified_trainee
-from tests.factories import CourseRunFactory, business_contact, coordinator, instructor
+from tests.factories import (
+    CourseRunFactory,
+    WorkshopFactory,
+    business_contact,
+    coordinator,
+    instructor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +116,7 @@ def _twin(run, **kwargs):
     return make_run(
         capacity=kwargs.pop("capacity", 2),
         day=kwargs.pop("day", 40),
-        workshop=run.workshop,
+        workshop=kwargs.pop("workshop", run.workshop),
         course=run.course,
         **kwargs,
     )
@@ -206,3 +218,20 @@ def test_taking_someone_off_the_waiting_list_needs_no_reason():
     cancel_for(enrolment=waiting, actor=coordinator(run.school))
     waiting.refresh_from_db()
     assert waiting.status == Enrolment.Status.CANCELLED
+
+
+def test_move_refuses_a_target_that_overlaps_another_booking_and_names_the_person():
+    run = make_run(capacity=2)
+    boss = coordinator(run.school)
+    person = verified_trainee()
+    enrolment = book(run=run, participant=person)
+    target = _twin(run, day=40)
+    elsewhere = make_run(day=40)  # another course elsewhere, same days
+    book(run=elsewhere, participant=person)
+    with pytest.raises(OverlappingBooking) as err:
+        move(enrolment=enrolment, target=target, actor=boss)
+    assert err.value.message.startswith(person.get_full_name())
+    # Moving within the same days is no clash with the run being left.
+    same_days = _twin(run, day=21, workshop=WorkshopFactory(school=run.school, seats=30))
+    moved = move(enrolment=enrolment, target=same_days, actor=boss, now=run.booking_opens_at)
+    assert moved.status == "confirmed"

@@ -33,10 +33,13 @@ from .notify import record, send_approval_request_on_commit, send_on_commit
 from .seats import SeatState, lock_participants, lock_run, seat_state, touch_run
 
 
-def check_overlap(*, run: CourseRun, participant: User, leaving_run_id: int | None = None) -> None:
+def check_overlap(
+    *, run: CourseRun, participant: User, leaving_run_id: int | None = None, by_other: bool = False
+) -> None:
     """No active enrolment of the participant in another run whose sessions overlap this run's
     (one query; a run without sessions yet is compared by its first and last date). A run the
-    person is being moved out of (`leaving_run_id`) does not count."""
+    person is being moved out of (`leaving_run_id`) does not count. `by_other`: someone else
+    books for the participant, so the message names the person instead of saying "you"."""
     this_run = Session.objects.filter(
         run_id=run.pk,
         status=Session.Status.SCHEDULED,
@@ -63,12 +66,23 @@ def check_overlap(*, run: CourseRun, participant: User, leaving_run_id: int | No
     )
     if clash is not None:
         other = clash.run
-        raise OverlappingBooking(
-            _(
+        if by_other:
+            text = _(
+                "%(name)s ist bereits für „%(run)s“ angemeldet; dessen Termin am %(when)s "
+                "überschneidet sich mit diesem Kurs."
+            )
+        else:
+            text = _(
                 "Sie sind bereits für „%(run)s“ angemeldet; dessen Termin am %(when)s "
                 "überschneidet sich mit diesem Kurs."
             )
-            % {"run": other, "when": local_datetime(clash.start)},
+        raise OverlappingBooking(
+            text
+            % {
+                "run": other,
+                "when": local_datetime(clash.start),
+                "name": participant.get_full_name() or participant.email,
+            },
             field="run",
             other_run=other.pk,
         )
@@ -85,7 +99,7 @@ def _check_verified(participant: User) -> None:
 
 
 def _check_participant(
-    *, run: CourseRun, participant: User, business: Business | None
+    *, run: CourseRun, participant: User, business: Business | None, by_other: bool = False
 ) -> Business | None:
     """Checks that need no run lock (the participant's lock is held). Returns the business."""
     if not participant.is_active or participant.anonymised_at is not None:
@@ -98,7 +112,7 @@ def _check_participant(
             % {"name": participant.get_full_name() or participant.email},
             field="participant",
         )
-    check_overlap(run=run, participant=participant)
+    check_overlap(run=run, participant=participant, by_other=by_other)
     # Only a confirmed employment lets a business pay (read under the participant's lock, which
     # people.services.employment takes too): until then the person books as a private person.
     employer = confirmed_employer(participant)
@@ -223,7 +237,12 @@ def book(
         _check_verified(participant)
     with transaction.atomic():
         lock_participants([participant])
-        business = _check_participant(run=run, participant=participant, business=business)
+        business = _check_participant(
+            run=run,
+            participant=participant,
+            business=business,
+            by_other=booked_by is not None and booked_by.pk != participant.pk,
+        )
         unbriefed = lacking_briefing(run, [participant.pk])
         locked = lock_run(run)
         _check_open(locked, source=source, now=now, participants=[participant], booked_by=booked_by)
@@ -271,7 +290,7 @@ def book_many(
     with transaction.atomic():
         lock_participants(participants)
         for person in participants:
-            _check_participant(run=run, participant=person, business=business)
+            _check_participant(run=run, participant=person, business=business, by_other=True)
         unbriefed = lacking_briefing(run, [person.pk for person in participants])
         locked = lock_run(run)
         _check_open(locked, source=source, now=now, participants=participants, booked_by=booked_by)

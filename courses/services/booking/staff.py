@@ -22,6 +22,7 @@ from people.services.accounts import participant_account
 from ...emails import moved_email
 from ...errors import AlreadyEnrolled, BookingClosed, MoveNotAllowed, NotWaiting, RunFull
 from ...models import BookingPhase, CourseRun, Enrolment
+from ...selectors_resources import lacking_briefing
 from .book import book, check_overlap
 from .cancel import cancel, cancel_locked
 from .holds import hold_fields, needs_approval
@@ -129,7 +130,9 @@ def move(
                 % {"name": participant},
                 field="target",
             )
-        check_overlap(run=new_run, participant=participant, leaving_run_id=old_run.pk)
+        check_overlap(
+            run=new_run, participant=participant, leaving_run_id=old_run.pk, by_other=True
+        )
         if seat_state(new_run).free <= 0:
             raise RunFull(
                 _("Der gewählte Termin ist ausgebucht; %(name)s bleibt angemeldet wie bisher.")
@@ -158,6 +161,7 @@ def move(
             booked_by=enrolment.booked_by,
             business=enrolment.business,
             source=Enrolment.Source.STAFF,
+            briefing_needed=bool(lacking_briefing(new_run, [participant.pk])),
             **fields,
         )
         moved.approval_token = token

@@ -138,7 +138,7 @@ def test_message_reaches_each_person_in_their_language_and_is_logged(client):
     assert "an 2 Personen gesendet" in response.content.decode()
     mails = {m.to[0]: m for m in OutboxEmail.objects.all()}
     assert set(mails) == {german.email, english.email}
-    assert "eine Nachricht der" in mails[german.email].body
+    assert "eine Nachricht von" in mails[german.email].body
     assert "a message from" in mails[english.email].body
     assert session.start.astimezone().strftime("%d.%m.%Y") in mails[german.email].body
     message = RunMessage.objects.get()
