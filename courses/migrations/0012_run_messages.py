@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0009_standards_input_rules'),
+        ('courses', '0011_sessionmaterial_equipment_and_more'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
