@@ -7,9 +7,12 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from core.handoff import delay_on_commit
+from people.models import Employment
+from people.signals import bookings_of_employment_requested
 from workshops.models import Equipment, Workshop
 
 from .models import CourseRun
+from .selectors import business_bookings_ahead
 
 
 def _promote_after_commit(**kwargs) -> None:
@@ -37,3 +40,21 @@ def workshop_saved(sender, instance: Workshop, created, raw=False, **kwargs):
 def run_saved(sender, instance: CourseRun, created, raw=False, **kwargs):
     if not raw and not created and instance.status == CourseRun.Status.PUBLISHED:
         _promote_after_commit(run_id=instance.pk)
+
+
+@receiver(
+    bookings_of_employment_requested,
+    sender=Employment,
+    dispatch_uid="courses.bookings_of_employment",
+)
+def _bookings_of_employment(sender, employment, **kwargs) -> list[dict]:
+    return [
+        {
+            "title": enrolment.run.course.title,
+            "starts_at": enrolment.run.starts_at,
+            "status": enrolment.get_status_display(),
+        }
+        for enrolment in business_bookings_ahead(
+            participant_id=employment.user_id, business_id=employment.business_id
+        )
+    ]
