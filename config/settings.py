@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .account_settings import *  # noqa: F403
 from .beat import collect_schedule
 from .logging import build_logging
 from .oidc import providers_from_env
@@ -169,72 +170,11 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# allauth: the e-mail address is the login, and it must be verified before booking.
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_SIGNUP_FORM_CLASS = "people.forms.SignupProfileForm"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lernwerkstatt] "
+# allauth (e-mail login, address changes, its forms): config/account_settings.py.
 # Failed logins: 10 a minute per address, 5 in 5 minutes per account *and* address (adapters):
 # a stranger's guesses never lock the owner out of the right password from their own address.
 ACCOUNT_RATE_LIMITS = {} if TESTING else {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
-# One address per account. A new address replaces the old one only once a link sent to the new
-# address is opened; the old address is told (ACCOUNT_EMAIL_NOTIFICATIONS, as it is of a changed or
-# reset password and of a second factor added or removed). Changing the address or a second factor
-# asks for the password again when the last sign-in is older than five minutes, so a session left
-# open in a workshop cannot take the account over.
-ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_EMAIL_NOTIFICATIONS = True
-ACCOUNT_REAUTHENTICATION_REQUIRED = True
-ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
-ACCOUNT_EMAIL_MAX_LENGTH = 254
-# allauth's own forms with our input rules (people.account_forms): one-line text without control
-# characters, a length limit on every field.
-_ACCOUNT_FORMS = "people.account_forms."
-ACCOUNT_FORMS = {
-    key: _ACCOUNT_FORMS + name
-    for key, name in {
-        "login": "LoginForm",
-        "signup": "SignupForm",
-        "add_email": "AddEmailForm",
-        "change_email": "ChangeEmailForm",
-        "change_password": "ChangePasswordForm",
-        "set_password": "SetPasswordForm",
-        "reset_password": "ResetPasswordForm",
-        "reset_password_from_key": "ResetPasswordKeyForm",
-        "user_token": "UserTokenForm",
-        "reauthenticate": "ReauthenticateForm",
-        "request_login_code": "RequestLoginCodeForm",
-        "confirm_login_code": "ConfirmLoginCodeForm",
-        "confirm_email_verification_code": "ConfirmEmailVerificationCodeForm",
-        "confirm_reauthentication_code": "ConfirmReauthenticationCodeForm",
-        "confirm_password_reset_code": "ConfirmPasswordResetCodeForm",
-    }.items()
-}
-MFA_FORMS = {
-    key: _ACCOUNT_FORMS + name
-    for key, name in {
-        "authenticate": "MfaAuthenticateForm",
-        "reauthenticate": "MfaReauthenticateForm",
-        "activate_totp": "ActivateTOTPForm",
-        "deactivate_totp": "DeactivateTOTPForm",
-        "generate_recovery_codes": "GenerateRecoveryCodesForm",
-        "add_webauthn": "AddWebAuthnForm",
-        "signup_webauthn": "SignupWebAuthnForm",
-        "edit_webauthn": "EditWebAuthnForm",
-        "authenticate_webauthn": "AuthenticateWebAuthnForm",
-        "login_webauthn": "LoginWebAuthnForm",
-        "reauthenticate_webauthn": "ReauthenticateWebAuthnForm",
-    }.items()
-}
-SOCIALACCOUNT_FORMS = {
-    "signup": _ACCOUNT_FORMS + "SocialSignupForm",
-    "disconnect": _ACCOUNT_FORMS + "DisconnectForm",
-}
 # Reverse proxies in front of the web processes that append to X-Forwarded-For (nginx, a load
 # balancer): the client's address is read from that header, never from one a client could forge.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -234,9 +234,11 @@ Membership.objects.create(user=user, role="coordinator", school=School.objects.g
     assert "Anmeldung wartet auf Bestätigung" in page.content(), page.url
     _page_is_fine(page, "sso-pending")
 
-    e2e_server.shell(
+    e2e_server.shell(  # the district admin refuses the link
+        "from people.models import User\nfrom signin import services\n"
         "from signin.models import SignInLink\n"
-        f"SignInLink.objects.filter(user__email='{SSO_PERSON}').update(status='refused')"
+        f"link = SignInLink.objects.get(user__email='{SSO_PERSON}')\n"
+        "services.refuse_link(link=link, actor=User.objects.get(email='admin@demo.example'))"
     )
     _through_provider(page)  # still signed in at the provider: straight back
     assert "Anmeldung nicht möglich" in page.content(), page.url
