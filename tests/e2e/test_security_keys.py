@@ -189,6 +189,14 @@ Membership.objects.create(user=user, role="coordinator", school=School.objects.g
 
     page.goto("/staff/")  # the staff area is open now
     assert "/staff/" in page.url and "/accounts/2fa/" not in page.url
+    for path, name in [
+        ("/accounts/2fa/webauthn/", "mfa-webauthn-list"),
+        ("/accounts/email/", "account-email-change"),
+        ("/accounts/password/change/", "account-password-change"),
+    ]:
+        page.goto(path)
+        assert page.url.endswith(path), page.url
+        _page_is_fine(page, name)
 
     # Next time: the password, then the security key.
     page.context.clear_cookies()
