@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .account_settings import *  # noqa: F403
 from .beat import collect_schedule
 from .logging import build_logging
 from .oidc import providers_from_env
@@ -164,19 +165,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "people.passwords.PlainPasswordValidator"},  # at most 256 characters, one line
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# allauth: the e-mail address is the login, and it must be verified before booking.
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_SIGNUP_FORM_CLASS = "people.forms.SignupProfileForm"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lernwerkstatt] "
+# allauth (e-mail login, address changes, its forms): config/account_settings.py.
 # Failed logins: 10 a minute per address, 5 in 5 minutes per account *and* address (adapters):
 # a stranger's guesses never lock the owner out of the right password from their own address.
 ACCOUNT_RATE_LIMITS = {} if TESTING else {"login_failed": "10/m/ip,5/5m/key"}

@@ -7,9 +7,12 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from core.handoff import delay_on_commit
+from people.models import Employment
+from people.signals import bookings_of_employment_requested
 from workshops.models import Equipment, SafetyBriefing, Workshop
 
 from .models import CourseRun, Enrolment
+from .selectors import business_bookings_ahead
 from .selectors_resources import lacking_briefing
 
 
@@ -54,3 +57,19 @@ def briefing_saved(sender, instance: SafetyBriefing, created, raw=False, **kwarg
     done = [e.pk for e in flagged if not lacking_briefing(e.run, [instance.person_id])]
     if done:
         Enrolment.objects.filter(pk__in=done).update(briefing_needed=False)
+@receiver(
+    bookings_of_employment_requested,
+    sender=Employment,
+    dispatch_uid="courses.bookings_of_employment",
+)
+def _bookings_of_employment(sender, employment, **kwargs) -> list[dict]:
+    return [
+        {
+            "title": enrolment.run.course.title,
+            "starts_at": enrolment.run.starts_at,
+            "status": enrolment.get_status_display(),
+        }
+        for enrolment in business_bookings_ahead(
+            participant_id=employment.user_id, business_id=employment.business_id
+        )
+    ]

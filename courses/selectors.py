@@ -249,3 +249,18 @@ def coordinator_emails(school_id: int) -> list[str]:
             ).values_list("user__email", flat=True)
         )
     )
+
+
+def business_bookings_ahead(*, participant_id: int, business_id: int) -> QuerySet[Enrolment]:
+    """A person's active bookings made for or paid by a business, on runs not yet over."""
+    now = timezone.now()
+    return (
+        Enrolment.objects.filter(
+            participant_id=participant_id,
+            business_id=business_id,
+            status__in=Enrolment.Status.ACTIVE,
+        )
+        .filter(Q(run__ends_at__isnull=True) | Q(run__ends_at__gte=now))
+        .select_related("run__course")
+        .order_by("run__starts_at", "pk")
+    )

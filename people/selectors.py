@@ -13,6 +13,7 @@ from .models import (
     EmploymentInvitation,
     User,
 )
+from .signals import bookings_of_employment_requested
 
 CONFIRMED = Employment.Status.CONFIRMED
 
@@ -67,3 +68,16 @@ def business_by_member_number(chamber: Chamber, member_number: str) -> Business 
     return Business.objects.filter(
         chamber=chamber, member_number=member_number.strip(), is_active=True
     ).first()
+
+
+def bookings_at_stake(employment: Employment) -> list[dict]:
+    """The person's bookings through this business that still lie ahead, from the apps that keep
+    bookings (people.signals), sorted by their start."""
+    found = [
+        booking
+        for _receiver, answer in bookings_of_employment_requested.send(
+            sender=Employment, employment=employment
+        )
+        for booking in answer or []
+    ]
+    return sorted(found, key=lambda b: (b["starts_at"] is None, b["starts_at"] or 0))

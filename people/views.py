@@ -15,7 +15,7 @@ from core.validators import parse_id
 
 from . import selectors, services
 from .forms import InviteForm, JoinByCodeForm, JoinByMemberNumberForm
-from .models import Business, ChamberLink, Employment, EmploymentInvitation
+from .models import OPEN_STATUSES, Business, ChamberLink, Employment, EmploymentInvitation
 from .roles import roles_of
 from .services.invitations import hash_code
 from .services.links import link_id_from_token, link_token
@@ -96,18 +96,40 @@ def _say_accepted(request, employment: Employment) -> None:
     messages.success(request, text % {"business": employment.business.name})
 
 
-@access("people.end_employment", model=Employment.objects.select_related("business"), private=True)
+@access(
+    "people.end_employment",
+    model=Employment.objects.select_related("business", "user"),
+    private=True,
+)
 def employment_end(request, obj):
-    """The person leaves, or a contact removes them (or withdraws / refuses a request)."""
-    if request.method != "POST":
-        return redirect("people:my_employer")
+    """The person leaves, or a contact removes them (or withdraws / refuses a request). GET asks
+    "sure?" on a page of its own that names the person and the bookings that stay; POST ends."""
     mine = obj.user_id == request.user.pk
+    if request.method != "POST":
+        if obj.status not in OPEN_STATUSES:
+            return redirect("people:my_employer" if mine else "people:business_people")
+        return render(
+            request,
+            "people/employment_end_confirm.html",
+            {
+                "employment": obj,
+                "mine": mine,
+                "bookings": selectors.bookings_at_stake(obj) if not mine else [],
+            },
+        )
     try:
         services.employment_end(employment=obj, actor=request.user)
     except DomainError as err:
         messages.error(request, err.message)
     else:
-        messages.success(request, _("Die Verbindung ist beendet."))
+        if mine or obj.status != Employment.Status.CONFIRMED:
+            messages.success(request, _("Die Verbindung ist beendet."))
+        else:
+            messages.success(
+                request,
+                _("%(name)s gehört nicht mehr zu Ihrem Betrieb und wird per E-Mail benachrichtigt.")
+                % {"name": obj.user.get_full_name() or obj.user.email},
+            )
     if mine:
         return redirect("people:my_employer")
     return redirect(f"/business/people/?business={obj.business_id}")

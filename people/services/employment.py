@@ -183,8 +183,10 @@ def employment_refuse(*, employment: Employment, actor: User) -> Employment:
 
 def employment_end(*, employment: Employment, actor: User) -> Employment:
     """The person leaves or a contact removes them (a request is withdrawn the same way). Their
-    bookings stay as they were; new ones are private."""
-    if actor.pk != employment.user_id:
+    bookings stay as they were; new ones are private. A person a contact removes is told by
+    e-mail (through the outbox, in this transaction)."""
+    removed = actor.pk != employment.user_id
+    if removed:
         _check_contact(actor, employment.business)
     now = timezone.now()
     with transaction.atomic():
@@ -192,10 +194,28 @@ def employment_end(*, employment: Employment, actor: User) -> Employment:
         employment = Employment.objects.select_for_update().get(pk=employment.pk)
         if employment.status not in OPEN_STATUSES:
             raise DomainError(_("Diese Verbindung besteht nicht mehr."))
+        was_confirmed = employment.status == Status.CONFIRMED
         employment.status, employment.ended_at, employment.ended_by = Status.ENDED, now, actor
         employment.save(update_fields=["status", "ended_at", "ended_by", "updated_at"])
         _sync_profile(employment.user, now)
-        audit(actor=actor, action="employment.ended", obj=employment)
+        audit(
+            actor=actor,
+            action="employment.ended",
+            obj=employment,
+            reason="removed_by_business" if removed else "left",
+        )
+        if removed and was_confirmed and employment.user.email:
+            enqueue_email(
+                message_to(
+                    employment.user,
+                    "employment_ended",
+                    {
+                        "name": employment.user.get_full_name() or employment.user.email,
+                        "business": employment.business.name,
+                        "url": absolute_url("people:my_employer"),
+                    },
+                )
+            )
     return employment
 
 

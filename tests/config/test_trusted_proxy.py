@@ -119,3 +119,23 @@ def test_the_client_is_read_as_many_entries_from_the_right_as_there_are_proxies(
 
 def test_a_single_wrong_password_is_not_reported_as_a_lockout(behind_proxy, member):
     assert not _locked_out(_login(Client(), client_ip="198.51.100.7", password="falsch"))
+
+
+def test_allauths_other_limits_count_the_real_client_behind_the_proxy(settings, member):
+    """Password-reset requests (as every allauth limit "per ip") are counted per client, not per
+    proxy: one client asking too often is stopped, the next one behind the same proxy is not."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.ACCOUNT_RATE_LIMITS = {"reset_password": "3/m/ip"}
+    cache.clear()
+
+    def reset(client_ip):
+        return Client().post(
+            "/accounts/password/reset/",
+            {"email": "lena@example.org"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=client_ip,
+        )
+
+    answers = [reset("198.51.100.7").status_code for _ in range(4)]
+    assert answers[:3] == [302, 302, 302] and answers[3] == 429
+    assert reset("203.0.113.20").status_code == 302

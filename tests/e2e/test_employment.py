@@ -1,7 +1,7 @@
 """Employment in the browser, on a phone: a new trainee signs up (the page names no business),
 asks to join the demo business by its member number, the business contact confirms, and the
-trainee's own booking then goes to the business. Every page passes axe and does not scroll
-sideways at 390 px."""
+trainee's own booking then goes to the business; removing the person asks first. Every page
+passes axe and does not scroll sideways at 390 px."""
 
 import json
 import re
@@ -129,3 +129,14 @@ def test_trainee_asks_by_member_number_contact_confirms_trainee_books_for_the_bu
         bookings.locator("tr", has_text=name).filter(has_text=plan["course"]).first
     ).to_be_visible()
     check_a11y(contact, "employment-business-home")
+
+    # Removing the person asks first, naming them and the booking that stays; they are told.
+    contact.goto("/business/people/")
+    contact.locator("li", has_text=name).get_by_role("link", name="Entfernen").click()
+    expect(contact.locator("h1")).to_contain_text(f"{name} aus Tischlerei Schröder GmbH entfernen?")
+    expect(contact.locator("main")).to_contain_text(plan["course"])
+    check_a11y(contact, "employment-remove-confirm")
+    no_sideways_scroll(contact)
+    contact.get_by_role("button", name="Ja, entfernen").click()
+    expect(contact.locator(".site-messages")).to_contain_text(f"{name} gehört nicht mehr")
+    wait_for_mail(e2e_server, address, "hat Sie aus dem Betrieb entfernt")

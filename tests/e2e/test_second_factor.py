@@ -4,6 +4,7 @@ authenticator app, the code computed by pyotp, and every page on the way passes 
 import pyotp
 
 from .conftest import PASSWORD, SCREENSHOT_DIR, check_a11y, login
+from .test_employment import no_sideways_scroll
 
 PHONE = {"width": 390, "height": 844}
 EMAIL = "zweiter-faktor@demo.example"
@@ -36,6 +37,7 @@ def test_a_coordinator_sets_up_an_authenticator_app(new_page, e2e_server):
         page.wait_for_load_state()
     assert "/accounts/2fa/totp/activate/" in page.url
     check_a11y(page, "mfa-totp-activate")
+    no_sideways_scroll(page)
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT_DIR / "mfa-totp-activate.png"), full_page=True)
     secret = page.locator("#authenticator_secret").input_value()
@@ -45,6 +47,7 @@ def test_a_coordinator_sets_up_an_authenticator_app(new_page, e2e_server):
 
     assert "/accounts/2fa/totp/activate/" not in page.url
     check_a11y(page, "mfa-after-activation")
+    no_sideways_scroll(page)
     page.goto("/accounts/2fa/")
     assert "Authentifizierung mit einer Authentifizierungs-App ist aktiv" in page.content() or (
         page.get_by_role("link", name="Deaktivieren").count() == 1

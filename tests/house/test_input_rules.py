@@ -205,3 +205,35 @@ def test_ids_from_requests_are_parsed_with_parse_id():
 def test_the_checks_see_what_they_check():
     assert inspect.isclass(_our_forms()[0])
     assert _input_serializers(), "no InputSerializer found"
+
+
+def test_allauth_is_left_no_form_of_its_own():
+    """Every form a page of allauth can show (each id it looks up in its FORMS setting) is one of
+    people.account_forms, which keep these rules; an allauth upgrade that adds a form fails here
+    until it is added there. Phone numbers are not used for signing in."""
+    from pathlib import Path
+
+    import allauth
+    from django.conf import settings
+
+    configured = {
+        "account": settings.ACCOUNT_FORMS,
+        "mfa": settings.MFA_FORMS,
+        "socialaccount": settings.SOCIALACCOUNT_FORMS,
+    }
+    looked_up = set()
+    for path in Path(allauth.__file__).parent.rglob("*.py"):
+        if {"tests", "headless"} & set(path.parts):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for form_id in re.findall(r'get_form_class\(\s*app_settings\.FORMS,\s*"(\w+)"', text):
+            looked_up.add((path.relative_to(Path(allauth.__file__).parent).parts[0], form_id))
+    assert len(looked_up) > 20
+    unused = {("account", "change_phone"), ("account", "verify_phone")}
+    assert "phone" not in settings.ACCOUNT_LOGIN_METHODS
+    missing = sorted(
+        f"{app}: {form_id}"
+        for app, form_id in looked_up - unused
+        if not configured[app].get(form_id, "").startswith("people.account_forms.")
+    )
+    assert not missing, f"allauth forms without our input rules: {missing}"

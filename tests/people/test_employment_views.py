@@ -101,7 +101,9 @@ def test_contact_refuses_and_removes(client, person, business, contact):
 
     employee = trainee(business=business)
     link = employee.employments.get()
-    assert client.post(f"/employment/{link.pk}/end/").status_code == 302
+    response = client.post(f"/employment/{link.pk}/end/")
+    assert response.status_code == 302
+    client.get(response["Location"])  # the page that says who was removed
     link.refresh_from_db()
     assert link.status == Employment.Status.ENDED
     assert employee.get_full_name() not in client.get("/business/").content.decode()

@@ -2,20 +2,15 @@
 process on a free port of 127.0.0.1, and our login through it, driven over HTTP like a browser."""
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import requests
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from config.oidc import providers_from_env
+
+from .oidc_provider.process import running_provider
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_ID = "kreis"
@@ -36,64 +31,14 @@ IDP_USERS = [
 def oidc_provider(live_server, tmp_path_factory):
     """The provider's base URL and its request log; its only client is our live server's
     callback."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    setup = {
-        "users": [{**person, "password": IDP_PASSWORD} for person in IDP_USERS],
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "redirect_uri": f"{live_server.url}/accounts/oidc/{PROVIDER_ID}/login/callback/",
-    }
-    workdir = tmp_path_factory.mktemp("idp")
-    log = workdir / "requests.log"
-    env = {
-        key_: value
-        for key_, value in os.environ.items()
-        if key_ not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
-    }
-    env.update(
-        OIDC_PROVIDER_DB=str(workdir / "idp.sqlite3"),
-        OIDC_PROVIDER_KEY=key.decode(),
-        OIDC_PROVIDER_SETUP=json.dumps(setup),
-        PYTHONUNBUFFERED="1",
-    )
-    log_handle = log.open("w")
-    process = subprocess.Popen(  # noqa: S603 - our own test provider module
-        [sys.executable, "-m", "tests.signin.oidc_provider.serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=log_handle,
-        text=True,
-    )
-    try:
-        line = process.stdout.readline()
-        match = re.match(r"PORT (\d+)", line or "")
-        if not match:
-            process.wait(timeout=5)
-            raise RuntimeError(f"the test OIDC provider did not start (exit {process.returncode})")
-        url = f"http://127.0.0.1:{match.group(1)}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                discovery = f"{url}/o/.well-known/openid-configuration"
-                if requests.get(discovery, timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield SimpleNamespace(url=url, log=log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log_handle.close()
+    with running_provider(
+        users=[{**person, "password": IDP_PASSWORD} for person in IDP_USERS],
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        redirect_uri=f"{live_server.url}/accounts/oidc/{PROVIDER_ID}/login/callback/",
+        workdir=tmp_path_factory.mktemp("idp"),
+    ) as provider:
+        yield provider
 
 
 @pytest.fixture

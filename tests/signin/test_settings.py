@@ -16,6 +16,8 @@ SHOW = (
     "import django, json\ndjango.setup()\nfrom django.conf import settings\n"
     "oidc = settings.SOCIALACCOUNT_PROVIDERS.get('openid_connect', {})\n"
     "print(json.dumps({'mfa': settings.MFA_REQUIRED_FOR_STAFF,"
+    " 'types': settings.MFA_SUPPORTED_TYPES,"
+    " 'insecure_origin': settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN,"
     " 'apps': [[a['provider_id'], a['name']] for a in oidc.get('APPS', [])],"
     " 'pkce': oidc.get('OAUTH_PKCE_ENABLED')}))"
 )
@@ -63,3 +65,12 @@ def test_configured_providers_reach_allauth(tmp_path):
     out = _settings(tmp_path, OIDC_PROVIDERS=json.dumps(providers))
     assert out["apps"] == [["kreis", "Kreis-Login"], ["schule", "schule"]]
     assert out["pkce"] is True
+
+
+@pytest.mark.parametrize(("env", "insecure"), [({}, False), ({"DEBUG": "1"}, True)])
+def test_security_keys_are_offered_and_plain_http_only_on_a_laptop(tmp_path, env, insecure):
+    """WebAuthn is on everywhere; its origin check is relaxed only for the development server
+    and the browser tests (http://localhost, DEBUG), never in production."""
+    out = _settings(tmp_path, **env)
+    assert "webauthn" in out["types"] and "totp" in out["types"]
+    assert out["insecure_origin"] is insecure
