@@ -125,3 +125,27 @@ def test_webhook_urls_outside_http_are_refused_never_a_500(api, url, status):
     body = {"url": url, "events": ["run.cancelled"]}
     problem = assert_problem(api.post("/api/v1/webhooks/", body, format="json"), status)
     assert problem["errors"][0]["field"] == "url"
+
+
+def _strict_serializers():
+    import importlib
+    import pkgutil
+
+    import api.serializers
+    from api.serializers.fields import StrictInputSerializer
+
+    for module in pkgutil.iter_modules(api.serializers.__path__):
+        importlib.import_module(f"api.serializers.{module.name}")
+    found, todo = [], [StrictInputSerializer]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return sorted(set(found), key=lambda s: s.__name__)
+
+
+@pytest.mark.parametrize("serializer", _strict_serializers(), ids=lambda s: s.__name__)
+def test_every_request_body_refuses_a_property_it_does_not_have(serializer):
+    data = serializer(data={"zz_unknown": "x"}, partial=True)
+    assert not data.is_valid()
+    assert "zz_unknown" in data.errors
