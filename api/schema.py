@@ -1,12 +1,18 @@
 """OpenAPI: the bearer scheme, problem-details responses on every operation, shared parameters
 (the list parameters are described by their filters, see api.filters)."""
 
+import re
+
+from django.core.validators import RegexValidator, URLValidator
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 
+from core.validators import plausible_date
+
 from .idempotency import IDEMPOTENCY_KEY_PATTERN
 from .problems import PROBLEM_CONTENT_TYPE
+from .serializers.fields import StrictInputSerializer
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -45,8 +51,55 @@ class BearerKeyScheme(OpenApiAuthenticationExtension):
         }
 
 
+# What core.validators.plausible_date admits, as a pattern on the date's text: the years
+# MIN_YEAR..MAX_YEAR (1900-2100), so data valid by the schema is data the server accepts.
+PLAUSIBLE_YEAR = r"(19[0-9]{2}|20[0-9]{2}|2100)"
+DATE_PATTERN = rf"^{PLAUSIBLE_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+DATE_TIME_PATTERN = (
+    rf"^{PLAUSIBLE_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3])"
+    r":[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+
+
 class ApiAutoSchema(AutoSchema):
-    """Adds the problem-details error responses each operation can give."""
+    """Adds the problem-details error responses each operation can give, and the input rules
+    the serializers enforce that drf-spectacular cannot read from their validators."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        result = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and plausible_date in getattr(field, "validators", ()):
+            pattern = {"date": DATE_PATTERN, "date-time": DATE_TIME_PATTERN}.get(
+                result.get("format")
+            )
+            if pattern:
+                result["pattern"] = pattern
+        return result
+
+    def _insert_field_validators(self, field, schema):
+        """drf-spectacular prints the first pattern of a field only; a field with two (its own
+        and the one-line rule) must say both, the others under `allOf`."""
+        super()._insert_field_validators(field, schema)
+        if schema.get("type") != "string" or "pattern" not in schema:
+            return
+        more = [
+            _ecma(v.regex.pattern)
+            for v in field.validators
+            # A URL's regex is half of URLValidator's rule and case-insensitive: `format: uri`
+            # says it; ECMA patterns carry no flags.
+            if isinstance(v, RegexValidator)
+            and not isinstance(v, URLValidator)
+            and not v.inverse_match
+            and not v.regex.flags & re.IGNORECASE
+        ]
+        more = [p for p in dict.fromkeys(more) if p != schema["pattern"]]
+        if more:
+            schema.setdefault("allOf", []).extend({"pattern": p} for p in more)
+
+    def _map_basic_serializer(self, serializer, direction):
+        result = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictInputSerializer):
+            result["additionalProperties"] = False
+        return result
 
     def _error_codes(self) -> list[str]:
         if not any(
@@ -74,6 +127,12 @@ class ApiAutoSchema(AutoSchema):
                 )
                 responses[code]["description"] = ERROR_DESCRIPTIONS[code]
         return responses
+
+
+def _ecma(pattern: str) -> str:
+    """A Python pattern as drf-spectacular spells it in the schema (\\u escapes, ECMA anchors)."""
+    pattern = pattern.encode("ascii", "backslashreplace").decode().replace(r"\x", r"\u00")
+    return pattern.replace(r"\Z", "$").replace(r"\A", "^")
 
 
 def _problem_serializer():

@@ -2,8 +2,11 @@
 show; inlines pick people and rooms by autocomplete, so a run with 30 enrolments does not render
 30 drop-downs of every user."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from .competences import choices as competence_choices
 from .models import (
     Attendance,
     CalendarFeed,
@@ -31,8 +34,24 @@ class CourseEquipmentInline(admin.TabularInline):
     autocomplete_fields = ("equipment_type",)
 
 
+class CourseAdminForm(forms.ModelForm):
+    # The framework's competences as checkboxes, not the JSON list the column holds (the admin
+    # gives the form its model and fields).
+    competences = forms.MultipleChoiceField(
+        label=_("Kompetenzen (DigComp 2.2)"),
+        choices=competence_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_competences(self):
+        chosen = set(self.cleaned_data["competences"])
+        return [code for code, _label in competence_choices() if code in chosen]
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
+    form = CourseAdminForm
     list_display = ("title", "school", "topic", "level", "target_group", "hours", "is_active")
     list_select_related = ("school", "topic")
     list_filter = ("is_active", "school", "topic", "level", "target_group")

@@ -57,6 +57,8 @@ def briefing_saved(sender, instance: SafetyBriefing, created, raw=False, **kwarg
     done = [e.pk for e in flagged if not lacking_briefing(e.run, [instance.person_id])]
     if done:
         Enrolment.objects.filter(pk__in=done).update(briefing_needed=False)
+
+
 @receiver(
     bookings_of_employment_requested,
     sender=Employment,

@@ -193,3 +193,13 @@ def test_catalogue_shows_the_demo_runs(client):
     published = CourseRun.objects.filter(status="published").select_related("course")
     assert sum(run.course.title in page for run in published) >= 5
     assert "Berufsbildende Schulen I Heidestadt" in page
+
+
+def test_demo_courses_teach_digcomp_competences_the_moochub_feed_shows(client):
+    from tests.api.test_moochub import URL, schema_errors
+
+    seed()
+    assert all(course.competences for course in Course.objects.all())
+    body = client.get(URL).json()
+    assert body["data"] and schema_errors(body) == []
+    assert all(course["attributes"]["teaches"] for course in body["data"])

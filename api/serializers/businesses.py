@@ -25,6 +25,12 @@ class BusinessInputSerializer(StrictInputSerializer):
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     is_active = StrictBooleanField(required=False)
+    member_number = serializers.RegexField(
+        r"\S",
+        max_length=32,
+        required=False,
+        help_text="May repeat the member number in the path; one that differs is refused.",
+    )
 
 
 class BusinessCreateSerializer(BusinessInputSerializer):

@@ -22,7 +22,9 @@ class StrictBooleanField(serializers.BooleanField):
 class StrictInputSerializer(InputSerializer):
     """An input serializer that takes each JSON type only where the schema names it: DRF turns
     12 into "12" for a text field and "12" into 12 for a number, which the OpenAPI schema (and
-    every other implementation of it) forbids. A wrong type is a 400 naming the field."""
+    every other implementation of it) forbids. A wrong type is a 400 naming the field. So is a
+    property the body does not have (also a read-only one): the schema says
+    `additionalProperties: false`, and a misspelt field is not silently dropped."""
 
     TEXT = (serializers.CharField, serializers.ChoiceField, serializers.DateField)
     NUMBER = (serializers.IntegerField, serializers.FloatField, serializers.DecimalField)
@@ -30,6 +32,10 @@ class StrictInputSerializer(InputSerializer):
     def to_internal_value(self, data):
         errors = {}
         if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            for name in data:
+                if name not in writable:
+                    errors[name] = [_("Dieses Feld gibt es hier nicht.")]
             for name, field in self.fields.items():
                 if field.read_only or name not in data or data[name] is None:
                     continue

@@ -11,6 +11,7 @@ from django.utils.html import escape, linebreaks
 
 from core.formatting import iso
 from core.links import absolute_url
+from courses import competences
 from courses.hours import hours_per_day, run_hours, scheduled_sessions
 from courses.models import Course, CourseRun
 
@@ -67,9 +68,27 @@ def _level(course: Course) -> list[dict]:
     ]
 
 
+def _teaches(course: Course) -> list[dict]:
+    """The course's DigComp 2.2 competences as MOOChub Skills: the framework's English title
+    and ours in German, the competence number as short code, the framework document as `url`
+    (DigComp publishes no node per competence, so no `targetUrl`)."""
+    digcomp = competences.framework()
+    return [
+        {
+            "name": [{"inLanguage": "en", "name": c.en}, {"inLanguage": "de", "name": c.de}],
+            "shortCode": c.code,
+            "educationalFramework": digcomp.name,
+            "educationalFrameworkVersion": digcomp.version,
+            "url": digcomp.url,
+            "targetUrl": None,
+        }
+        for c in competences.competences_of(course.competences)
+    ]
+
+
 def _description(course: Course) -> str:
-    """HTML, as the schema asks: the text, then the learning outcomes as a list (MOOChub's
-    `teaches` only takes skills of a framework, which free-text outcomes are not)."""
+    """HTML, as the schema asks: the text, then the learning outcomes as a list (free text;
+    `teaches` carries the course's competences of a framework)."""
     html = linebreaks(course.description)
     outcomes = course.learning_outcome_list
     if outcomes:
@@ -109,6 +128,7 @@ def run_resource(run: CourseRun) -> dict:
                 "timeUnit": "h/day",
             },
             "educationalLevel": _level(course),
+            "teaches": _teaches(course),
             "keywords": [course.topic.name],
             "contentLocation": {"name": school.name, "address": address},
             "publisher": organization,

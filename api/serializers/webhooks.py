@@ -15,7 +15,9 @@ class WebhookSerializer(serializers.ModelSerializer):
 
 class WebhookCreatedSerializer(WebhookSerializer):
     secret = serializers.CharField(
-        help_text="Signing secret, shown only in this response: keep it to verify signatures."
+        allow_null=True,
+        help_text="Signing secret, shown only in this response: keep it to verify signatures. "
+        "null in a replay of the response (the same Idempotency-Key), which never stores it.",
     )
 
     class Meta(WebhookSerializer.Meta):

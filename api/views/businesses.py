@@ -63,15 +63,16 @@ class BusinessViewSet(
         responses={200: BusinessSerializer, 201: BusinessSerializer},
         summary="Create or update the member business with this member number",
         description="The member number is the one in the path; the body need not repeat it, and "
-        "one that differs is refused (400 on member_number).",
+        "one that differs is refused (400 on member_number), like any property the body does "
+        "not have.",
     )
     def update(self, request, member_number=None):
         data = BusinessInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        # Not in the PUT schema; a client that sends it anyway must not name another business.
-        body_number = request.data.get("member_number") if isinstance(request.data, dict) else None
-        if body_number is not None and str(body_number).strip() != member_number.strip():
+        # A client that repeats the member number must not name another business.
+        body_number = fields.pop("member_number", None)
+        if body_number is not None and body_number.strip() != member_number.strip():
             raise ValidationError(
                 {"member_number": [_("Weicht von der Nummer in der Adresse ab.")]}
             )

@@ -11,6 +11,7 @@ from core.validators import MAX_SEATS, plausible_date
 from people.models import Membership, School, User
 from workshops.models import Equipment, EquipmentType, Workshop
 
+from ..competences import choices as competence_choices
 from ..models import Course, CourseRun, Topic
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,6 +51,16 @@ class CourseForm(DomainErrorForm):
     )
     prerequisites = forms.CharField(
         label=_("Voraussetzungen"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    competences = forms.MultipleChoiceField(
+        label=_("Vermittelte Kompetenzen (DigComp 2.2)"),
+        choices=competence_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Kompetenzen des Europäischen Referenzrahmens für digitale Kompetenzen, die der Kurs "
+            "vermittelt; Kursportale (MOOChub) zeigen sie an."
+        ),
     )
     instruction_plan = forms.CharField(
         label=_("Unterweisungsplan"),

@@ -10,6 +10,8 @@ from core.validators import single_line
 from people.models import School
 from workshops.models import EquipmentType
 
+from ..competences import validate_competences
+
 
 class Topic(models.Model):
     name = models.CharField(_("Name"), max_length=100, unique=True, validators=[single_line])
@@ -61,6 +63,16 @@ class Course(TimeStamped):
         _("Lernziele"), blank=True, help_text=_("Ein Lernziel je Zeile")
     )
     prerequisites = models.TextField(_("Voraussetzungen"), blank=True)
+    competences = models.JSONField(
+        _("Kompetenzen (DigComp 2.2)"),
+        default=list,
+        blank=True,
+        validators=[validate_competences],
+        help_text=_(
+            "Nummern der Kompetenzen des Europäischen Referenzrahmens DigComp 2.2, die der Kurs "
+            "vermittelt (für Kursportale wie MOOChub)"
+        ),
+    )
     attendance_threshold = models.PositiveSmallIntegerField(
         _("Mindestanwesenheit (%)"),
         default=80,

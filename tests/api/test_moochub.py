@@ -40,7 +40,11 @@ def catalogue(world):
     from tests.factories import CourseFactory, CourseRunFactory, SessionFactory
 
     paid = CourseRunFactory(
-        course=CourseFactory(level="advanced", learning_outcomes="SPS <programmieren>\nTesten"),
+        course=CourseFactory(
+            level="advanced",
+            learning_outcomes="SPS <programmieren>\nTesten",
+            competences=["5.1", "3.4"],
+        ),
         price_business=Decimal("120.00"),
         title_suffix="Frühjahr",
     )
@@ -91,6 +95,26 @@ def test_feed_fields_a_portal_reads(client, world, catalogue):
     assert other["offer"][0]["price"] == 120.0
     assert "<li>SPS &lt;programmieren&gt;</li>" in other["description"]
     assert body["links"]["self"].endswith("?page=1")
+
+
+def test_teaches_carries_the_courses_digcomp_competences(client, world, catalogue):
+    paid, _closed = catalogue
+    body = client.get(URL).json()
+    assert schema_errors(body) == []
+    by_url = {c["attributes"]["url"]: c["attributes"] for c in body["data"]}
+    teaches = by_url[f"https://lernwerkstatt.example/runs/{paid.pk}/"]["teaches"]
+    # In the framework's order, each a Skill of the schema's shape.
+    assert [skill["shortCode"] for skill in teaches] == ["3.4", "5.1"]
+    programming = teaches[0]
+    assert {"inLanguage": "en", "name": "Programming"} in programming["name"]
+    assert {"inLanguage": "de", "name": "Programmieren"} in programming["name"]
+    assert programming["educationalFramework"] == "DigComp"
+    assert programming["educationalFrameworkVersion"] == "2.2"
+    assert programming["url"].startswith("https://publications.jrc.ec.europa.eu/")
+    assert by_url[f"https://lernwerkstatt.example/runs/{world.run.pk}/"]["teaches"] == []
+    # The schema checks the Skill's shape: a framework it does not know is an error.
+    programming["educationalFramework"] = "OurOwn"
+    assert schema_errors(body)
 
 
 def test_ids_are_stable_uuids_across_requests_and_pages(client, catalogue):

@@ -80,11 +80,30 @@ def test_an_unknown_tombstone_resource_is_refused(api):
 def test_put_takes_the_member_number_from_the_path_and_refuses_another_in_the_body(api):
     ok = api.put("/api/v1/businesses/E-9/", {"name": "Elektro Nord"}, format="json")
     assert ok.status_code == 201 and ok.json()["member_number"] == "E-9"
-    same = {"name": "Elektro Nord", "member_number": "E-9"}
+    # A client may repeat it (a round trip of what it read) ...
+    same = {"name": "Elektro Nord GmbH", "member_number": "E-9"}
     assert api.put("/api/v1/businesses/E-9/", same, format="json").status_code == 200
+    # ... but not name another business.
     other = {"name": "Elektro Nord", "member_number": "E-10"}
     problem = assert_problem(api.put("/api/v1/businesses/E-9/", other, format="json"), 400)
-    assert problem["errors"][0]["field"] == "member_number"
+    assert [e["field"] for e in problem["errors"]] == ["member_number"]
+    assert api.get("/api/v1/businesses/E-10/").status_code == 404
+    assert api.get("/api/v1/businesses/E-9/").json()["name"] == "Elektro Nord GmbH"
+
+
+def test_a_property_the_body_does_not_have_is_refused_naming_it(api, client):
+    """One rule for every request body, in the schema and on the server: a misspelt field is
+    a 400 naming it, not silently dropped (nor a NUL under it ignored)."""
+    for body, field in (
+        ({"name": "Elektro Nord", "emial": "info@example.org"}, "emial"),
+        ({"name": "Elektro Nord", "note": "a\x00b"}, "note"),
+    ):
+        problem = assert_problem(api.put("/api/v1/businesses/E-9/", body, format="json"), 400)
+        assert [e["field"] for e in problem["errors"]] == [field]
+    assert api.get("/api/v1/businesses/E-9/").status_code == 404  # nothing half-written
+    schema = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"]
+    requests = [name for name in schema if name.endswith("Request")]
+    assert requests and all(schema[n]["additionalProperties"] is False for n in requests)
 
 
 def test_post_requires_the_member_number_the_schema_requires(api, client):
@@ -93,9 +112,9 @@ def test_post_requires_the_member_number_the_schema_requires(api, client):
     schema = client.get("/api/v1/schema/?format=json").json()
     create = schema["components"]["schemas"]["BusinessCreateRequest"]
     assert "member_number" in create["required"]
-    assert "member_number" not in schema["components"]["schemas"]["BusinessInputRequest"].get(
-        "properties", {}
-    )
+    put = schema["components"]["schemas"]["BusinessInputRequest"]
+    assert "member_number" in put["properties"]
+    assert "member_number" not in put.get("required", [])
 
 
 @pytest.mark.parametrize(
@@ -111,3 +130,27 @@ def test_webhook_urls_outside_http_are_refused_never_a_500(api, url, status):
     body = {"url": url, "events": ["run.cancelled"]}
     problem = assert_problem(api.post("/api/v1/webhooks/", body, format="json"), status)
     assert problem["errors"][0]["field"] == "url"
+
+
+def _strict_serializers():
+    import importlib
+    import pkgutil
+
+    import api.serializers
+    from api.serializers.fields import StrictInputSerializer
+
+    for module in pkgutil.iter_modules(api.serializers.__path__):
+        importlib.import_module(f"api.serializers.{module.name}")
+    found, todo = [], [StrictInputSerializer]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return sorted(set(found), key=lambda s: s.__name__)
+
+
+@pytest.mark.parametrize("serializer", _strict_serializers(), ids=lambda s: s.__name__)
+def test_every_request_body_refuses_a_property_it_does_not_have(serializer):
+    data = serializer(data={"zz_unknown": "x"}, partial=True)
+    assert not data.is_valid()
+    assert "zz_unknown" in data.errors

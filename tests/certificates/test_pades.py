@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -50,10 +51,28 @@ def _validate(content: bytes, *roots: x509.Certificate):
     return signature, validate_pdf_signature(signature, context)
 
 
-def _pdfsig(path) -> str:
+def _pdfsig(path, *options: str) -> str:
     return subprocess.run(
-        [require_tool("pdfsig"), str(path)], capture_output=True, text=True, check=False
+        [require_tool("pdfsig"), *options, str(path)], capture_output=True, text=True, check=False
     ).stdout
+
+
+def _nss_database(folder: Path, root: x509.Certificate) -> str:
+    """An NSS database that trusts our root for signatures (what a reader's trust store holds
+    once a school imports its CA), made with NSS's own certutil."""
+    certutil = shutil.which("certutil")
+    if certutil is None:
+        pytest.skip("certutil is missing: apt-get install -y libnss3-tools (.ci/run does it)")
+    database = f"sql:{folder}"
+    root_file = folder / "root.pem"
+    root_file.write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    for command in (
+        [certutil, "-N", "--empty-password", "-d", database],
+        [certutil, "-A", "-n", "Lernwerkstatt root", "-t", "CT,C,C", "-i", str(root_file)]
+        + ["-d", database],
+    ):
+        subprocess.run(command, capture_output=True, check=True)
+    return database
 
 
 def _read(certificate) -> bytes:
@@ -87,6 +106,16 @@ def test_pdfsig_reports_the_signature_valid(certificate):
     assert "Signature Validation: Signature is Valid." in output, output
     assert "Signature Type: ETSI.CAdES.detached" in output
     assert "Total document signed" in output
+
+
+def test_pdfsig_trusts_the_signer_with_our_root_in_its_nss_database(certificate, tmp_path):
+    """Without our root the signer is unknown to NSS; with it the whole chain is trusted."""
+    require_tool("pdfsig")
+    assert "Certificate Validation: Certificate is Trusted." not in _pdfsig(certificate.pdf.path)
+    database = _nss_database(tmp_path, development_root())
+    output = _pdfsig(certificate.pdf.path, "-nssdir", database)
+    assert "Signature Validation: Signature is Valid." in output, output
+    assert "Certificate Validation: Certificate is Trusted." in output, output
 
 
 def test_one_changed_byte_breaks_the_signature(certificate, tmp_path):

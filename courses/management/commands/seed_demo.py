@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.tokens import token_digest
+from courses.demo_competences import assign_demo_competences
 from courses.models import (
     Attendance,
     Course,
@@ -787,6 +788,7 @@ class Command(BaseCommand):
                     course=course, equipment_type=self.types[slug]
                 )
             self.courses.append(course)
+        assign_demo_competences(self.courses)
 
     def _seats(self, spec: CourseSpec, capacity: int) -> int:
         """The seat rule of courses.selectors.with_seats, on the demo plan (no query per run)."""

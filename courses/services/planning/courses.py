@@ -11,6 +11,7 @@ from core.errors import InvalidInput
 from people.models import School, User
 from workshops.models import EquipmentType
 
+from ... import competences as framework
 from ...models import Course, CourseEquipment, Topic
 from .checks import UNSET, Unset, passed, require
 
@@ -20,7 +21,15 @@ def _validate_course(
     title: str | Unset = UNSET,
     hours: Decimal | None | Unset = UNSET,
     attendance_threshold: int | None | Unset = UNSET,
+    competences: Iterable[str] | Unset = UNSET,
 ) -> None:
+    if competences is not UNSET:
+        unknown = sorted(set(competences) - set(framework.framework().competences))
+        if unknown:
+            raise InvalidInput(
+                _("Unbekannte Kompetenz: %(codes)s") % {"codes": ", ".join(unknown)},
+                field="competences",
+            )
     if title is not UNSET:
         require((title or "").strip(), "title", _("Bitte einen Titel angeben."))
     if hours is not UNSET:
@@ -63,8 +72,15 @@ def create_course(
     attendance_threshold: int = 80,
     is_active: bool = True,
     equipment_types: Iterable[EquipmentType] = (),
+    competences: Iterable[str] = (),
 ) -> Course:
-    _validate_course(title=title, hours=hours, attendance_threshold=attendance_threshold)
+    competences = list(competences)
+    _validate_course(
+        title=title,
+        hours=hours,
+        attendance_threshold=attendance_threshold,
+        competences=competences,
+    )
     course = Course.objects.create(
         school=school,
         topic=topic,
@@ -79,6 +95,7 @@ def create_course(
         instruction_plan=instruction_plan,
         attendance_threshold=attendance_threshold,
         is_active=is_active,
+        competences=framework.ordered(competences),
     )
     _set_equipment_types(course, equipment_types)
     audit(actor=actor, action="course.created", obj=course, title=course.title)
@@ -103,8 +120,11 @@ def update_course(
     attendance_threshold: int | Unset = UNSET,
     is_active: bool | Unset = UNSET,
     equipment_types: Iterable[EquipmentType] | Unset = UNSET,
+    competences: Iterable[str] | Unset = UNSET,
 ) -> Course:
     """Change the fields passed; the others keep their values."""
+    if competences is not UNSET:
+        competences = list(competences)
     fields = passed(
         topic=topic,
         title=title,
@@ -118,8 +138,14 @@ def update_course(
         instruction_plan=instruction_plan,
         attendance_threshold=attendance_threshold,
         is_active=is_active,
+        competences=UNSET if competences is UNSET else framework.ordered(competences),
     )
-    _validate_course(title=title, hours=hours, attendance_threshold=attendance_threshold)
+    _validate_course(
+        title=title,
+        hours=hours,
+        attendance_threshold=attendance_threshold,
+        competences=competences,
+    )
     for name, value in fields.items():
         setattr(course, name, value)
     course.save()

@@ -55,3 +55,42 @@ def test_a_course_of_another_school_cannot_be_edited(client):
     assert client.post(url, {"title": "Gekapert"}).status_code == 403
     course.refresh_from_db()
     assert course.title != "Gekapert"
+
+
+def _form(course, **changes):
+    data = {
+        "topic": course.topic_id,
+        "title": course.title,
+        "level": course.level,
+        "target_group": course.target_group,
+        "hours": "8",
+        "attendance_threshold": "80",
+        "is_active": "on",
+    }
+    return {**data, **changes}
+
+
+def test_the_course_form_saves_the_digcomp_competences_it_teaches(client):
+    course = CourseFactory()
+    client.force_login(coordinator(course.school))
+    url = reverse("courses:staff_course_edit", args=[course.pk])
+    page = client.get(url).content.decode()
+    assert "3.4 Programmieren" in page and 'value="5.1"' in page
+    response = client.post(url, _form(course, competences=["5.1", "3.4"]))
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.competences == ["3.4", "5.1"]  # the framework's order
+    # Shown checked when the form opens again; an unknown number is a form error.
+    assert 'value="3.4" id="id_competences_12" checked' in client.get(url).content.decode()
+    response = client.post(url, _form(course, competences=["9.9"]))
+    assert response.status_code == 200
+    assert response.context["form"].errors["competences"]
+    course.refresh_from_db()
+    assert course.competences == ["3.4", "5.1"]
+
+
+def test_the_admin_edits_competences_as_checkboxes(admin_client):
+    course = CourseFactory(competences=["4.3"])
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'type="checkbox" name="competences" value="4.3"' in page
