@@ -142,6 +142,20 @@ def setup_pretix(log, rounds: int, n: int, port: int):
     return side, server, f"pretix {version}"
 
 
+def prepare() -> int:
+    try:
+        version = peer_setup.install_pretix()
+    except (peer_setup.Skip, OSError, subprocess.SubprocessError) as exc:
+        print(f"pretix skipped: {exc}")
+        return 0
+    admin = dataset.database_url("postgres")
+    peer_setup.ensure_pretix_database(admin)
+    _home, env = peer_setup.pretix_config(admin, PORTS[0])
+    peer_setup.migrate_pretix(env)
+    print(f"pretix {version} ready")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2, help="interleaved pairs per figure")
@@ -150,7 +164,14 @@ def main() -> int:
     parser.add_argument("--list-seconds", type=float, default=5.0)
     parser.add_argument("--quick", action="store_true", help="one round, 2 s per list figure")
     parser.add_argument("--no-pretix", action="store_true")
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="only install and migrate pretix (run_all does this beside building our data sets)",
+    )
     args = parser.parse_args()
+    if args.prepare:
+        return prepare()
     if args.quick:
         args.rounds, args.list_seconds = 1, 2.0
     started = time.monotonic()
