@@ -81,6 +81,10 @@ MIDDLEWARE = [
     "config.middleware.TrustedProxyMiddleware",
     # Before the session and CSRF read cookies and form data: NUL and oversized bodies end here.
     "config.middleware.HostileInputMiddleware",
+    # ETag on every GET answer (a digest of its bytes) and 304 when the client has those bytes:
+    # a sync client polling an unchanged list or catalogue page gets no body. Runs last on the
+    # way out, so it sees the final bytes and headers.
+    "core.conditional.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

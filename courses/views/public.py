@@ -186,7 +186,9 @@ def book_run(request, obj):
         messages.info(
             request,
             _("Der Kurs ist ausgebucht. Sie stehen auf Platz %(n)s der Warteliste.")
-            % {"n": waitlist_position(enrolment)},
+            % {
+                "n": getattr(enrolment, "position_at_booking", None) or waitlist_position(enrolment)
+            },
         )
     return redirect("courses:run", pk=pk)
 

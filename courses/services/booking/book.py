@@ -28,7 +28,7 @@ from ...errors import (
 from ...models import BookingPhase, CourseRun, Enrolment, Session
 from ...signals import may_book_early
 from .holds import hold_fields, needs_approval
-from .notify import record, send_approval_request_on_commit, send_on_commit
+from .notify import record, record_many, send_approval_request_on_commit, send_on_commit
 from .seats import SeatState, lock_participants, lock_run, seat_state, touch_run
 
 
@@ -178,6 +178,8 @@ def _create_locked(
     except IntegrityError as exc:
         raise AlreadyEnrolled(_("Diese Anmeldung besteht bereits."), field="participant") from exc
     enrolment.approval_token = approval_token
+    # Known exactly under the lock: the e-mail and the answer need not count the list again.
+    enrolment.position_at_booking = position
 
     audit(
         actor=booked_by or participant,
@@ -185,13 +187,14 @@ def _create_locked(
         obj=enrolment,
         status=enrolment.status,
     )
-    record("enrolment.created", enrolment, position)
     if enrolment.status == Enrolment.Status.CONFIRMED:
-        record("enrolment.confirmed", enrolment)
+        record_many(["enrolment.created", "enrolment.confirmed"], enrolment, position)
         send_on_commit(enrolment, "confirmation")
     elif enrolment.status == Enrolment.Status.WAITLISTED:
-        send_on_commit(enrolment, "waitlist")
+        record("enrolment.created", enrolment, position)
+        send_on_commit(enrolment, "waitlist", position=position)
     else:
+        record("enrolment.created", enrolment, position)
         send_on_commit(enrolment, "pending")
         send_approval_request_on_commit(enrolment)
     return enrolment
