@@ -48,8 +48,9 @@ def visible_runs() -> QuerySet[CourseRun]:
     return CourseRun.objects.filter(status__in=VISIBLE_RUN_STATUSES)
 
 
-def runs_with_sessions() -> QuerySet[CourseRun]:
-    """Visible runs with their seats and sessions, for the runs resource."""
+def runs_with_sessions(*, prefetch: bool = True) -> QuerySet[CourseRun]:
+    """Visible runs with their seats and sessions, for the runs resource (a list page loads its
+    sessions itself: `prefetch=False`, see RunListSerializer)."""
     # Only the columns the nested session list shows (see SessionListSerializer).
     sessions = Prefetch(
         "sessions",
@@ -57,8 +58,8 @@ def runs_with_sessions() -> QuerySet[CourseRun]:
             "start", "id"
         ),
     )
-    runs = visible_runs().select_related("course", "school", "workshop")
-    return with_seats(runs).prefetch_related(sessions)
+    runs = with_seats(visible_runs().select_related("course", "school", "workshop"))
+    return runs.prefetch_related(sessions) if prefetch else runs
 
 
 def moochub_runs(*, now: dt.datetime) -> QuerySet[CourseRun]:
