@@ -48,9 +48,20 @@ def visible_runs() -> QuerySet[CourseRun]:
     return CourseRun.objects.filter(status__in=VISIBLE_RUN_STATUSES)
 
 
+_RUNS: dict[bool, QuerySet[CourseRun]] = {}
+
+
 def runs_with_sessions(*, prefetch: bool = True) -> QuerySet[CourseRun]:
     """Visible runs with their seats and sessions, for the runs resource (a list page loads its
-    sessions itself: `prefetch=False`, see RunListSerializer)."""
+    sessions itself: `prefetch=False`, see RunListSerializer). Built once per process and cloned:
+    resolving the nested seat subqueries cost more than the database took for a page (nothing
+    in it depends on the time or the request)."""
+    if prefetch not in _RUNS:
+        _RUNS[prefetch] = _runs_with_sessions(prefetch=prefetch)
+    return _RUNS[prefetch].all()
+
+
+def _runs_with_sessions(*, prefetch: bool) -> QuerySet[CourseRun]:
     # Only the columns the nested session list shows (see SessionListSerializer).
     sessions = Prefetch(
         "sessions",
