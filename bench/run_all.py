@@ -139,6 +139,14 @@ EXTERNAL = [
         _booking,
     ),
     (
+        "ours vs pretix (interleaved)",
+        "peer_pretix.py",
+        ["--quick"] if QUICK else [],
+        300,
+        ("clone", "DATABASE_URL"),
+        _peer,
+    ),
+    (
         "certificates (bulk job)",
         "certificates.py",
         [],  # its default: 500 certificates
@@ -155,14 +163,6 @@ EXTERNAL = [
         _api_sync,
     ),
     ("session conflict check", "conflict_check.py", ["--db", "postgres"], 120, None, _conflicts),
-    (
-        "ours vs pretix (interleaved)",
-        "peer_pretix.py",
-        ["--quick"] if QUICK else [],
-        300,
-        ("clone", "DATABASE_URL"),
-        _peer,
-    ),
 ]
 
 
