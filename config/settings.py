@@ -81,10 +81,7 @@ MIDDLEWARE = [
     "config.middleware.TrustedProxyMiddleware",
     # Before the session and CSRF read cookies and form data: NUL and oversized bodies end here.
     "config.middleware.HostileInputMiddleware",
-    # ETag on every GET answer (a digest of its bytes) and 304 when the client has those bytes:
-    # a sync client polling an unchanged list or catalogue page gets no body. Runs last on the
-    # way out, so it sees the final bytes and headers.
-    "core.conditional.ConditionalGetMiddleware",
+    "core.conditional.ConditionalGetMiddleware",  # ETag, 304: last on the way out
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,8 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # After auth and messages: staff without a second factor are sent to set one up
-    # (MFA_REQUIRED_FOR_STAFF).
+    # After auth and messages: staff without a second factor set one up (MFA_REQUIRED_FOR_STAFF).
     "signin.middleware.SecondFactorForStaffMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Content-Security-Policy (django-csp) and Permissions-Policy on every response.
