@@ -48,8 +48,20 @@ def visible_runs() -> QuerySet[CourseRun]:
     return CourseRun.objects.filter(status__in=VISIBLE_RUN_STATUSES)
 
 
-def runs_with_sessions() -> QuerySet[CourseRun]:
-    """Visible runs with their seats and sessions, for the runs resource."""
+_RUNS: dict[bool, QuerySet[CourseRun]] = {}
+
+
+def runs_with_sessions(*, prefetch: bool = True) -> QuerySet[CourseRun]:
+    """Visible runs with their seats and sessions, for the runs resource (a list page loads its
+    sessions itself: `prefetch=False`, see RunListSerializer). Built once per process and cloned:
+    resolving the nested seat subqueries cost more than the database took for a page (nothing
+    in it depends on the time or the request)."""
+    if prefetch not in _RUNS:
+        _RUNS[prefetch] = _runs_with_sessions(prefetch=prefetch)
+    return _RUNS[prefetch].all()
+
+
+def _runs_with_sessions(*, prefetch: bool) -> QuerySet[CourseRun]:
     # Only the columns the nested session list shows (see SessionListSerializer).
     sessions = Prefetch(
         "sessions",
@@ -57,8 +69,8 @@ def runs_with_sessions() -> QuerySet[CourseRun]:
             "start", "id"
         ),
     )
-    runs = visible_runs().select_related("course", "school", "workshop")
-    return with_seats(runs).prefetch_related(sessions)
+    runs = with_seats(visible_runs().select_related("course", "school", "workshop"))
+    return runs.prefetch_related(sessions) if prefetch else runs
 
 
 def moochub_runs(*, now: dt.datetime) -> QuerySet[CourseRun]:

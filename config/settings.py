@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "config.middleware.TrustedProxyMiddleware",
     # Before the session and CSRF read cookies and form data: NUL and oversized bodies end here.
     "config.middleware.HostileInputMiddleware",
+    "core.conditional.ConditionalGetMiddleware",  # ETag, 304: last on the way out
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,8 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    # After auth and messages: staff without a second factor are sent to set one up
-    # (MFA_REQUIRED_FOR_STAFF).
+    # After auth and messages: staff without a second factor set one up (MFA_REQUIRED_FOR_STAFF).
     "signin.middleware.SecondFactorForStaffMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Content-Security-Policy (django-csp) and Permissions-Policy on every response.

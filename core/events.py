@@ -7,6 +7,7 @@ import logging
 
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
 from .models import DomainEvent
 
@@ -41,11 +42,27 @@ event_committed = Signal()  # sender=DomainEvent, event=<DomainEvent>
 
 
 def record_event(*, type: str, payload: dict, chamber_id: int | None = None) -> DomainEvent:
-    if type not in EventType.ALL:
-        raise ValueError(f"unknown event type {type!r}")
-    event = DomainEvent.objects.create(type=type, payload=payload, chamber_id=chamber_id)
-    transaction.on_commit(lambda: _announce(event))
-    return event
+    return record_events([(type, payload)], chamber_id=chamber_id)[0]
+
+
+def record_events(events: list[tuple[str, dict]], *, chamber_id: int | None = None) -> list:
+    """Several events of one change in one INSERT (a booking that confirms at once is created
+    and confirmed), announced in order after the commit."""
+    for type_, _payload in events:
+        if type_ not in EventType.ALL:
+            raise ValueError(f"unknown event type {type_!r}")
+    # Webhooks belong to a chamber: an event without one reaches nobody, so it is dispatched as
+    # it is recorded (no transaction after the commit only to say so).
+    dispatched_at = timezone.now() if chamber_id is None else None
+    rows = DomainEvent.objects.bulk_create(
+        [
+            DomainEvent(type=t, payload=p, chamber_id=chamber_id, dispatched_at=dispatched_at)
+            for t, p in events
+        ]
+    )
+    for row in rows:
+        transaction.on_commit(lambda row=row: _announce(row))
+    return rows
 
 
 def _announce(event: DomainEvent) -> None:

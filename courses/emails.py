@@ -61,7 +61,7 @@ def _sessions(enrolment: Enrolment) -> list[Session]:
     )
 
 
-def _context(enrolment: Enrolment, sessions: list[Session]) -> dict:
+def _context(enrolment: Enrolment, sessions: list[Session], position: int | None = None) -> dict:
     run = enrolment.run
     return {
         "enrolment": enrolment,
@@ -70,7 +70,7 @@ def _context(enrolment: Enrolment, sessions: list[Session]) -> dict:
         "participant": enrolment.participant,
         "name": enrolment.participant_name or str(enrolment.participant or ""),
         "sessions": [s for s in sessions if s.status == Session.Status.SCHEDULED],
-        "position": waitlist_position(enrolment),
+        "position": position if position is not None else waitlist_position(enrolment),
         "run_url": absolute_url(run),
         "my_url": absolute_url("courses:my"),
         "offer_url": absolute_url("courses:my_offer", enrolment.pk),
@@ -91,7 +91,12 @@ def _itip_sessions(kind: str, sessions: list[Session], session_id: int | None) -
 
 
 def enrolment_email(
-    enrolment: Enrolment, kind: str, *, session_id: int | None = None, extra: dict | None = None
+    enrolment: Enrolment,
+    kind: str,
+    *,
+    session_id: int | None = None,
+    position: int | None = None,
+    extra: dict | None = None,
 ) -> EmailMessage | None:
     """The e-mail to the participant about their enrolment (None when there is nobody to tell).
     Calendar attachments are iTIP messages, one per session (each one UID); `session_id` names
@@ -101,7 +106,7 @@ def enrolment_email(
         return None
     sessions = _sessions(enrolment)
     lang = _language(participant)
-    context = _context(enrolment, sessions)
+    context = _context(enrolment, sessions, position)
     about = _itip_sessions(kind, sessions, session_id)
     if kind in SESSION_KINDS:
         if not about:

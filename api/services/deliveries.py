@@ -43,6 +43,8 @@ def backoff(attempts: int) -> dt.timedelta:
 def create_deliveries(*, event: DomainEvent) -> list[int]:
     """One delivery per active endpoint of the event's chamber subscribed to its type, each handed
     to a worker once this transaction commits."""
+    if event.chamber_id is None:
+        return []  # recorded as dispatched (core.events): no chamber, no endpoint
     endpoints = subscribed_endpoints(event)
     ids = []
     now = timezone.now()

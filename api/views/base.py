@@ -1,8 +1,12 @@
 """What every chamber endpoint shares: key authentication, scopes, throttling per key, problem
 details, keyset paging, list filters."""
 
+import json
+
 from django.shortcuts import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
+
+from core.conditional import digest_etag
 
 from ..authentication import ApiKeyAuthentication
 from ..filters import ListFilterBackend
@@ -37,6 +41,22 @@ class ChamberViewMixin:
 
     def get_exception_handler(self):
         return exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        data = getattr(response, "data", None)
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and isinstance(data, dict)
+            and "results" in data
+        ):
+            # A page's ETag: its rows and whether more follow, not its next-page cursor (encrypted
+            # anew each time); core.conditional answers 304 when the client has those rows.
+            rows = json.dumps(data["results"], default=str, separators=(",", ":")).encode()
+            more = b"more" if data.get("next") else b"last"
+            response["ETag"] = digest_etag(rows, more, request.get_full_path().encode())
+        return response
 
     @property
     def chamber(self):

@@ -27,4 +27,4 @@ class RunViewSet(UeluReportMixin, ChamberViewMixin, viewsets.ReadOnlyModelViewSe
     filtersets = {"list": RunFilter}
 
     def get_queryset(self):
-        return runs_with_sessions()
+        return runs_with_sessions(prefetch=self.action != "list")

@@ -4,11 +4,13 @@ transaction); the nested sessions are written without DRF's per-field machinery 
 must give exactly what the declared fields give, in any time zone."""
 
 import datetime as dt
+import json
 import zoneinfo
 
 import pytest
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.utils.encoders import JSONEncoder
 
 from api.serializers.runs import SessionSerializer
 from courses.models import CourseRun, Enrolment, Session
@@ -140,3 +142,26 @@ def test_nested_sessions_match_drf_fields(db, zone):
         assert fast[0]["start"] == "2026-01-12T07:30:00Z"
     if zone == "Europe/Berlin":
         assert fast[1]["start"] == "2026-07-06T08:00:05.123456+02:00"
+
+
+def test_run_list_rows_are_what_the_declared_fields_give(api, settings):
+    """The list writes plain dicts for speed; each must equal the ModelSerializer's own output
+    for that run (keys in order, values and types), in a zone with an offset too."""
+    from api.selectors import runs_with_sessions
+    from api.serializers.runs import RunSerializer
+
+    settings.TIME_ZONE = "Europe/Berlin"
+    with_suffix = CourseRunFactory(title_suffix="Gruppe B", capacity=4, min_participants=0)
+    SessionFactory(run=with_suffix)
+    SessionFactory(run=with_suffix, start=with_suffix.starts_at + dt.timedelta(days=1))
+    CourseRunFactory()  # no sessions
+    listed = api.get("/api/v1/runs/", {"page_size": 100}).json()["results"]
+    by_id = {row["id"]: row for row in listed}
+    expected = {
+        run.pk: serializers.ModelSerializer.to_representation(RunSerializer(), run)
+        for run in runs_with_sessions()
+    }
+    assert by_id.keys() == expected.keys()
+    for pk, row in by_id.items():
+        assert list(row) == list(expected[pk])
+        assert row == json.loads(json.dumps(expected[pk], cls=JSONEncoder))

@@ -29,7 +29,7 @@ from ...models import BookingPhase, CourseRun, Enrolment, Session
 from ...selectors_resources import lacking_briefing
 from ...signals import may_book_early
 from .holds import hold_fields, needs_approval
-from .notify import record, send_approval_request_on_commit, send_on_commit
+from .notify import record, record_many, send_approval_request_on_commit, send_on_commit
 from .seats import SeatState, lock_participants, lock_run, seat_state, touch_run
 
 
@@ -196,8 +196,9 @@ def _create_locked(
     except IntegrityError as exc:
         raise AlreadyEnrolled(_("Diese Anmeldung besteht bereits."), field="participant") from exc
     enrolment.approval_token = approval_token
-    # The place on the waiting list as booked: the confirmation page says it without another
-    # query after the commit (a database gone by then must not turn a booking into an error).
+    # The place on the waiting list as booked, known exactly under the lock: the e-mail and the
+    # confirmation page say it without counting again after the commit (a database gone by then
+    # must not turn a booking into an error).
     enrolment.booked_position = position
 
     audit(
@@ -206,13 +207,14 @@ def _create_locked(
         obj=enrolment,
         status=enrolment.status,
     )
-    record("enrolment.created", enrolment, position)
     if enrolment.status == Enrolment.Status.CONFIRMED:
-        record("enrolment.confirmed", enrolment)
+        record_many(["enrolment.created", "enrolment.confirmed"], enrolment, position)
         send_on_commit(enrolment, "confirmation")
     elif enrolment.status == Enrolment.Status.WAITLISTED:
-        send_on_commit(enrolment, "waitlist")
+        record("enrolment.created", enrolment, position)
+        send_on_commit(enrolment, "waitlist", position=position)
     else:
+        record("enrolment.created", enrolment, position)
         send_on_commit(enrolment, "pending")
         send_approval_request_on_commit(enrolment)
     return enrolment

@@ -2,7 +2,7 @@
 its e-mails in the e-mail outbox, both written in the booking's transaction (core.services.outbox
 sends them once it commits, or its sweep does if the process dies first)."""
 
-from core.events import record_event
+from core.events import record_event, record_events
 from core.services.outbox import enqueue_email
 
 from ...emails import approval_request_emails, enrolment_email
@@ -34,10 +34,16 @@ def record(type_: str, enrolment: Enrolment, position: int | None = None) -> Non
     )
 
 
-def send_on_commit(enrolment: Enrolment, kind: str) -> None:
+def record_many(types: list[str], enrolment: Enrolment, position: int | None = None) -> None:
+    payload = enrolment_payload(enrolment, position)
+    record_events([(t, payload) for t in types], chamber_id=chamber_id(enrolment))
+
+
+def send_on_commit(enrolment: Enrolment, kind: str, *, position: int | None = None) -> None:
     """The e-mail is rendered now (the state this transaction commits) and sent after the
-    commit; a rollback sends nothing."""
-    message = enrolment_email(enrolment, kind)
+    commit; a rollback sends nothing. `position`: the waiting-list place, when the caller knows
+    it (under the run lock)."""
+    message = enrolment_email(enrolment, kind, position=position)
     if message is not None:
         enqueue_email(message)
 
