@@ -14,6 +14,7 @@ from .models import (
     CourseEquipment,
     CourseRun,
     Enrolment,
+    RunMessage,
     Session,
     SessionMaterial,
     SessionReservation,
@@ -186,3 +187,16 @@ class SessionMaterialAdmin(admin.ModelAdmin):
     list_display = ("session", "movement")
     list_select_related = ("session__run__course", "movement")
     readonly_fields = ("session", "movement")
+
+
+@admin.register(RunMessage)
+class RunMessageAdmin(admin.ModelAdmin):
+    """Messages to a run's participants: written and sent on the staff run page, read here."""
+
+    list_display = ("subject", "run", "session", "audience", "recipients", "sent_at", "author")
+    list_select_related = ("run__course", "session", "author")
+    search_fields = ("subject", "run__course__title")
+    readonly_fields = ("run", "session", "author", "audience", "subject", "body", "recipients")
+
+    def has_add_permission(self, request):
+        return False

@@ -7,6 +7,7 @@ from .models import (
     Consumable,
     ConsumableStock,
     EquipmentTelemetry,
+    LoadedConsumable,
     Loan,
     SafetyBriefing,
     StockMovement,
@@ -87,3 +88,16 @@ class SafetyBriefingAdmin(admin.ModelAdmin):
     list_filter = ("equipment_type",)
     search_fields = ("person__email", "person__last_name")
     raw_id_fields = ("person", "given_by")
+
+
+@admin.register(LoadedConsumable)
+class LoadedConsumableAdmin(admin.ModelAdmin):
+    """The spool on a machine: set on the equipment page through the consumables service."""
+
+    list_display = ("equipment", "stock", "updated_at")
+    list_select_related = ("equipment", "stock__consumable")
+    search_fields = ("equipment__inventory_number",)
+    readonly_fields = ("equipment", "stock")
+
+    def has_add_permission(self, request):
+        return False

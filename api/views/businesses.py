@@ -6,6 +6,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.errors import InvalidInput
+
 from ..filters import UpdatedFilter
 from ..idempotency import idempotent
 from ..schema import IDEMPOTENCY_HEADER
@@ -63,8 +65,7 @@ class BusinessViewSet(
         responses={200: BusinessSerializer, 201: BusinessSerializer},
         summary="Create or update the member business with this member number",
         description="The member number is the one in the path; the body need not repeat it, and "
-        "one that differs is refused (400 on member_number), like any property the body does "
-        "not have.",
+        "one that differs is refused (422 on member_number).",
     )
     def update(self, request, member_number=None):
         data = BusinessInputSerializer(data=request.data)
@@ -73,9 +74,9 @@ class BusinessViewSet(
         # A client that repeats the member number must not name another business.
         body_number = fields.pop("member_number", None)
         if body_number is not None and body_number.strip() != member_number.strip():
-            raise ValidationError(
-                {"member_number": [_("Weicht von der Nummer in der Adresse ab.")]}
-            )
+            # Well-formed, but it contradicts the path: 422, as for other rules the schema
+            # cannot state.
+            raise InvalidInput(_("Weicht von der Nummer in der Adresse ab."), field="member_number")
         if not member_number.strip():
             raise ValidationError({"member_number": [_("Pflichtfeld.")]})
         return self._upsert(member_number, fields)
