@@ -14,6 +14,7 @@ from .views.staff import (
     resources,
     runs,
     sessions,
+    teaching,
 )
 
 app_name = "courses"
@@ -114,6 +115,12 @@ urlpatterns = [
         attendance.attendance_mark,
         name="staff_attendance_mark",
     ),
+    path(
+        "staff/sessions/<int:pk>/attendance/all-present/",
+        attendance.attendance_all_present,
+        name="staff_attendance_all_present",
+    ),
+    path("staff/my-runs/<int:pk>/", teaching.taught_run, name="staff_taught_run"),
     path("staff/sessions/<int:pk>/checkin-qr/", checkin.checkin_qr, name="staff_checkin_qr"),
     path("staff/sessions/<int:pk>/checkin-code/", checkin.checkin_code, name="staff_checkin_code"),
     # Staff area: calendars and iCal subscriptions.

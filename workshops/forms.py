@@ -99,6 +99,14 @@ class StatusForm(DomainErrorForm):
     note = forms.CharField(label=_("Bemerkung"), max_length=300, required=False)
 
 
+class DefectForm(DomainErrorForm):
+    note = forms.CharField(
+        label=_("Was ist defekt?"),
+        max_length=300,
+        help_text=_("Zum Beispiel: Düse verstopft, Fehlermeldung E12, Not-Aus klemmt."),
+    )
+
+
 class MaintenanceForm(DomainErrorForm):
     kind = forms.ChoiceField(label=_("Art"), choices=MaintenanceRecord.Kind.choices)
     performed_on = forms.DateField(label=_("durchgeführt am"), widget=DATE_INPUT)
