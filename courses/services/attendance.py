@@ -33,7 +33,7 @@ def attendance_is_open(session: Session, *, now: dt.datetime | None = None) -> b
 
 
 def check_attendance_open(session: Session, *, now: dt.datetime | None = None) -> None:
-    """Refuse marks for a session that is cancelled or has not started yet (naming when it opens)."""
+    """Refuse marks for a cancelled session or one not started yet (naming when it opens)."""
     if session.status != Session.Status.SCHEDULED:
         raise AttendanceNotAllowed(_("Der Termin wurde abgesagt."), field="session")
     if session.run.status == CourseRun.Status.CANCELLED:
