@@ -46,6 +46,8 @@ ADDRESSES = {
     "staff_session_cancel": ([1], "/staff/sessions/1/cancel/"),
     "staff_attendance": ([1], "/staff/sessions/1/attendance/"),
     "staff_attendance_mark": ([1, 2], "/staff/sessions/1/attendance/2/"),
+    "staff_attendance_all_present": ([1], "/staff/sessions/1/attendance/all-present/"),
+    "staff_taught_run": ([1], "/staff/my-runs/1/"),
     "staff_checkin_qr": ([1], "/staff/sessions/1/checkin-qr/"),
     "staff_checkin_code": ([1], "/staff/sessions/1/checkin-code/"),
     "staff_run_resources": ([1], "/staff/runs/1/resources/"),
