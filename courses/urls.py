@@ -80,6 +80,7 @@ urlpatterns = [
     path("staff/runs/<int:pk>/", runs.run_detail, name="staff_run_detail"),
     path("staff/runs/<int:pk>/edit/", runs.run_edit, name="staff_run_edit"),
     path("staff/runs/<int:pk>/status/", runs.run_status, name="staff_run_status"),
+    path("staff/runs/<int:pk>/delete/", runs.run_delete, name="staff_run_delete"),
     path(
         "staff/runs/<int:pk>/resources/", resources.run_resources_page, name="staff_run_resources"
     ),

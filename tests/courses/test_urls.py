@@ -48,6 +48,7 @@ ADDRESSES = {
     "staff_attendance_mark": ([1, 2], "/staff/sessions/1/attendance/2/"),
     "staff_attendance_all_present": ([1], "/staff/sessions/1/attendance/all-present/"),
     "staff_taught_run": ([1], "/staff/my-runs/1/"),
+    "staff_run_delete": ([1], "/staff/runs/1/delete/"),
     "staff_checkin_qr": ([1], "/staff/sessions/1/checkin-qr/"),
     "staff_checkin_code": ([1], "/staff/sessions/1/checkin-code/"),
     "staff_run_resources": ([1], "/staff/runs/1/resources/"),
