@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.errors import InvalidInput
 from core.formatting import local_datetime
@@ -24,9 +24,9 @@ PAST_TOLERANCE = dt.timedelta(days=1)
 PAST_OPENING = dt.timedelta(days=30)
 
 RUN_DATE_LABELS = {
-    "booking_opens_at": "Buchungsbeginn",
-    "booking_closes_at": "Buchungsende",
-    "cancellation_deadline": "Stornierungsfrist",
+    "booking_opens_at": gettext_lazy("Der Buchungsbeginn"),
+    "booking_closes_at": gettext_lazy("Das Buchungsende"),
+    "cancellation_deadline": gettext_lazy("Die Stornierungsfrist"),
 }
 
 
@@ -127,7 +127,7 @@ def check_run_plausible(
         if value < past_limit:
             raise InvalidInput(
                 _("%(what)s %(date)s liegt in der Vergangenheit.")
-                % {"what": _(label), "date": local_datetime(value)},
+                % {"what": label, "date": local_datetime(value)},
                 field=field,
             )
 
