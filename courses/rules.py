@@ -33,12 +33,26 @@ def manages_a_school(user) -> bool:
     return bool(managed_school_ids(user))
 
 
+@rules.predicate
+def teaches(user, obj) -> bool:
+    """The user teaches the run (of a session): as the run's instructor or of one of its
+    sessions."""
+    if obj is None or not user.is_authenticated:
+        return False
+    run = obj if isinstance(obj, CourseRun) else getattr(obj, "run", None)
+    if run is None:
+        return False
+    return run.instructor_id == user.pk or run.sessions.filter(instructor_id=user.pk).exists()
+
+
 rules.add_perm("courses.view_run", is_public_run | manages_school_of)
 rules.add_perm("courses.view_course", is_public_course | manages_school_of)
 rules.add_perm("courses.plan_courses", manages_a_school)
 rules.add_perm("courses.manage_course", manages_school_of)
 rules.add_perm("courses.manage_run", manages_school_of)
 rules.add_perm("courses.view_run_participants", manages_school_of | instructs)
+# The instructor's read-only run page: who takes part and how often they were there.
+rules.add_perm("courses.view_taught_run", manages_school_of | teaches)
 rules.add_perm("courses.take_attendance", manages_school_of | instructs)
 rules.add_perm("courses.manage_feed", manages_school_of | instructs)
 rules.add_perm(

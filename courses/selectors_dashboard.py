@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formatting import local_date
-from workshops.selectors import utilisation
+from workshops.selectors import UTILISATION_DAYS, utilisation
 
 from .models import CourseRun
 from .selectors import with_seats
 
 MAX_RUNS = 15
-UTILISATION_DAYS = 28
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .views.staff import (
     run_messages,
     runs,
     sessions,
+    teaching,
 )
 
 app_name = "courses"
@@ -107,6 +108,7 @@ urlpatterns = [
         run_messages.run_message_create,
         name="staff_run_message",
     ),
+    path("staff/runs/<int:pk>/delete/", runs.run_delete, name="staff_run_delete"),
     path(
         "staff/runs/<int:pk>/resources/", resources.run_resources_page, name="staff_run_resources"
     ),
@@ -142,6 +144,12 @@ urlpatterns = [
         attendance.attendance_mark,
         name="staff_attendance_mark",
     ),
+    path(
+        "staff/sessions/<int:pk>/attendance/all-present/",
+        attendance.attendance_all_present,
+        name="staff_attendance_all_present",
+    ),
+    path("staff/my-runs/<int:pk>/", teaching.taught_run, name="staff_taught_run"),
     path("staff/sessions/<int:pk>/checkin-qr/", checkin.checkin_qr, name="staff_checkin_qr"),
     path("staff/sessions/<int:pk>/checkin-code/", checkin.checkin_code, name="staff_checkin_code"),
     # Staff area: calendars and iCal subscriptions.

@@ -88,6 +88,13 @@ def instructs(user, obj):
 
 
 @rules.predicate
+def instructs_at_school_of(user, obj):
+    """The user is an instructor at the school the object belongs to (an item of its equipment)."""
+    school_id = school_id_of(obj)
+    return school_id is not None and school_id in roles_of(user).instructor_school_ids
+
+
+@rules.predicate
 def is_contact_for_business_of(user, obj):
     business_id = business_id_of(obj)
     return business_id is not None and business_id in roles_of(user).business_ids

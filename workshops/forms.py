@@ -12,6 +12,7 @@ from core.forms import DomainErrorForm
 from core.validators import MAX_INTERVAL_DAYS, MAX_INTERVAL_HOURS
 
 from .models import Equipment, EquipmentType, MaintenanceRecord, Workshop
+from .selectors import UTILISATION_DAYS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -97,6 +98,14 @@ class StatusForm(DomainErrorForm):
         required=False,
     )
     note = forms.CharField(label=_("Bemerkung"), max_length=300, required=False)
+
+
+class DefectForm(DomainErrorForm):
+    note = forms.CharField(
+        label=_("Was ist defekt?"),
+        max_length=300,
+        help_text=_("Zum Beispiel: Düse verstopft, Fehlermeldung E12, Not-Aus klemmt."),
+    )
 
 
 class MaintenanceForm(DomainErrorForm):
@@ -192,4 +201,4 @@ class PeriodForm(DomainErrorForm):
     @staticmethod
     def default_initial() -> dict:
         today = timezone.localdate()
-        return {"start": today - dt.timedelta(days=30), "end": today}
+        return {"start": today, "end": today + dt.timedelta(days=UTILISATION_DAYS - 1)}

@@ -145,6 +145,11 @@ def opening_hours(start: dt.datetime, end: dt.datetime) -> float:
     return max(weeks * settings.WORKSHOP_OPENING_HOURS_PER_WEEK, 1e-9)
 
 
+# The period the staff dashboard's equipment chart and the utilisation page open on: the next
+# four weeks from today, so both show the same figures.
+UTILISATION_DAYS = 28
+
+
 def utilisation(school_ids, *, start: dt.datetime, end: dt.datetime):
     """Hours reserved per item and per type over [start, end), clipped to the period, and their
     share of the opening hours in it. Two queries. Returns (per_item, per_type)."""

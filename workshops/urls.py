@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/edit/", equipment.equipment_edit, name="equipment_edit"),
     path("<int:pk>/status/", equipment.equipment_status, name="equipment_status"),
     path("<int:pk>/consumable/", resources.equipment_consumable, name="equipment_consumable"),
+    path("<int:pk>/defect/", equipment.equipment_report_defect, name="equipment_report_defect"),
     path("<int:pk>/reservations/new/", reservations.reservation_create, name="reservation_create"),
     path("<int:pk>/maintenance/new/", maintenance.maintenance_create, name="maintenance_create"),
     path("<int:pk>/schedules/new/", maintenance.schedule_create, name="schedule_create"),

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DomainErrorForm
-from core.validators import MAX_SEATS, plausible_date
+from core.validators import MAX_MINUTES, MAX_SEATS, plausible_date
 from people.models import Membership, School, User
 from workshops.models import Equipment, EquipmentType, Workshop
 
@@ -346,5 +346,19 @@ class FeedForm(DomainErrorForm):
 
 class AttendanceForm(DomainErrorForm):
     STATUS = [("present", _("anwesend")), ("absent", _("abwesend")), ("excused", _("entschuldigt"))]
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS, widget=forms.RadioSelect)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=STATUS, widget=forms.RadioSelect, required=False
+    )
     reason = forms.CharField(label=_("Grund"), required=False, max_length=200)
+    minutes = forms.IntegerField(
+        label=_("anwesende Minuten"), required=False, min_value=0, max_value=MAX_MINUTES
+    )
+
+    def clean(self):
+        data = super().clean()
+        # Minutes typed in before a choice mean "here for part of the session".
+        if not data.get("status") and data.get("minutes") is not None:
+            data["status"] = "present"
+        if not data.get("status") and "status" not in self.errors:
+            self.add_error("status", _("Bitte anwesend, abwesend oder entschuldigt wählen."))
+        return data

@@ -21,10 +21,10 @@ from core.formatting import local_date, local_time
 
 from ..errors import CheckInClosed
 from ..models import Attendance, Enrolment, Session
-from .attendance import record_attendance
+from .attendance import OPENS_BEFORE, record_attendance
 
 # Participants may check in from shortly before the start until the session ends.
-CHECKIN_OPENS_BEFORE = dt.timedelta(minutes=30)
+CHECKIN_OPENS_BEFORE = OPENS_BEFORE
 STEP_SECONDS = 30
 DIGITS = 6
 # Wrong codes one participant may try for one session in a quarter of an hour: far too few to

@@ -18,6 +18,7 @@ from tests.courses.planning_fixtures import make_plan
 from tests.factories import (
     EnrolmentFactory,
     MembershipFactory,
+    SessionFactory,
     WorkshopFactory,
 )
 from tests.timeutils import day_at
@@ -107,7 +108,14 @@ def _edit(run, actor, **changes):
 
 def test_new_instructor_takes_over_future_sessions_only():
     plan = make_plan(units=0)
-    past = planning.add_session(run=plan.run, start=day_at(-3, 8), end=day_at(-3, 12), actor=None)
+    # a session that took place (planning refuses new ones in the past)
+    past = SessionFactory(
+        run=plan.run,
+        start=day_at(-3, 8),
+        end=day_at(-3, 12),
+        instructor=plan.instructor,
+        workshop=plan.workshop,
+    )
     first = planning.add_session(run=plan.run, start=day_at(10, 8), end=day_at(10, 12), actor=None)
     second = planning.add_session(run=plan.run, start=day_at(17, 8), end=day_at(17, 12), actor=None)
     guest = _new_instructor(plan.school)

@@ -27,8 +27,14 @@ import json
 from courses.models import CourseRun, Enrolment, Session
 from workshops.models import Equipment
 run = CourseRun.objects.filter(status="published", school__code="BBS1").order_by("starts_at")[0]
-session = Session.objects.filter(run__school__code="BBS1", run__status="published",
-                                 status="scheduled").order_by("start").first()
+import datetime as dt
+from django.utils import timezone
+first = Session.objects.filter(run__school__code="BBS1", run__status="published",
+                               status="scheduled").order_by("start").first()
+# Attendance opens when a session begins: one of the same run that began ten minutes ago.
+start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=10)
+session = Session.objects.create(run=first.run, start=start, end=start + dt.timedelta(hours=2),
+                                 workshop=first.workshop, instructor=first.instructor)
 done = Enrolment.objects.filter(status="completed", run__school__code="BBS1").order_by("id").first()
 item = Equipment.objects.filter(workshop__school__code="BBS1").order_by("id").first()
 print(json.dumps({"run": run.pk, "session": session.pk, "completed_run": done.run_id,

@@ -62,13 +62,16 @@ EXPECTED = {
     "workshops.manage_inventory": (None, SCHOOL_A | {"coord_b"}),
     "workshops.record_briefing": (None, STAFF),
     "workshops.manage_equipment": ("equipment", SCHOOL_A),
-    "workshops.view_equipment": ("equipment", SCHOOL_A),
+    # The school's instructors read the item page (QR label) and report defects there.
+    "workshops.view_equipment": ("equipment", SCHOOL_A | {"instructor_of_run", "instructor_other"}),
+    "workshops.report_defect": ("equipment", SCHOOL_A | {"instructor_of_run", "instructor_other"}),
     "courses.view_run": ("draft_run", SCHOOL_A),
     "courses.view_course": ("inactive_course", SCHOOL_A),
     "courses.plan_courses": (None, SCHOOL_A | {"coord_b"}),
     "courses.manage_course": ("course", SCHOOL_A),
     "courses.manage_run": ("run", SCHOOL_A),
     "courses.view_run_participants": ("run", SCHOOL_A | {"instructor_of_run"}),
+    "courses.view_taught_run": ("run", SCHOOL_A | {"instructor_of_run"}),
     "courses.take_attendance": ("session", SCHOOL_A | {"instructor_of_run"}),
     "courses.manage_feed": ("workshop_feed", SCHOOL_A),
     "courses.view_enrolment": (

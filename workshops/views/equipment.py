@@ -16,10 +16,11 @@ from people.models import School
 from people.roles import managed_school_ids
 
 from .. import services
-from ..forms import EquipmentFilter, EquipmentForm, SchoolChoiceForm, StatusForm
+from ..forms import DefectForm, EquipmentFilter, EquipmentForm, SchoolChoiceForm, StatusForm
 from ..models import Equipment, EquipmentReservation, MaintenanceSchedule
 from ..selectors import inventory, maintenance_overview
 from ..selectors_telemetry import item_telemetry
+from ..services.defects import report_defect
 from .resources import loaded_panel
 
 ITEMS = Equipment.objects.select_related("type", "workshop", "school")
@@ -85,9 +86,17 @@ def equipment_edit(request, obj: Equipment):
     )
 
 
-@access("workshops.manage_equipment", model=ITEMS)
+@access("workshops.view_equipment", model=ITEMS)
 def equipment_detail(request, obj: Equipment):
+    """The item page (its QR label links here). Coordinators manage the item from it; the
+    school's instructors read it and may report a defect."""
     item = obj
+    if not request.user.has_perm("workshops.manage_equipment", item):
+        return render(
+            request,
+            "workshops/equipment_view.html",
+            {"item": item, "defect_form": DefectForm(), "telemetry": item_telemetry(item)},
+        )
     now = timezone.now()
     start = now - dt.timedelta(days=TIMELINE_PAST_DAYS)
     end = now + dt.timedelta(days=TIMELINE_FUTURE_DAYS)
@@ -155,6 +164,30 @@ def equipment_status(request, obj: Equipment):
     else:
         messages.error(request, _("Bitte einen gültigen Status wählen."))
     return redirect("workshops:equipment_detail", pk=item.pk)
+
+
+@access("workshops.report_defect", model=ITEMS)
+@require_POST
+def equipment_report_defect(request, obj: Equipment):
+    item = obj
+    form = DefectForm(request.POST)
+    if form.is_valid():
+        try:
+            report_defect(equipment=item, actor=request.user, note=form.cleaned_data["note"])
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request,
+                _("Danke, der Defekt ist gemeldet; die Koordination wurde benachrichtigt."),
+            )
+            return redirect("workshops:equipment_detail", pk=item.pk)
+    return render(
+        request,
+        "workshops/equipment_view.html",
+        {"item": item, "defect_form": form, "telemetry": item_telemetry(item)},
+        status=400,
+    )
 
 
 def _tell_about_moved_reservations(request, changed: Equipment) -> None:

@@ -5,9 +5,10 @@ import datetime as dt
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.access import access
-from core.formatting import iso
+from core.formatting import iso, local_date
 from core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, CsvWriter, XlsxWriter
 from people.roles import managed_school_ids
 
@@ -56,8 +57,48 @@ def utilisation_view(request):
     return render(
         request,
         "workshops/utilisation.html",
-        {"form": form, "per_item": per_item, "per_type": per_type, "query": query.urlencode()},
+        {
+            "form": form,
+            "per_item": per_item,
+            "per_type": per_type,
+            "query": query.urlencode(),
+            "chart": _chart(per_type, form) if form.is_valid() else None,
+        },
     )
+
+
+def _chart(per_type, form) -> dict:
+    """The chart spec for components/chart.html: reserved hours per equipment type."""
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    labels = [row.label for row in per_type]
+    values = [float(row.hours) for row in per_type]
+    title = _("Reservierte Stunden je Geräteart")
+    if values:
+        top = max(range(len(values)), key=lambda i: values[i])
+        summary = _("%(title)s: am meisten %(label)s mit %(hours)s h.") % {
+            "title": title,
+            "label": labels[top],
+            "hours": f"{values[top]:g}",
+        }
+    else:
+        summary = _("%(title)s: keine Geräte.") % {"title": title}
+    return {
+        "id": "utilisation-hours",
+        "title": title,
+        "description": _("Vom %(start)s bis %(end)s (Kurse und Ausleihen).")
+        % {"start": local_date(start), "end": local_date(end)},
+        "kind": "bar",
+        "unit": "h",
+        "max": None,
+        "labels": labels,
+        "series": [{"label": _("Stunden reserviert"), "values": values}],
+        "columns": [_("Geräteart"), _("Stunden reserviert"), _("Anteil")],
+        "rows": [
+            [row.label, f"{row.hours:g}", f"{round(100 * row.share, 1):g} %"] for row in per_type
+        ],
+        "empty": _("Keine Geräte an dieser Schule."),
+        "summary": summary,
+    }
 
 
 def _rows(per_item, per_type):

@@ -9,6 +9,7 @@ message) and `checks` (shared input checks, UNSET for updates)."""
 from .checks import MAX_SESSION_LENGTH, UNSET
 from .conflicts import check_session_conflicts, describe_session, find_conflict
 from .courses import create_course, update_course
+from .drafts import check_run_deletable, delete_draft_run
 from .runs import (
     RUN_FIELDS,
     cancel_run,
@@ -40,11 +41,13 @@ __all__ = [
     "add_session",
     "cancel_run",
     "cancel_session",
+    "check_run_deletable",
     "check_session_conflicts",
     "complete_run",
     "create_course",
     "create_run",
     "create_series",
+    "delete_draft_run",
     "describe_session",
     "find_conflict",
     "flag_runs_below_minimum",

@@ -25,7 +25,7 @@ from ..booking.cancel import cancel_run as cancel_bookings
 from ..completion import complete_run as settle_run
 from . import conflicts
 from .capacity import reserve_for_capacity
-from .checks import UNSET, Unset, check_instructor, passed, require
+from .checks import UNSET, Unset, check_instructor, check_run_plausible, passed, require
 from .sessions import write_session
 
 RUN_FIELDS = (
@@ -42,7 +42,7 @@ RUN_FIELDS = (
 )
 
 
-def _validate_run(*, school_id: int, values: dict) -> None:
+def _validate_run(*, school_id: int, values: dict, run: CourseRun | None = None) -> None:
     capacity = values.get("capacity")
     require(capacity, "capacity", _("Bitte die Kapazität angeben."))
     if int(capacity) < 0:
@@ -74,6 +74,7 @@ def _validate_run(*, school_id: int, values: dict) -> None:
     if workshop.school_id != school_id:
         raise InvalidInput(_("Die Lernwerkstatt gehört nicht zu dieser Schule."), field="workshop")
     check_instructor(school_id, values.get("instructor"))
+    check_run_plausible(run=run, values=values)
 
 
 @transaction.atomic
@@ -148,7 +149,7 @@ def update_run(
     )
     values = {name: getattr(run, name) for name in RUN_FIELDS}
     values.update(fields)
-    _validate_run(school_id=run.school_id, values=values)
+    _validate_run(school_id=run.school_id, values=values, run=run)
     old_workshop_id, old_instructor_id = run.workshop_id, run.instructor_id
     old_capacity = run.capacity
     for name, value in fields.items():

@@ -16,7 +16,7 @@ from workshops.models import Equipment, Workshop
 
 from ...errors import SessionConflict
 from ...models import CourseRun, Session
-from .checks import check_run_open_for_planning
+from .checks import check_run_open_for_planning, check_session_dates
 from .sessions import session_target, sync_run_dates, write_session
 
 MAX_SERIES_LENGTH = 200
@@ -97,6 +97,9 @@ def create_series(
     dates = series_dates(
         first_date=first_date, frequency=frequency, until=until, count=count, skip_dates=skip_dates
     )
+    if dates:  # the first and the last date bound the whole series
+        check_session_dates(local_datetime(dates[0], start_time))
+        check_session_dates(local_datetime(dates[-1], start_time))
     run = CourseRun.objects.select_for_update().select_related("course").get(pk=run.pk)
     check_run_open_for_planning(run)
     instructor = instructor or run.instructor

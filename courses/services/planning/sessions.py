@@ -24,7 +24,12 @@ from ...errors import NotEnoughEquipment, SessionConflict
 from ...models import CourseEquipment, CourseRun, Session, SessionReservation
 from ..booking.notify import send_session_change_on_commit
 from . import conflicts
-from .checks import check_instructor, check_run_open_for_planning, validate_times
+from .checks import (
+    check_instructor,
+    check_run_open_for_planning,
+    check_session_dates,
+    validate_times,
+)
 
 
 def sync_run_dates(run: CourseRun) -> None:
@@ -236,6 +241,7 @@ def add_session(
     run = CourseRun.objects.select_for_update().select_related("course").get(pk=run.pk)
     check_run_open_for_planning(run)
     validate_times(start, end)
+    check_session_dates(start)
     if instructor is None and use_run_instructor:
         instructor = run.instructor
     workshop = session_target(run, workshop, instructor)
@@ -272,6 +278,7 @@ def update_session(
     if session.status != Session.Status.SCHEDULED:
         raise InvalidInput(_("Ein abgesagter Termin kann nicht geändert werden."), field="start")
     validate_times(start, end)
+    check_session_dates(start, before=session.start)
     workshop = session_target(run, workshop or session.workshop, instructor)
     before = (session.start, session.end, session.workshop_id)
     session = write_session(

@@ -120,6 +120,30 @@ def run_detail(request, obj):
     )
 
 
+@access("courses.manage_run", model=CourseRun.objects.select_related("course", "workshop"))
+def run_delete(request, obj):
+    """Asks first (GET), deletes on POST; a run that may not be deleted says why."""
+    run = obj
+    try:
+        planning.check_run_deletable(run)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("courses:staff_run_detail", pk=run.pk)
+    if request.method == "POST":
+        try:
+            planning.delete_draft_run(run=run, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("courses:staff_run_detail", pk=run.pk)
+        messages.success(request, _("Der Entwurf wurde gelöscht."))
+        return redirect("courses:staff_run_list")
+    return render(
+        request,
+        "staff/run_delete.html",
+        {"run": run, "sessions": run.sessions.count()},
+    )
+
+
 @access("courses.manage_run", model=CourseRun)
 @require_POST
 def run_status(request, obj):
