@@ -98,3 +98,10 @@ class OfferError(DomainError):
 
     status = 409
     code = "offer_error"
+
+
+class RequirementsNotConfirmed(DomainError):
+    """A course naming its target group or prerequisites was booked without confirming them."""
+
+    status = 422
+    code = "requirements_not_confirmed"

@@ -38,6 +38,7 @@ class Participant:
     status: str
     waitlist_position: int | None
     booked_at: str
+    requirements_confirmed: str = ""
 
 
 def listed_enrolments(run: CourseRun, statuses=LISTED_STATUSES) -> QuerySet[Enrolment]:
@@ -85,6 +86,9 @@ def participants(run: CourseRun) -> list[Participant]:
                 status=enrolment.get_status_display(),
                 waitlist_position=enrolment.waitlist_position,
                 booked_at=local_datetime(enrolment.created_at),
+                requirements_confirmed=local_datetime(enrolment.requirements_confirmed_at)
+                if enrolment.requirements_confirmed_at
+                else "",
             )
         )
     return rows
@@ -101,6 +105,7 @@ def participant_headers() -> list[str]:
         _("Status"),
         _("Platz auf der Warteliste"),
         _("Angemeldet am"),
+        _("Zielgruppe und Voraussetzungen bestätigt am"),
     ]
 
 
@@ -115,6 +120,7 @@ def _row(p: Participant) -> list:
         p.status,
         p.waitlist_position or "",
         p.booked_at,
+        p.requirements_confirmed,
     ]
 
 

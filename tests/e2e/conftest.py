@@ -280,3 +280,10 @@ def check_a11y(page, name: str) -> list[dict]:
         for v in failing
     )
     return violations
+
+
+def confirm_requirements(page) -> None:
+    """Tick "I belong to the target group and meet the prerequisites" where the course asks."""
+    box = page.locator("#requirements-ok")
+    if box.count():
+        box.check()

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from tests.pdftools import qr_codes
 
-from .conftest import check_a11y, login
+from .conftest import check_a11y, confirm_requirements, login
 
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 820, "height": 1180}
@@ -82,6 +82,7 @@ def test_trainee_signs_up_books_a_course_and_cancels(new_page, e2e_server):
 
     # Book it.
     title = page.locator("h1").inner_text()
+    confirm_requirements(page)
     page.get_by_role("button", name="Jetzt verbindlich buchen").click()
     expect(page.locator(".site-messages")).to_contain_text("Sie sind angemeldet")
     check_a11y(page, "journey1-booked")
@@ -145,6 +146,7 @@ print(json.dumps({"run": run.pk, "course": run.course.title,
     form.get_by_label("Kurs").select_option(value=str(plan["run"]))
     for user_id, _name in plan["people"]:
         form.locator(f"input[type=checkbox][value='{user_id}']").check()
+    form.locator("input[name=requirements_confirmed]").check()
     form.get_by_role("button", name="Ausgewählte anmelden").click()
     expect(page.locator(".site-messages")).to_contain_text("2 angemeldet")
     bookings = page.locator("section", has=page.get_by_role("heading", name="Alle Anmeldungen"))
