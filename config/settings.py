@@ -212,7 +212,8 @@ LOGIN_URL = "account_login"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]  # each in its own language
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogue first; then formal German for django-allauth, whose own says "du".
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
