@@ -212,8 +212,7 @@ LOGIN_URL = "account_login"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]  # each in its own language
-# The project's own catalogue first; then formal German for django-allauth, whose own says "du".
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]  # allauth's German says "du"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
