@@ -12,7 +12,8 @@ KERN_CLASSES = {
     "selectmultiple": "kern-form-input__select",
     "file": "kern-form-input__input",
     "clearablefile": "kern-form-input__input",
-    "checkbox": "kern-form-check__checkbox",
+    # Single checkboxes keep the site's own check look (site.css), as the grouped ones do.
+    "checkbox": "",
     "textarea": "kern-form-input__input",
 }
 
