@@ -19,6 +19,7 @@ ROLES = [
 # Pages that are no layout of ours (Django's admin) or only a download.
 SKIP_PREFIXES = ("/admin/", "/api/")
 MAX_PAGES = 40
+DOWNLOADS = (".pdf", ".csv", ".xlsx", ".ics", ".json", "/pdf/")
 
 MEASURE = """() => {
   const regions = [];
@@ -61,7 +62,7 @@ def nav_paths(page, selector: str = "#site-nav a[href], main nav a[href]") -> li
     )
     seen = []
     for href in hrefs:
-        if href.startswith(SKIP_PREFIXES) or href.endswith((".pdf", ".csv", ".xlsx", ".ics")):
+        if href.startswith(SKIP_PREFIXES) or href.endswith(DOWNLOADS):
             continue
         if href not in seen:
             seen.append(href)
