@@ -22,5 +22,7 @@ KERN_CLASSES = {
 def kern_widget(field):
     """Render a bound field's widget with its KERN class added to any class it already has."""
     kern_class = KERN_CLASSES.get(field.widget_type, "kern-form-input__input")
+    if not kern_class:
+        return field.as_widget()
     existing = field.field.widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{existing} {kern_class}".strip()})

@@ -287,3 +287,10 @@ def confirm_requirements(page) -> None:
     box = page.locator("#requirements-ok")
     if box.count():
         box.check()
+
+
+def open_menu(page) -> None:
+    """On a phone the navigation folds behind the menu button: open it, as a person would."""
+    button = page.locator(".site-menu-toggle")
+    if button.is_visible() and button.get_attribute("aria-expanded") == "false":
+        button.click()

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from tests.pdftools import qr_codes
 
-from .conftest import check_a11y, confirm_requirements, login
+from .conftest import check_a11y, confirm_requirements, login, open_menu
 
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 820, "height": 1180}
@@ -71,6 +71,7 @@ def test_trainee_signs_up_books_a_course_and_cancels(new_page, e2e_server):
 
     # Find a course by filter (htmx replaces the results in place).
     page.goto("/")
+    page.get_by_text("Filter anzeigen").click()  # folded on a phone
     page.get_by_label(re.compile(r"^Suche")).fill("3D-Scannen")
     page.get_by_label("nur mit freien Plätzen").check()
     page.get_by_role("button", name="Suchen").click()
@@ -88,6 +89,7 @@ def test_trainee_signs_up_books_a_course_and_cancels(new_page, e2e_server):
     check_a11y(page, "journey1-booked")
 
     # See it in "My courses", take the dates into the calendar.
+    open_menu(page)
     page.get_by_role("link", name="Meine Kurse").click()
     entry = page.locator("main").get_by_text(title).first
     expect(entry).to_be_visible()
@@ -143,7 +145,7 @@ print(json.dumps({"run": run.pk, "course": run.course.title,
     login(page, "betrieb@demo.example")
     page.get_by_role("link", name="Mein Betrieb").click()
     form = page.locator("form", has=page.get_by_role("button", name="Ausgewählte anmelden"))
-    form.get_by_label("Kurs").select_option(value=str(plan["run"]))
+    form.get_by_label("Kurs", exact=True).select_option(value=str(plan["run"]))
     for user_id, _name in plan["people"]:
         form.locator(f"input[type=checkbox][value='{user_id}']").check()
     form.locator("input[name=requirements_confirmed]").check()
@@ -224,7 +226,7 @@ print(run.course_id, run.workshop_id)
 
     # Plan a run (a draft) ...
     page.get_by_role("link", name="Planung").click()
-    page.locator("main").get_by_role("link", name="Durchführungen").first.click()
+    page.locator("#site-nav").get_by_role("link", name="Durchführungen").first.click()
     page.get_by_role("link", name="Neue Durchführung").click()
     page.get_by_label("Kurs", exact=True).select_option(course_id)
     page.get_by_label("Lernwerkstatt", exact=True).select_option(workshop_id)
