@@ -19,3 +19,10 @@ def veto_outcome_change_of_certified_enrolment(sender, *, enrolment, status, **k
             _("Für diese Anmeldung gibt es eine gültige Bescheinigung; bitte zuerst widerrufen."),
             field="status",
         )
+
+
+def add_demo_certificates(sender, **kwargs) -> None:
+    """`manage.py seed_demo` built the district: certificates for its completed runs."""
+    from . import demo
+
+    demo.seed()

@@ -206,7 +206,7 @@ LOGIN_URL = "account_login"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]  # each in its own language
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]  # allauth's German says "du"
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

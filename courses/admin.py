@@ -137,6 +137,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
         "status",
         "waitlist_seq",
         "source",
+        "requirements_confirmed_at",
         "created_at",
     )
     list_select_related = ("participant", "business", "run__course")

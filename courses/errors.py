@@ -119,3 +119,10 @@ class MoveNotAllowed(DomainError):
 
     status = 409
     code = "move_not_allowed"
+
+
+class RequirementsNotConfirmed(DomainError):
+    """A course naming its target group or prerequisites was booked without confirming them."""
+
+    status = 422
+    code = "requirements_not_confirmed"

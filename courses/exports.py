@@ -39,6 +39,7 @@ class Participant:
     waitlist_position: int | None
     booked_at: str
     briefing: str = ""
+    requirements_confirmed: str = ""
 
 
 def listed_enrolments(run: CourseRun, statuses=LISTED_STATUSES) -> QuerySet[Enrolment]:
@@ -87,6 +88,9 @@ def participants(run: CourseRun) -> list[Participant]:
                 waitlist_position=enrolment.waitlist_position,
                 booked_at=local_datetime(enrolment.created_at),
                 briefing=_("im ersten Termin") if enrolment.briefing_needed else "",
+                requirements_confirmed=local_datetime(enrolment.requirements_confirmed_at)
+                if enrolment.requirements_confirmed_at
+                else "",
             )
         )
     return rows
@@ -104,6 +108,7 @@ def participant_headers() -> list[str]:
         _("Platz auf der Warteliste"),
         _("Angemeldet am"),
         _("Sicherheitsunterweisung nötig"),
+        _("Zielgruppe und Voraussetzungen bestätigt am"),
     ]
 
 
@@ -119,6 +124,7 @@ def _row(p: Participant) -> list:
         p.waitlist_position or "",
         p.booked_at,
         p.briefing,
+        p.requirements_confirmed,
     ]
 
 

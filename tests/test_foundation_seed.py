@@ -203,3 +203,30 @@ def test_demo_courses_teach_digcomp_competences_the_moochub_feed_shows(client):
     body = client.get(URL).json()
     assert body["data"] and schema_errors(body) == []
     assert all(course["attributes"]["teaches"] for course in body["data"])
+
+
+def test_demo_looks_alive():
+    """Completed runs have their certificates, every booking lies inside its run's booking window
+    (a run with bookings has opened), and maintenance is kept up: at most a couple of items a few
+    days overdue, none for years."""
+    from django.db.models import F
+
+    from certificates.models import Certificate
+    from workshops.selectors import maintenance_overview
+
+    seed()
+    completed = Enrolment.objects.filter(status="completed", run__status="completed")
+    assert completed.exists()
+    assert Certificate.objects.filter(enrolment__in=completed).count() == completed.count()
+    now = timezone.now()
+    assert not Enrolment.objects.filter(created_at__lt=F("run__booking_opens_at")).exists()
+    assert not Enrolment.objects.filter(created_at__gt=F("run__booking_closes_at")).exists()
+    assert not Enrolment.objects.filter(confirmed_at__gt=now).exists()
+    today = timezone.localdate()
+    overdue = [
+        d
+        for d in maintenance_overview(list(School.objects.values_list("pk", flat=True)))
+        if d.state == "overdue"
+    ]
+    assert 1 <= len(overdue) <= 3
+    assert all(d.due_on and today - d.due_on < dt.timedelta(days=30) for d in overdue)

@@ -17,11 +17,17 @@ class CourseSerializer(serializers.ModelSerializer):
         child=serializers.CharField(), source="learning_outcome_list"
     )
     hours = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False)
+    requires_confirmation = serializers.BooleanField(
+        source="asks_requirements",
+        read_only=True,
+        help_text="A booking must confirm the target group and prerequisites "
+        "(`requirements_confirmed` when enrolling).",
+    )
 
     class Meta:
         model = Course
         fields = [
             "id", "title", "summary", "description", "topic", "school", "level", "target_group",
-            "hours", "learning_outcomes", "prerequisites", "instruction_plan",
-            "attendance_threshold", "is_active", "created_at", "updated_at",
+            "hours", "learning_outcomes", "prerequisites", "requires_confirmation",
+            "instruction_plan", "attendance_threshold", "is_active", "created_at", "updated_at",
         ]  # fmt: skip

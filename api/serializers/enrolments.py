@@ -54,6 +54,15 @@ class EnrolmentInputSerializer(StrictInputSerializer):
         max_length=32,
         help_text="Lehrlingsrolle number of the apprentice, or the trainee id (digits).",
     )
+    requirements_confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "The chamber confirms that the apprentice belongs to the course's target group and "
+            "meets its prerequisites; required when the course names either "
+            "(`requires_confirmation` on the course)."
+        ),
+    )
 
 
 class CancelInputSerializer(StrictInputSerializer):

@@ -79,6 +79,7 @@ class EnrolmentViewSet(
                 booked_by=None,
                 business=profile.business,
                 source="api",
+                requirements_confirmed=data.validated_data["requirements_confirmed"],
             )
         except DomainError as exc:
             if exc.field == "participant":  # the API calls the participant "trainee"

@@ -39,6 +39,17 @@ class BusinessBookingForm(DomainErrorForm):
         ),
     )
 
+    requirements_confirmed = forms.BooleanField(
+        required=False,
+        label=gettext_lazy(
+            "Die ausgewählten Personen gehören zur Zielgruppe des Kurses und erfüllen seine "
+            "Voraussetzungen."
+        ),
+        help_text=gettext_lazy(
+            "Nötig bei Kursen, die eine Zielgruppe oder Voraussetzungen nennen."
+        ),
+    )
+
     def __init__(self, *args, business: Business, **kwargs):
         super().__init__(*args, **kwargs)
         now = timezone.now()

@@ -103,6 +103,13 @@ class Course(TimeStamped):
         return reverse("courses:course", args=[self.pk])
 
     @property
+    def asks_requirements(self) -> bool:
+        """Whoever books says first that they meet the prerequisites and belong to the target
+        group, when the course names either (a course for everyone without prerequisites asks
+        nothing)."""
+        return bool(self.prerequisites.strip()) or self.target_group != self.TargetGroup.BOTH
+
+    @property
     def number(self) -> str:
         """The course number chambers and portals see: school code and id (BBS1-12)."""
         return f"{self.school.code}-{self.pk}"

@@ -100,6 +100,11 @@ class Enrolment(TimeStamped):
     # The clear approval token, only on the instance whose hold made it (for the e-mail).
     approval_token = ""
     confirmed_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
+    # When the booking person confirmed the course's target group and prerequisites (null:
+    # the course asked nothing, or the school booked by hand).
+    requirements_confirmed_at = models.DateTimeField(
+        _("Voraussetzungen bestätigt am"), null=True, blank=True, validators=[plausible_date]
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True, validators=[plausible_date])
     cancel_reason = models.CharField(
         _("Grund"), max_length=200, blank=True, validators=[single_line]

@@ -92,6 +92,7 @@ def business_book(request):
             participants=list(form.cleaned_data["participants"]),
             booked_by=request.user,
             business=business,
+            requirements_confirmed=form.cleaned_data["requirements_confirmed"],
         )
     except DomainError as err:
         form.add_domain_error(err)

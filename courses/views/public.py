@@ -171,7 +171,12 @@ def book_run(request, obj):
         )
         return redirect("courses:run", pk=pk)
     try:
-        enrolment = booking.book(run=run, participant=request.user, source=Enrolment.Source.WEB)
+        enrolment = booking.book(
+            run=run,
+            participant=request.user,
+            source=Enrolment.Source.WEB,
+            requirements_confirmed=request.POST.get("requirements_ok") == "1",
+        )
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("courses:run", pk=pk)

@@ -40,7 +40,67 @@
     });
   }
 
+  var PHONE = window.matchMedia("(max-width: 40rem)");
+
+  // The menu button: on a phone the navigation folds behind it; on wider screens the button
+  // hides itself and the navigation stays open. Escape closes the menu and returns focus.
+  function setUpMenu() {
+    var button = document.querySelector(".site-menu-toggle");
+    var nav = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) return;
+    button.hidden = false;
+    function close() {
+      button.setAttribute("aria-expanded", "false");
+      nav.classList.add("site-nav--collapsed");
+    }
+    close();
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") === "true";
+      if (open) {
+        close();
+      } else {
+        button.setAttribute("aria-expanded", "true");
+        nav.classList.remove("site-nav--collapsed");
+      }
+    });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && PHONE.matches) {
+        close();
+        button.focus();
+      }
+    });
+  }
+
+  // Stacked tables name each value by its column: cells without a data-label get the text of
+  // their column header (a header spanning no columns; the first cell is the row's title).
+  function labelStackedCells(root) {
+    (root || document).querySelectorAll("table.table-stack").forEach(function (table) {
+      var headers = table.querySelectorAll("thead tr:first-child > th");
+      if (!headers.length) return;
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          if (cell.tagName !== "TD" || cell.hasAttribute("data-label") || !headers[index]) return;
+          var label = headers[index].textContent.trim();
+          if (headers[index].querySelector(".kern-sr-only") && label === headers[index].querySelector(".kern-sr-only").textContent.trim()) label = "";
+          cell.setAttribute("data-label", label);
+        });
+      });
+    });
+  }
+
+  // Filters fold behind their summary on a phone; they stay open when the page arrived with
+  // an error to correct.
+  function foldFilters(root) {
+    if (!PHONE.matches) return;
+    (root || document).querySelectorAll("details.filter-fold[open]").forEach(function (details) {
+      if (!details.querySelector("[aria-invalid=true]")) details.open = false;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpMenu();
+    labelStackedCells(document);
+    foldFilters(document);
     markCurrentNav();
     focusErrorSummary(document);
     applyGeometry(document);
@@ -50,5 +110,6 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     focusErrorSummary(event.target);
     applyGeometry(event.target);
+    labelStackedCells(event.target);
   });
 })();

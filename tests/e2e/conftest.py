@@ -280,3 +280,17 @@ def check_a11y(page, name: str) -> list[dict]:
         for v in failing
     )
     return violations
+
+
+def confirm_requirements(page) -> None:
+    """Tick "I belong to the target group and meet the prerequisites" where the course asks."""
+    box = page.locator("#requirements-ok")
+    if box.count():
+        box.check()
+
+
+def open_menu(page) -> None:
+    """On a phone the navigation folds behind the menu button: open it, as a person would."""
+    button = page.locator(".site-menu-toggle")
+    if button.is_visible() and button.get_attribute("aria-expanded") == "false":
+        button.click()

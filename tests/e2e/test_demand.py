@@ -11,7 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD, check_a11y, login
+from .conftest import PASSWORD, check_a11y, confirm_requirements, login
 
 PHONE = {"width": 390, "height": 844}
 
@@ -108,6 +108,7 @@ add_session(run=run, start=start, end=start + dt.timedelta(hours=6), actor=None)
     trainee.goto(link)
     check_a11y(trainee, "demand-run-page-priority-phone")
     no_sideways_scroll(trainee)
+    confirm_requirements(trainee)
     trainee.get_by_role("button", name="Jetzt vorab buchen").click()
     expect(trainee.locator("main")).to_contain_text("bestätigt")
 

@@ -10,7 +10,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from .conftest import SCREENSHOT_DIR, check_a11y, login
+from .conftest import SCREENSHOT_DIR, check_a11y, confirm_requirements, login
 
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "Werkbank-2026!"
@@ -117,6 +117,7 @@ def test_trainee_asks_by_member_number_contact_confirms_trainee_books_for_the_bu
     wait_for_mail(e2e_server, address, "hat Sie bestätigt")
     plan = _bookable_run(e2e_server)
     trainee.goto(f"/runs/{plan['run']}/")
+    confirm_requirements(trainee)
     trainee.get_by_role("button", name="Jetzt verbindlich buchen").click()
     expect(trainee.locator(".site-messages")).to_contain_text("Sie sind angemeldet")
     no_sideways_scroll(trainee)

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from tests.pdftools import qr_codes
 
-from .conftest import check_a11y, login
+from .conftest import check_a11y, confirm_requirements, login, open_menu
 
 PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 820, "height": 1180}
@@ -71,6 +71,7 @@ def test_trainee_signs_up_books_a_course_and_cancels(new_page, e2e_server):
 
     # Find a course by filter (htmx replaces the results in place).
     page.goto("/")
+    page.get_by_text("Filter anzeigen").click()  # folded on a phone
     page.get_by_label(re.compile(r"^Suche")).fill("3D-Scannen")
     page.get_by_label("nur mit freien Plätzen").check()
     page.get_by_role("button", name="Suchen").click()
@@ -82,11 +83,13 @@ def test_trainee_signs_up_books_a_course_and_cancels(new_page, e2e_server):
 
     # Book it.
     title = page.locator("h1").inner_text()
+    confirm_requirements(page)
     page.get_by_role("button", name="Jetzt verbindlich buchen").click()
     expect(page.locator(".site-messages")).to_contain_text("Sie sind angemeldet")
     check_a11y(page, "journey1-booked")
 
     # See it in "My courses", take the dates into the calendar.
+    open_menu(page)
     page.get_by_role("link", name="Meine Kurse").click()
     entry = page.locator("main").get_by_text(title).first
     expect(entry).to_be_visible()
@@ -142,9 +145,10 @@ print(json.dumps({"run": run.pk, "course": run.course.title,
     login(page, "betrieb@demo.example")
     page.get_by_role("link", name="Mein Betrieb").click()
     form = page.locator("form", has=page.get_by_role("button", name="Ausgewählte anmelden"))
-    form.get_by_label("Kurs").select_option(value=str(plan["run"]))
+    form.get_by_label("Kurs", exact=True).select_option(value=str(plan["run"]))
     for user_id, _name in plan["people"]:
         form.locator(f"input[type=checkbox][value='{user_id}']").check()
+    form.locator("input[name=requirements_confirmed]").check()
     form.get_by_role("button", name="Ausgewählte anmelden").click()
     expect(page.locator(".site-messages")).to_contain_text("2 angemeldet")
     bookings = page.locator("section", has=page.get_by_role("heading", name="Alle Anmeldungen"))
@@ -222,7 +226,7 @@ print(run.course_id, run.workshop_id)
 
     # Plan a run (a draft) ...
     page.get_by_role("link", name="Planung").click()
-    page.locator("main").get_by_role("link", name="Durchführungen").first.click()
+    page.locator("#site-nav").get_by_role("link", name="Durchführungen").first.click()
     page.get_by_role("link", name="Neue Durchführung").click()
     page.get_by_label("Kurs", exact=True).select_option(course_id)
     page.get_by_label("Lernwerkstatt", exact=True).select_option(workshop_id)
@@ -279,7 +283,7 @@ from workshops.models import EquipmentReservation
 run = CourseRun.objects.get(pk={run_id})
 for profile in TraineeProfile.objects.filter(
         kind="apprentice", user__email__endswith="@azubi.demo.example").order_by("id")[:2]:
-    book(run=run, participant=profile.user, source="web")
+    book(run=run, participant=profile.user, source="web", requirements_confirmed=True)
 shift = dt.timedelta(days=({first.toordinal()} - dt.date.today().toordinal()) + 21)
 Session.objects.filter(run=run).update(start=F("start") - shift, end=F("end") - shift)
 EquipmentReservation.objects.filter(session_link__session__run=run).update(

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.tokens import token_digest
+from courses.demo_alive import liven
 from courses.demo_competences import assign_demo_competences
 from courses.models import (
     Attendance,
@@ -617,6 +618,8 @@ class Command(BaseCommand):
         self._equipment()
         self._courses()
         self._runs()
+        # Bookings dated inside their windows, maintenance kept up (courses/demo_alive.py).
+        liven(now=self.now, rng=self._rng)
         # The apps above courses (demand: interest, requests, feedback) add theirs.
         demo_seeded.send(sender=None, rng=self._rng, now=self.now)
 

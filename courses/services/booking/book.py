@@ -24,6 +24,7 @@ from ...errors import (
     EmailNotVerified,
     NotEligible,
     OverlappingBooking,
+    RequirementsNotConfirmed,
 )
 from ...models import BookingPhase, CourseRun, Enrolment, Session
 from ...selectors_resources import lacking_briefing
@@ -98,6 +99,23 @@ def _check_verified(participant: User) -> None:
         )
 
 
+def _check_requirements(*, run: CourseRun, confirmed: bool, source: str) -> bool:
+    """A course that names its target group or prerequisites is booked only by someone who
+    confirms meeting them (web, business and chamber API alike); the school's own hand booking
+    has checked them on the phone. Returns whether the confirmation is to be stored."""
+    if not run.course.asks_requirements or source == Enrolment.Source.STAFF:
+        return False
+    if not confirmed:
+        raise RequirementsNotConfirmed(
+            _(
+                "Bitte bestätigen Sie, dass die Zielgruppe und die Voraussetzungen des Kurses "
+                "erfüllt sind."
+            ),
+            field="requirements_confirmed",
+        )
+    return True
+
+
 def _check_participant(
     *, run: CourseRun, participant: User, business: Business | None, by_other: bool = False
 ) -> Business | None:
@@ -165,6 +183,7 @@ def _create_locked(
     now: dt.datetime,
     state: SeatState,
     briefing_needed: bool = False,
+    requirements_confirmed: bool = False,
 ) -> Enrolment:
     """Create the enrolment under the run lock; `state` is updated for the next one (bulk)."""
     position, approval_token = None, ""
@@ -191,6 +210,7 @@ def _create_locked(
             business=business,
             source=source,
             briefing_needed=briefing_needed,
+            requirements_confirmed_at=now if requirements_confirmed else None,
             **fields,
         )
     except IntegrityError as exc:
@@ -228,13 +248,19 @@ def book(
     business: Business | None = None,
     source: str = Enrolment.Source.WEB,
     now: dt.datetime | None = None,
+    requirements_confirmed: bool = False,
 ) -> Enrolment:
     """Book a seat: confirmed while seats are free (or pending when the employer must approve),
     otherwise on the waiting list. A full run is not an error.
 
     A web booking needs the participant's verified e-mail address (EmailNotVerified); bookings
-    by the chamber API and by the school's coordinators do not."""
+    by the chamber API and by the school's coordinators do not. A course naming its target group
+    or prerequisites needs `requirements_confirmed` (RequirementsNotConfirmed otherwise); the
+    time of the confirmation is stored on the enrolment."""
     now = now or timezone.now()
+    store_confirmation = _check_requirements(
+        run=run, confirmed=requirements_confirmed, source=source
+    )
     if source == Enrolment.Source.WEB:
         _check_verified(participant)
     with transaction.atomic():
@@ -257,6 +283,7 @@ def book(
             now=now,
             state=seat_state(locked),
             briefing_needed=participant.pk in unbriefed,
+            requirements_confirmed=store_confirmation,
         )
         touch_run(locked)
         return enrolment
@@ -270,10 +297,12 @@ def book_many(
     business: Business,
     source: str = Enrolment.Source.WEB,
     now: dt.datetime | None = None,
+    requirements_confirmed: bool = False,
 ) -> list[Enrolment]:
     """A business contact books several of its people in one step: all or nothing, in the given
     order (seats first, then the waiting list). Every participant must belong to the business.
-    The contact books for them, so their own e-mail addresses need not be verified."""
+    The contact books for them, so their own e-mail addresses need not be verified; the contact
+    confirms the course's target group and prerequisites for them (see `book`)."""
     now = now or timezone.now()
     participants = list(participants)
     if not participants:
@@ -289,6 +318,9 @@ def book_many(
                 _("%(name)s gehört nicht zu Ihrem Betrieb.") % {"name": person},
                 field="participants",
             )
+    store_confirmation = _check_requirements(
+        run=run, confirmed=requirements_confirmed, source=source
+    )
     with transaction.atomic():
         lock_participants(participants)
         for person in participants:
@@ -307,6 +339,7 @@ def book_many(
                 now=now,
                 state=state,
                 briefing_needed=person.pk in unbriefed,
+                requirements_confirmed=store_confirmation,
             )
             for person in participants
         ]
