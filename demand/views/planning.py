@@ -40,13 +40,16 @@ def _prefill(course: Course, course_request: CourseRequest | None) -> dict:
                 "participants", flat=True
             )
         )
+    workshop = _usual_workshop(course)
+    capacity = max(DEFAULT_CAPACITY, wanted)
     return {
-        "capacity": max(DEFAULT_CAPACITY, wanted),
+        # What the demand asks for, as far as the room holds (the planning rule refuses more).
+        "capacity": min(capacity, workshop.seats) if workshop is not None else capacity,
         "min_participants": 0,
         "booking_opens_at": opens,
         "booking_closes_at": closes,
         "cancellation_deadline": closes - dt.timedelta(days=2),
-        "workshop": _usual_workshop(course),
+        "workshop": workshop,
     }
 
 

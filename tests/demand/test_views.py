@@ -193,6 +193,18 @@ def test_coordinator_plans_a_prefilled_run_from_the_board(client):
     assert client.get(reverse("demand:plan_run", args=[course.pk])).status_code == 403
 
 
+def test_the_prefilled_capacity_is_what_the_room_holds_when_more_are_interested(client):
+    """Twenty interested people and a twelve-seat workshop: the form suggests 12, which the
+    planning rule accepts, instead of 20, which it refuses."""
+    course = CourseFactory()
+    WorkshopFactory(school=course.school, seats=12)
+    for _ in range(4):
+        interest_register(user=trainee(), course=course, participants=5)
+    client.force_login(coordinator(course.school))
+    form = client.get(reverse("demand:plan_run", args=[course.pk]))
+    assert form.context["form"].initial["capacity"] == 12
+
+
 def _completed_run_with(participants: int):
     now = timezone.now()
     run = CourseRunFactory(

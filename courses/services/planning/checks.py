@@ -94,8 +94,8 @@ def check_run_plausible(
     if capacity > workshop.seats:
         raise InvalidInput(
             ngettext(
-                "Die Lernwerkstatt %(room)s hat nur %(seats)s Platz.",
-                "Die Lernwerkstatt %(room)s hat nur %(seats)s Plätze.",
+                "„%(room)s“ hat nur %(seats)s Platz.",
+                "„%(room)s“ hat nur %(seats)s Plätze.",
                 workshop.seats,
             )
             % {"room": workshop, "seats": workshop.seats},
