@@ -65,8 +65,10 @@ def record_attendance(
     actor,
     method: str = Attendance.Method.MANUAL,
     minutes: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Attendance:
-    """Create or change the attendance of one enrolment at one session."""
+    """Create or change the attendance of one enrolment at one session (once it has begun, as
+    of `now`)."""
     if status not in Attendance.Status.values:
         raise InvalidInput(_("Bitte anwesend, abwesend oder entschuldigt wählen."), field="status")
     if method not in Attendance.Method.values:
@@ -81,7 +83,7 @@ def record_attendance(
             % {"status": enrolment.get_status_display()},
             field="enrolment",
         )
-    check_attendance_open(session)
+    check_attendance_open(session, now=now)
     if minutes is not None and (minutes < 0 or minutes > session.hours * 60):
         raise InvalidInput(
             _("Die Minuten müssen zwischen 0 und der Dauer des Termins liegen."), field="minutes"

@@ -19,10 +19,13 @@ from courses.services.completion import complete_run, last_session_end
 from people.models import User
 enrolment = Enrolment.objects.select_related("run").get(pk={enrolment})
 actor = User.objects.get(email="{coordinator}")
-for session in enrolment.run.sessions.filter(status="scheduled"):
-    record_attendance(session=session, enrolment=enrolment, status="present", actor=actor)
-# The run's sessions lie ahead in the demo data: complete it as of just after its last session.
+# The run's sessions lie ahead in the demo data: record and complete as of just after its last
+# session (attendance opens with a session).
 after = last_session_end(enrolment.run) + dt.timedelta(minutes=1)
+for session in enrolment.run.sessions.filter(status="scheduled"):
+    record_attendance(
+        session=session, enrolment=enrolment, status="present", actor=actor, now=after
+    )
 # Other people of the demo run have no attendance: the coordinator closes explicitly.
 complete_run(run=enrolment.run, actor=actor, now=after, close_missing=True)
 enrolment.refresh_from_db()
