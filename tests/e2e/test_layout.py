@@ -5,7 +5,7 @@ and axe-core finds nothing serious or critical."""
 
 import pytest
 
-from .conftest import check_a11y, login
+from .conftest import SCREENSHOT_DIR, check_a11y, login
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -110,6 +110,9 @@ def test_pages_of_each_role_fit_phone_and_desktop(new_page, role, email):
             if size == "phone":
                 slug = path.strip("/").replace("/", "-").replace("?", "-") or "start"
                 check_a11y(page, f"layout-{role}-{slug}")
+                # What the phone shows, for people to look at (CI keeps ci-artifacts).
+                shot = SCREENSHOT_DIR / f"phone-{role}-{slug}.png"
+                page.screenshot(path=str(shot), full_page=True)
             checked += 1
     assert checked >= 4
 
