@@ -36,8 +36,26 @@ def describe_session(session: Session) -> str:
     }
 
 
+# What a conflict message names (course, time, room, person): only these columns are loaded, so
+# naming the clash costs little more than finding it.
+NAMED_FIELDS = (
+    "start",
+    "end",
+    "workshop_id",
+    "instructor_id",
+    "run__course__title",
+    "workshop__name",
+    "workshop__room",
+    "instructor__first_name",
+    "instructor__last_name",
+    "instructor__email",
+)
+
+
 def _session_qs():
-    return Session.objects.select_related("run__course", "workshop", "instructor")
+    return Session.objects.select_related("run__course", "workshop", "instructor").only(
+        *NAMED_FIELDS
+    )
 
 
 def _conflict(kind: str, other: Session) -> SessionConflict:
