@@ -102,6 +102,45 @@ def server_env(database_url: str, static_root: str) -> dict:
     return env
 
 
+def signed_in_trainees(token: str, n_trainees: int, prefix: str):
+    """A chamber, a business and `n_trainees` verified trainees of it, each with a browser
+    session (its key is the cookie a load client sends). Returns (chamber, session keys).
+    Call after django.setup()."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from people.models import Business, Chamber, TraineeProfile, User
+
+    chamber = Chamber.objects.create(name=f"HWK {token}", code=f"HWK-{token}", kind="hwk")
+    business = Business.objects.create(name="Tischlerei Bench", chamber=chamber)
+    password = make_password("lernwerkstatt")
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"{prefix}{i}-{token}@bench.example",
+                first_name="Azubi",
+                last_name=str(i),
+                password=password,
+            )
+            for i in range(n_trainees)
+        ]
+    )
+    TraineeProfile.objects.bulk_create([TraineeProfile(user=u, business=business) for u in users])
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
+    )
+    keys = []
+    for user in users:
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        keys.append(session.session_key)
+    return chamber, keys
+
+
 def seed(n_trainees: int, seats: int, token: str) -> tuple[int, list[str]]:
     """A published run with `seats` seats and `n_trainees` verified trainees. Every name carries
     `token`, so the script also runs on a database that already holds data, and so that it can
@@ -111,13 +150,10 @@ def seed(n_trainees: int, seats: int, token: str) -> tuple[int, list[str]]:
     import django
 
     django.setup()
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from courses.models import Course, CourseRun, Session, Topic
-    from people.models import Business, Chamber, District, School, TraineeProfile, User
+    from people.models import District, School
     from workshops.models import Workshop
 
     now = timezone.now()
@@ -146,32 +182,7 @@ def seed(n_trainees: int, seats: int, token: str) -> tuple[int, list[str]]:
     Session.objects.create(
         run=run, workshop=workshop, start=start, end=start + dt.timedelta(hours=8)
     )
-    chamber = Chamber.objects.create(name=f"HWK {token}", code=f"HWK-{token}", kind="hwk")
-    business = Business.objects.create(name="Tischlerei Bench", chamber=chamber)
-    password = make_password("lernwerkstatt")
-    users = User.objects.bulk_create(
-        [
-            User(
-                email=f"azubi{i}-{token}@bench.example",
-                first_name="Azubi",
-                last_name=str(i),
-                password=password,
-            )
-            for i in range(n_trainees)
-        ]
-    )
-    TraineeProfile.objects.bulk_create([TraineeProfile(user=u, business=business) for u in users])
-    EmailAddress.objects.bulk_create(
-        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
-    )
-    keys = []
-    for user in users:
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        keys.append(session.session_key)
+    _chamber, keys = signed_in_trainees(token, n_trainees, "azubi")
     return run.pk, keys
 
 

@@ -197,14 +197,12 @@ def seed_ours(token: str, n_trainees: int, contended: int, uncontended: int, sea
     import django
 
     django.setup()
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
+    from booking_race import signed_in_trainees  # the sibling benchmark's trainees (bench/)
     from django.utils import timezone
 
     from api.services.keys import create_api_key
     from courses.models import Course, CourseRun, Session, Topic
-    from people.models import Business, Chamber, District, School, TraineeProfile, User
+    from people.models import District, School
     from workshops.models import Workshop
 
     now = timezone.now()
@@ -244,32 +242,7 @@ def seed_ours(token: str, n_trainees: int, contended: int, uncontended: int, sea
 
     contended_runs = runs(contended, seats, 0)
     uncontended_runs = runs(uncontended, 400, contended + 1)
-    chamber = Chamber.objects.create(name=f"HWK {token}", code=f"HWK-{token}", kind="hwk")
-    business = Business.objects.create(name="Tischlerei Bench", chamber=chamber)
-    password = make_password("lernwerkstatt")
-    users = User.objects.bulk_create(
-        [
-            User(
-                email=f"peer{i}-{token}@bench.example",
-                first_name="Azubi",
-                last_name=str(i),
-                password=password,
-            )
-            for i in range(n_trainees)
-        ]
-    )
-    TraineeProfile.objects.bulk_create([TraineeProfile(user=u, business=business) for u in users])
-    EmailAddress.objects.bulk_create(
-        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
-    )
-    keys = []
-    for user in users:
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        keys.append(session.session_key)
+    chamber, keys = signed_in_trainees(token, n_trainees, "peer")
     _key, api_key = create_api_key(
         chamber=chamber, name="peer bench", scopes=["courses:read"], expires_at=None
     )
