@@ -15,7 +15,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from people.models import Membership
 from workshops.models import Equipment, EquipmentReservation, usable_during
 
 from .models import Course, CourseEquipment, CourseRun, Enrolment, Session
@@ -236,18 +235,6 @@ def sessions_between(*, start, end, school_ids=None, instructor=None) -> QuerySe
         qs = qs.filter(instructor=instructor)
     return qs.select_related("run__course", "run__school", "workshop", "instructor").order_by(
         "start", "id"
-    )
-
-
-def coordinator_emails(school_id: int) -> list[str]:
-    """Who hears about a run of the school (short of its minimum, attendance missing): its
-    active coordinators."""
-    return sorted(
-        set(
-            Membership.objects.filter(
-                school_id=school_id, role=Membership.Role.COORDINATOR, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
     )
 
 

@@ -11,6 +11,7 @@ from .models import (
     ChamberLink,
     Employment,
     EmploymentInvitation,
+    Membership,
     User,
 )
 from .signals import bookings_of_employment_requested
@@ -81,3 +82,15 @@ def bookings_at_stake(employment: Employment) -> list[dict]:
         for booking in answer or []
     ]
     return sorted(found, key=lambda b: (b["starts_at"] is None, b["starts_at"] or 0))
+
+
+def coordinator_emails(school_id: int) -> list[str]:
+    """Who hears about what happens at a school (a run short of its minimum, missing attendance,
+    a defective machine, low stock, maintenance due): its active coordinators."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                school_id=school_id, role=Membership.Role.COORDINATOR, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    )

@@ -18,12 +18,12 @@ from core.audit import audit
 from core.events import record_event
 from core.formatting import local_datetime
 from core.services.outbox import enqueue_email
+from people.selectors import coordinator_emails
 
 from ..emails import attendance_missing_email
 from ..errors import CompletionNotAllowed
 from ..hours import present_minutes, session_minutes
 from ..models import Attendance, CourseRun, Enrolment, Session
-from ..selectors import coordinator_emails
 from ..signals import outcome_change_requested
 
 FINAL_STATUSES = Enrolment.Status.OUTCOMES

@@ -15,7 +15,7 @@ from core.errors import InvalidInput
 from core.links import absolute_url
 from core.services.outbox import enqueue_email
 from core.textmail import render_text
-from people.models import Membership
+from people.selectors import coordinator_emails
 
 from ..models import (
     Consumable,
@@ -156,15 +156,7 @@ def _movement(stock, kind, quantity, actor, note, at=None) -> StockMovement:
 
 
 def _tell_low_stock(stock: ConsumableStock) -> None:
-    recipients = sorted(
-        set(
-            Membership.objects.filter(
-                school_id=stock.consumable.school_id,
-                role=Membership.Role.COORDINATOR,
-                user__is_active=True,
-            ).values_list("user__email", flat=True)
-        )
-    )
+    recipients = coordinator_emails(stock.consumable.school_id)
     if not recipients:
         return
     context = {"stock": stock, "url": absolute_url("workshops:consumables")}

@@ -13,7 +13,7 @@ from core.links import absolute_url
 from core.services.outbox import enqueue_email
 from core.textmail import render_text
 from core.validators import one_line
-from people.models import Membership
+from people.selectors import coordinator_emails
 
 from ..models import Equipment
 from .equipment import set_equipment_status
@@ -48,13 +48,7 @@ def report_defect(*, equipment: Equipment, actor, note: str) -> Equipment:
 
 
 def _tell_coordinators(item: Equipment, *, reporter: str, note: str) -> None:
-    recipients = sorted(
-        set(
-            Membership.objects.filter(
-                school_id=item.school_id, role=Membership.Role.COORDINATOR, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    )
+    recipients = coordinator_emails(item.school_id)
     if not recipients:
         return
     context = {

@@ -14,7 +14,8 @@ from core.errors import InvalidInput
 from core.links import absolute_url
 from core.services.outbox import enqueue_email
 from core.textmail import render_text
-from people.models import Membership, School
+from people.models import School
+from people.selectors import coordinator_emails
 
 from ..models import (
     Equipment,
@@ -157,13 +158,7 @@ def _first_notice(duty: MaintenanceDue) -> bool:
 
 
 def _mail_coordinators(*, school: School, duties: list[MaintenanceDue]) -> None:
-    recipients = sorted(
-        set(
-            Membership.objects.filter(
-                school=school, role=Membership.Role.COORDINATOR, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    )
+    recipients = coordinator_emails(school.pk)
     if not recipients:
         return
     context = {

@@ -14,12 +14,13 @@ from core.dbretry import atomic_retrying_deadlock
 from core.errors import InvalidInput
 from core.services.outbox import enqueue_email
 from people.models import User
+from people.selectors import coordinator_emails
 from workshops.models import EquipmentReservation, Workshop
 
 from ...emails import below_minimum_email
 from ...errors import InvalidRunTransition
 from ...models import Course, CourseRun, Session
-from ...selectors import coordinator_emails, staff_runs
+from ...selectors import staff_runs
 from ...signals import run_published, run_withdrawn
 from ..booking.cancel import cancel_run as cancel_bookings
 from ..completion import complete_run as settle_run

@@ -13,7 +13,7 @@ from django.db import transaction
 from core.links import absolute_url
 from core.services.outbox import enqueue_email
 from core.textmail import render_text
-from people.models import Membership
+from people.selectors import coordinator_emails
 
 from ...models import Equipment, EquipmentTelemetry
 from ..equipment import set_equipment_status
@@ -55,13 +55,7 @@ def escalate_errors(*, now: dt.datetime, minutes: int | None = None) -> list[Equ
 
 
 def _tell_coordinators(item: Equipment, *, error_since: dt.datetime) -> None:
-    recipients = sorted(
-        set(
-            Membership.objects.filter(
-                school_id=item.school_id, role=Membership.Role.COORDINATOR, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-    )
+    recipients = coordinator_emails(item.school_id)
     if not recipients:
         return
     context = {
