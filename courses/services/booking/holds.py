@@ -50,3 +50,21 @@ def offer_fields(now: dt.datetime, run: CourseRun) -> dict:
         "status": Enrolment.Status.OFFERED,
         "hold_until": until_start(run, now + dt.timedelta(hours=settings.WAITLIST_OFFER_HOURS)),
     }
+
+
+def grant_seat(enrolment: Enrolment, *, run: CourseRun, now: dt.datetime) -> Enrolment:
+    """A waiting or offered person gets the seat: confirmed, or held for the employer's approval
+    when the run asks for it (the hold never outlives the start). Saved; the caller holds the run
+    lock, audits and tells the person."""
+    if needs_approval(run, enrolment.business, enrolment.booked_by):
+        fields, enrolment.approval_token = hold_fields(now, run)
+        for name, value in fields.items():
+            setattr(enrolment, name, value)
+    else:
+        enrolment.status = Enrolment.Status.CONFIRMED
+        enrolment.confirmed_at = now
+        enrolment.hold_until = None
+    enrolment.save(
+        update_fields=["status", "confirmed_at", "hold_until", "approval_token_hash", "updated_at"]
+    )
+    return enrolment

@@ -15,7 +15,7 @@ from people.models import User
 from ...errors import OfferError
 from ...models import CourseRun, Enrolment
 from .cancel import cancel_locked
-from .holds import hold_fields, needs_approval
+from .holds import grant_seat
 from .notify import record, send_approval_request_on_commit, send_on_commit
 from .seats import lock_run, touch_run
 from .waitlist import promote_locked
@@ -50,23 +50,7 @@ def accept_offer(*, enrolment: Enrolment, actor: User, now: dt.datetime | None =
     now = now or timezone.now()
     with transaction.atomic():
         run, enrolment = _lock_offer(enrolment, actor=actor, now=now)
-        if needs_approval(run, enrolment.business, enrolment.booked_by):
-            fields, enrolment.approval_token = hold_fields(now, run)
-            for name, value in fields.items():
-                setattr(enrolment, name, value)
-        else:
-            enrolment.status = Enrolment.Status.CONFIRMED
-            enrolment.confirmed_at = now
-            enrolment.hold_until = None
-        enrolment.save(
-            update_fields=[
-                "status",
-                "confirmed_at",
-                "hold_until",
-                "approval_token_hash",
-                "updated_at",
-            ]
-        )
+        grant_seat(enrolment, run=run, now=now)
         audit(
             actor=actor, action="enrolment.offer_accepted", obj=enrolment, status=enrolment.status
         )

@@ -15,7 +15,7 @@ from people.models import User
 
 from ...models import CourseRun, Enrolment
 from ...selectors import with_seats
-from .holds import hold_fields, needs_approval, offer_fields
+from .holds import grant_seat, offer_fields
 from .notify import record, send_approval_request_on_commit, send_on_commit
 from .seats import lock_run, seat_state, touch_run
 
@@ -48,22 +48,7 @@ def promote_one_locked(
 ) -> Enrolment:
     """Give one waiting person a seat: confirmed, or held for the employer's approval when the run
     asks for it. The caller holds the run lock and has checked that a seat is free."""
-    if needs_approval(run, enrolment.business, enrolment.booked_by):
-        fields, enrolment.approval_token = hold_fields(now, run)
-        for name, value in fields.items():
-            setattr(enrolment, name, value)
-    else:
-        enrolment.status = Enrolment.Status.CONFIRMED
-        enrolment.confirmed_at = now
-    enrolment.save(
-        update_fields=[
-            "status",
-            "confirmed_at",
-            "hold_until",
-            "approval_token_hash",
-            "updated_at",
-        ]
-    )
+    grant_seat(enrolment, run=run, now=now)
     audit(actor=actor, action="enrolment.promoted", obj=enrolment, status=enrolment.status)
     if enrolment.status == Enrolment.Status.CONFIRMED:
         record("enrolment.confirmed", enrolment)
