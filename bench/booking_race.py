@@ -25,6 +25,9 @@ from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dataset  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 PORTS = range(8120, 8130)
@@ -213,9 +216,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
     parser.add_argument(
         "--broker",
-        default="",
-        help="Celery broker (e.g. redis://127.0.0.1:6379/3): e-mails are queued for a worker "
-        "instead of rendered in the request; the queue is emptied afterwards",
+        default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/3"),
+        help="Celery broker the e-mails are queued to, as in production (no worker runs; the "
+        "queue's database is emptied afterwards); '' sends them in the request",
     )
     args = parser.parse_args()
 
@@ -228,8 +231,10 @@ def main() -> int:
     token = secrets.token_hex(4)
     static_root = tempfile.mkdtemp(prefix="lw-bench-static-")
     env = server_env(database_url, static_root)
-    if args.broker:
-        env["CELERY_BROKER_URL"] = args.broker
+    if args.broker and not dataset.broker_answers(args.broker):
+        print(f"broker {args.broker} does not answer: e-mails are sent in the request")
+        args.broker = ""
+    env["CELERY_BROKER_URL"] = args.broker
     os.environ.update(env)
     server = None
     log = open(Path(tempfile.gettempdir()) / f"lw-bench-booking-{token}.log", "w")  # noqa: SIM115
@@ -329,7 +334,7 @@ def main() -> int:
         print(
             f"gunicorn: {args.workers} workers × {args.threads} threads, "
             f"{args.clients} concurrent clients, DEBUG={env['DEBUG']}, "
-            f"e-mails {'queued to ' + args.broker if args.broker else 'rendered in the request'}"
+            f"e-mails {'queued to ' + args.broker if args.broker else 'sent in the request'}"
         )
         rate = len(outcomes) / elapsed
         print(f"bookings: {len(outcomes)} in {elapsed:.2f} s = {rate:.1f} bookings/s")
@@ -371,9 +376,7 @@ def main() -> int:
 
         connections.close_all()
         if args.broker:
-            import redis
-
-            redis.Redis.from_url(args.broker).flushdb()  # only the bench's own queue database
+            dataset.empty_queue(args.broker)
         if own_db and not args.keep:
             drop_database(own_db)
 

@@ -76,6 +76,40 @@ def django_env(name: str, **extra) -> dict:
     return env
 
 
+@contextlib.contextmanager
+def mail_queue():
+    """Production hands each e-mail to a Celery worker through Redis (the request stores the
+    outbox row and queues its id); the booking benches do the same with no worker running, so a
+    booking pays for the hand-off, not for SMTP. Yields the broker URL, or "" when Redis does not
+    answer (then Celery sends in the request, as in development). The queue's own Redis database
+    (BENCH_BROKER_URL, db 3 by default) is emptied afterwards."""
+    url = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/3")
+    if not broker_answers(url):
+        yield ""
+        return
+    try:
+        yield url
+    finally:
+        empty_queue(url)
+
+
+def broker_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def empty_queue(url: str) -> None:
+    """Only the bench's own queue database: the queued e-mails of throw-away bookings."""
+    import redis
+
+    with contextlib.suppress(redis.RedisError):
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+
+
 def collectstatic() -> None:
     """Production static storage (manifest) needs collected files; unchanged ones are skipped."""
     subprocess.run(

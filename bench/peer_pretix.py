@@ -80,7 +80,7 @@ def stop(server) -> None:
         server.wait()
 
 
-def start_ours(database_url: str, port: int, log) -> subprocess.Popen:
+def start_ours(database_url: str, port: int, log, broker: str) -> subprocess.Popen:
     env = dataset.django_env(
         "postgres",
         DATABASE_URL=database_url,
@@ -88,8 +88,9 @@ def start_ours(database_url: str, port: int, log) -> subprocess.Popen:
         SITE_URL=f"http://127.0.0.1:{port}",
         SECURE_COOKIES="0",  # plain HTTP on the loopback
         API_THROTTLE_RATE="100000000/min",  # measure the view, not the throttle
-        # Mails are rendered and stored in the outbox, not delivered: booking, not SMTP.
+        # Mails are stored in the outbox and queued for a worker (none runs): booking, not SMTP.
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        CELERY_BROKER_URL=broker,
     )
     return subprocess.Popen(
         [
@@ -182,7 +183,7 @@ def main() -> int:
     os.chdir(ROOT)
     servers = []
     try:
-        with our_database() as database_url:
+        with our_database() as database_url, dataset.mail_queue() as broker:
             os.environ.update(dataset.django_env("postgres", DATABASE_URL=database_url))
             os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
             dataset.collectstatic()
@@ -192,7 +193,7 @@ def main() -> int:
             log(f"ours seeded: {args.rounds} contended + {args.rounds * args.clients} runs")
             port = free_port()
             logfile = Path(tempfile.gettempdir()) / f"lw-bench-peer-{os.getpid()}.log"
-            servers.append(start_ours(database_url, port, open(logfile, "w")))  # noqa: SIM115
+            servers.append(start_ours(database_url, port, open(logfile, "w"), broker))  # noqa: SIM115
             ours = peer_load.Ours(f"http://127.0.0.1:{port}", seeded)
             url, headers = ours.list_url()
             wait_ready(servers[0], url, headers)
@@ -206,6 +207,7 @@ def main() -> int:
                     servers.append(server)
                     sides.append(pretix)
             log(peer_note)
+            log(f"our e-mails: {'queued to ' + broker if broker else 'sent in the request'}")
             for side in sides:  # every worker has imported and compiled what a booking needs
                 side.warm_up(args.rounds)
             return report(sides, args, peer_note, log)
