@@ -1,5 +1,5 @@
 """No module over 400 lines: a file that long holds more than one idea and wants splitting along
-its seams. Migrations (generated) and the demo-data command (a long list of data) are exempt."""
+its seams. Migrations (generated) are exempt."""
 
 import pytest
 
@@ -10,7 +10,7 @@ LIMIT = 400
 
 def _exempt(path) -> bool:
     parts = path.relative_to(ROOT).parts
-    return "migrations" in parts or parts[-3:] == ("management", "commands", "seed_demo.py")
+    return "migrations" in parts
 
 
 def test_no_module_is_longer_than_400_lines():
