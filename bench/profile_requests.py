@@ -84,6 +84,8 @@ def main() -> int:
             print("   ", sql["sql"][:150])
     if args.no_profile:
         return 0
+    calls = pstats.Stats(profile).total_calls
+    print(f"Python function calls per request (deterministic): {calls / len(counts):.0f}")
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
     print(out.getvalue())
