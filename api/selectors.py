@@ -6,7 +6,8 @@ so a view that lists or loads through these never shows another chamber's rows (
 import datetime as dt
 import hmac
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -174,6 +175,37 @@ def deliveries_of(endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
         .select_related("event")
         .prefetch_related("attempt_log")
     )
+
+
+# The chambers with an active endpoint, in the cache every process shares: a booking asks it
+# instead of the database (core.events.register_audience, see apps). Dropped on every change of
+# an endpoint; the timeout bounds how stale a cache of one process alone can be.
+WEBHOOK_CHAMBERS_KEY = "api:webhook-chambers"
+WEBHOOK_CHAMBERS_TIMEOUT = 60
+
+
+def webhook_chamber_ids() -> set[int]:
+    """The chambers with an active endpoint, from the database."""
+    return set(
+        WebhookEndpoint.objects.filter(is_active=True, deleted_at__isnull=True).values_list(
+            "chamber_id", flat=True
+        )
+    )
+
+
+def chambers_with_webhooks() -> frozenset[int]:
+    """`webhook_chamber_ids` as the shared cache has it."""
+    cached = cache.get(WEBHOOK_CHAMBERS_KEY)
+    if cached is None:
+        cached = sorted(webhook_chamber_ids())
+        cache.set(WEBHOOK_CHAMBERS_KEY, cached, WEBHOOK_CHAMBERS_TIMEOUT)
+    return frozenset(cached)
+
+
+def forget_webhook_chambers() -> None:
+    """After an endpoint was created, changed or deleted (once that commits, so no reader
+    caches the state before it again)."""
+    transaction.on_commit(lambda: cache.delete(WEBHOOK_CHAMBERS_KEY))
 
 
 def subscribed_endpoints(event: DomainEvent) -> list[WebhookEndpoint]:

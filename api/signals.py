@@ -11,6 +11,8 @@ from courses.models import CourseRun
 from courses.signals import run_withdrawn
 from people.models import Business, TraineeProfile, User
 
+from .models import WebhookEndpoint
+from .selectors import forget_webhook_chambers
 from .services.deliveries import create_deliveries
 from .services.tombstones import record_tombstone
 
@@ -26,6 +28,12 @@ def on_event_committed(sender, event, **kwargs):
         create_deliveries(event=event)
     except Exception:  # noqa: BLE001
         logger.exception("webhook deliveries for event %s not created; beat will retry", event.pk)
+
+
+@receiver(post_save, sender=WebhookEndpoint, dispatch_uid="api.webhook_chambers.saved")
+@receiver(post_delete, sender=WebhookEndpoint, dispatch_uid="api.webhook_chambers.deleted")
+def webhook_endpoint_changed(sender, **kwargs):
+    forget_webhook_chambers()
 
 
 @receiver(post_delete, sender=Business, dispatch_uid="api.tombstone.business")

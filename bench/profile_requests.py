@@ -12,6 +12,7 @@ import io
 import os
 import pstats
 import secrets
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,11 @@ def main() -> int:
     parser.add_argument("--bookings", type=int, default=40)
     parser.add_argument("--seats", type=int, default=20)
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument(
+        "--no-profile",
+        action="store_true",
+        help="measure CPU time per request (time.process_time) without cProfile's overhead",
+    )
     args = parser.parse_args()
 
     import booking_race
@@ -47,22 +53,40 @@ def main() -> int:
         clients.append(client)
     clients[0].post(f"/runs/{run_id}/book/")  # warm-up: imports, compiled queries
     profile = cProfile.Profile()
-    counts = []
+    counts, cpu = [], []
     started = time.perf_counter()
     for client in clients[1:]:
         with CaptureQueriesContext(connection) as queries:
-            profile.enable()
+            if not args.no_profile:
+                profile.enable()
+            cpu_started = time.process_time()
             response = client.post(f"/runs/{run_id}/book/")
-            profile.disable()
+            cpu.append(time.process_time() - cpu_started)
+            if not args.no_profile:
+                profile.disable()
         assert response.status_code == 302, response.status_code
         counts.append(len(queries))
+        if len(counts) == 1:
+            first = queries.captured_queries  # a confirmed booking; the last one waits
     elapsed = time.perf_counter() - started
+    seats = min(args.seats - 1, len(cpu))
     print(
         f"booking: {len(counts)} requests, {elapsed / len(counts) * 1000:.1f} ms each "
-        f"(profiled), statements per request min {min(counts)} max {max(counts)}"
+        f"({'not ' if args.no_profile else ''}profiled), statements per request "
+        f"min {min(counts)} max {max(counts)}; CPU ms median "
+        f"{statistics.median(cpu) * 1000:.2f} (confirmed "
+        f"{statistics.median(cpu[:seats]) * 1000:.2f}, waitlisted "
+        f"{statistics.median(cpu[seats:] or [0]) * 1000:.2f}), lower quartile "
+        f"{statistics.quantiles(cpu, n=4)[0] * 1000:.2f} (the least disturbed by a busy machine)"
     )
-    for sql in queries.captured_queries:
-        print("   ", sql["sql"][:150])
+    for label, captured in (("confirmed", first), ("waitlisted", queries.captured_queries)):
+        print(f"  statements of a {label} booking: {len(captured)}")
+        for sql in captured:
+            print("   ", sql["sql"][:150])
+    if args.no_profile:
+        return 0
+    calls = pstats.Stats(profile).total_calls
+    print(f"Python function calls per request (deterministic): {calls / len(counts):.0f}")
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.top)
     print(out.getvalue())

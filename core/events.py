@@ -1,9 +1,16 @@
 """Record domain events in the caller's transaction; announce them only after commit.
 
 `event_committed` is the extension point: the `api` app listens and schedules webhook deliveries.
-A rolled-back change leaves no event and announces nothing."""
+A rolled-back change leaves no event and announces nothing.
+
+A listener that serves some chambers only registers an audience check (`register_audience`): an
+event of a chamber no check claims is recorded but not announced, so the request that recorded
+it runs no listener's query for nobody. The listener's sweep, which looks for events never
+dispatched, settles it (a check that answered from a stale cache delays an event, never loses
+it)."""
 
 import logging
+from collections.abc import Callable
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -40,6 +47,22 @@ class EventType:
 
 event_committed = Signal()  # sender=DomainEvent, event=<DomainEvent>
 
+_audiences: list[Callable[[int], bool]] = []
+
+
+def register_audience(check: Callable[[int], bool]) -> None:
+    """`check(chamber_id)`: whether anything may want that chamber's events now. Cheap (it runs
+    in the request, once per change); a false yes costs a query after the commit, a false no
+    only delays the event until the listener's sweep."""
+    if check not in _audiences:
+        _audiences.append(check)
+
+
+def _heard(chamber_id: int | None) -> bool:
+    if chamber_id is None or not _audiences:
+        return True  # receivers ignore it at no cost, or nobody registered a narrower audience
+    return any(check(chamber_id) for check in _audiences)
+
 
 def record_event(*, type: str, payload: dict, chamber_id: int | None = None) -> DomainEvent:
     return record_events([(type, payload)], chamber_id=chamber_id)[0]
@@ -47,7 +70,7 @@ def record_event(*, type: str, payload: dict, chamber_id: int | None = None) -> 
 
 def record_events(events: list[tuple[str, dict]], *, chamber_id: int | None = None) -> list:
     """Several events of one change in one INSERT (a booking that confirms at once is created
-    and confirmed), announced in order after the commit."""
+    and confirmed), announced in order after the commit when anyone may hear them."""
     for type_, _payload in events:
         if type_ not in EventType.ALL:
             raise ValueError(f"unknown event type {type_!r}")
@@ -60,19 +83,20 @@ def record_events(events: list[tuple[str, dict]], *, chamber_id: int | None = No
             for t, p in events
         ]
     )
-    for row in rows:
-        transaction.on_commit(lambda row=row: _announce(row))
+    if _heard(chamber_id):
+        transaction.on_commit(lambda: _announce(rows))
     return rows
 
 
-def _announce(event: DomainEvent) -> None:
+def _announce(events: list[DomainEvent]) -> None:
     # After the commit a receiver's error must not reach the request; its sweep (the webhook
     # recovery in `api`) covers what it missed.
-    for receiver, result in event_committed.send_robust(sender=DomainEvent, event=event):
-        if isinstance(result, Exception):
-            logger.error(
-                "receiver %r of event %s failed",
-                receiver,
-                event.pk,
-                exc_info=(type(result), result, result.__traceback__),
-            )
+    for event in events:
+        for receiver, result in event_committed.send_robust(sender=DomainEvent, event=event):
+            if isinstance(result, Exception):
+                logger.error(
+                    "receiver %r of event %s failed",
+                    receiver,
+                    event.pk,
+                    exc_info=(type(result), result, result.__traceback__),
+                )

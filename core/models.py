@@ -79,25 +79,32 @@ class DomainEvent(models.Model):
 
 
 class OutboxEmail(models.Model):
-    """Outbox for e-mail: the rendered message, written in the same transaction as the change it
-    reports (`core.services.outbox.enqueue_email`). A worker sends it after the commit; the beat
-    sweep sends what a dead process or an unreachable broker left behind, and retries failures.
-    The row's status makes a second hand-off a no-op, so each message goes out once."""
+    """Outbox for e-mail: the rendered message, or what to render (`renderer` and `params`),
+    written in the same transaction as the change it reports (`core.services.outbox`). A worker
+    sends it after the commit; the beat sweep sends what a dead process or an unreachable broker
+    left behind, and retries failures. The row's status makes a second hand-off a no-op, so each
+    message goes out once."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("ausstehend")
         SENT = "sent", _("gesendet")
         FAILED = "failed", _("endgültig fehlgeschlagen")
         WITHDRAWN = "withdrawn", _("zurückgezogen")
+        # Rendered at sending, it had nothing to say any more (its enrolment was deleted).
+        SKIPPED = "skipped", _("übersprungen")
 
     # Optional idempotency key: enqueueing the same key twice stores one message.
     key = models.CharField(
         max_length=200, unique=True, null=True, blank=True, validators=[single_line]
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    subject = models.TextField()
+    # A registered renderer's name: subject and body are written when the worker renders it
+    # (from `params`, ids and the like) and sends it; empty for a message stored rendered.
+    renderer = models.CharField(max_length=100, blank=True, validators=[single_line])
+    params = models.JSONField(default=dict, blank=True)
+    subject = models.TextField(blank=True)
     # Emptied once sent (or after OUTBOX_BODY_RETENTION_DAYS): its links are secrets in clear.
-    body = models.TextField()
+    body = models.TextField(blank=True)
     from_email = models.CharField(max_length=320, blank=True, validators=[single_line])
     to = models.JSONField(default=list)
     cc = models.JSONField(default=list, blank=True)

@@ -7,4 +7,9 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Kurse")
 
     def ready(self):
+        from core.services.outbox import register_renderer
+
         from . import receivers  # noqa: F401 - connects the waiting-list promotion receivers
+        from .emails import ENROLMENT_RENDERER, render_enrolment_email
+
+        register_renderer(ENROLMENT_RENDERER, render_enrolment_email)

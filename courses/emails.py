@@ -41,7 +41,7 @@ KINDS = {
 SESSION_KINDS = ("session_moved", "session_cancelled")
 
 
-def _language(user) -> str:
+def language_of(user) -> str:
     lang = (getattr(user, "language", "") or settings.LANGUAGE_CODE)[:2]
     return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
@@ -97,15 +97,17 @@ def enrolment_email(
     session_id: int | None = None,
     position: int | None = None,
     extra: dict | None = None,
+    lang: str | None = None,
 ) -> EmailMessage | None:
     """The e-mail to the participant about their enrolment (None when there is nobody to tell).
     Calendar attachments are iTIP messages, one per session (each one UID); `session_id` names
-    the session a session_moved or session_cancelled e-mail is about."""
+    the session a session_moved or session_cancelled e-mail is about. `lang`: the language
+    chosen when the message was stored (else the participant's now)."""
     participant = enrolment.participant
     if participant is None or not participant.email:
         return None
     sessions = _sessions(enrolment)
-    lang = _language(participant)
+    lang = lang or language_of(participant)
     context = _context(enrolment, sessions, position)
     about = _itip_sessions(kind, sessions, session_id)
     if kind in SESSION_KINDS:
@@ -122,6 +124,25 @@ def enrolment_email(
             # RFC 6047: the method in the part's content type matches the one inside.
             message.attach(f"termin-{index}.ics", ics, f"text/calendar; method={method}")
     return message
+
+
+ENROLMENT_RENDERER = "courses.enrolment"
+
+
+def render_enrolment_email(
+    *, enrolment: int, kind: str, position: int | None = None, lang: str | None = None
+) -> EmailMessage | None:
+    """The outbox renderer ENROLMENT_RENDERER (core.services.outbox): the e-mail rendered by the
+    worker that sends it, from the state committed by then. None when the enrolment is gone or
+    its participant was anonymised meanwhile."""
+    found = (
+        Enrolment.objects.select_related("run__course", "run__school", "participant", "business")
+        .filter(pk=enrolment)
+        .first()
+    )
+    if found is None:
+        return None
+    return enrolment_email(found, kind, position=position, lang=lang)
 
 
 def moved_email(old: Enrolment, new: Enrolment) -> EmailMessage | None:
@@ -156,7 +177,7 @@ def run_message_email(enrolment: Enrolment, message, *, sender: str = "") -> Ema
         "run_url": absolute_url(run),
         "my_url": absolute_url("courses:my"),
     }
-    subject, body = _render("run_message", _language(participant), context)
+    subject, body = _render("run_message", language_of(participant), context)
     return EmailMessage(subject=subject, body=body, to=[participant.email])
 
 
@@ -172,7 +193,7 @@ def approval_request_emails(enrolment: Enrolment, token: str) -> list[EmailMessa
             business=business, role=Membership.Role.BUSINESS_CONTACT, user__is_active=True
         ).select_related("user")
     )
-    recipients = [(m.user.email, _language(m.user)) for m in contacts]
+    recipients = [(m.user.email, language_of(m.user)) for m in contacts]
     if not recipients and business.email:
         recipients = [(business.email, settings.LANGUAGE_CODE)]
     sessions = _sessions(enrolment)

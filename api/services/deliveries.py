@@ -25,7 +25,12 @@ from core.models import DomainEvent
 
 from .. import crypto
 from ..models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from ..selectors import due_delivery_ids, events_without_deliveries, subscribed_endpoints
+from ..selectors import (
+    due_delivery_ids,
+    events_without_deliveries,
+    subscribed_endpoints,
+    webhook_chamber_ids,
+)
 from ..tasks import deliver as deliver_task
 
 logger = logging.getLogger(__name__)
@@ -214,12 +219,22 @@ def create_missing_deliveries(
     *, window: dt.timedelta = RETRY_FOR, grace: dt.timedelta = dt.timedelta(seconds=30)
 ) -> int:
     """Deliveries for events whose `event_committed` receiver never ran (the process died between
-    commit and receiver, or the receiver failed): the outbox marks each event once its
-    deliveries exist, so the sweep finds every unmarked one however long ago it happened, up to
-    the day a delivery is retried for. Safe to repeat (get_or_create)."""
+    commit and receiver, the receiver failed, or the event's chamber had no endpoint when it was
+    recorded, so it was never announced): the outbox marks each event once its deliveries exist,
+    so the sweep finds every unmarked one however long ago it happened, up to the day a delivery
+    is retried for. Events of chambers without an endpoint are marked in one statement. Safe to
+    repeat (get_or_create)."""
     events = events_without_deliveries(now=timezone.now(), window=window, grace=grace)
+    found = list(events.values_list("pk", "chamber_id"))
+    if not found:
+        return 0
+    listening = webhook_chamber_ids()
+    quiet = [pk for pk, chamber_id in found if chamber_id not in listening]
+    DomainEvent.objects.filter(pk__in=quiet, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now()
+    )
     count = 0
-    for event in events.iterator():
+    for event in events.filter(chamber_id__in=listening).iterator():
         count += len(create_deliveries(event=event))
     return count
 

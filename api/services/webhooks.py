@@ -16,6 +16,7 @@ from people.models import Chamber
 from .. import crypto
 from ..errors import InvalidWebhook
 from ..models import EVENTS, WebhookEndpoint
+from ..selectors import forget_webhook_chambers
 
 
 def _validate_webhook(url: str, events: list[str]) -> None:
@@ -115,4 +116,5 @@ def delete_webhook(*, endpoint: WebhookEndpoint, actor=None) -> None:
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
             deleted_at=timezone.now(), is_active=False, updated_at=timezone.now()
         )
+        forget_webhook_chambers()  # an update() sends no post_save
         audit(actor=actor, action="api.webhook_deleted", obj=endpoint)

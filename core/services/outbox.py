@@ -1,9 +1,16 @@
-"""The e-mail outbox: a message is stored, rendered, in the transaction of the change it reports,
-and sent after the commit.
+"""The e-mail outbox: a message is stored in the transaction of the change it reports, and sent
+after the commit.
 
-- `enqueue_email` (inside the caller's transaction): one row; on commit the row's id is handed to
-  a worker. The hand-off never raises: with the broker down (or the process dying right after
-  the commit) the row stays pending and `deliver_due_emails` (beat, every minute) sends it.
+- `enqueue_email` (inside the caller's transaction): one row with the rendered message; on commit
+  the row's id is handed to a worker. The hand-off never raises: with the broker down (or the
+  process dying right after the commit) the row stays pending and `deliver_due_emails` (beat,
+  every minute) sends it.
+- `enqueue_rendered_later`: the row says what to render (a renderer an app registered with
+  `register_renderer`, and its arguments); the worker renders it when it sends. For messages
+  whose rendering would hold up a hot transaction (a booking, while every other booking of the
+  run waits for its lock). The recipients are stored at once, so the message can be withdrawn
+  before it is rendered. A renderer that finds nothing to say any more (its object was deleted
+  meanwhile) skips the row; one that fails is retried like a mail server that is down.
 - `deliver_email`: sends a pending row once. It holds the row's lock while talking to the mail
   server, so the worker and the sweep never send one message twice (PostgreSQL skips a locked
   row); an SMTP error is recorded and retried with backoff for a day.
@@ -18,8 +25,10 @@ import base64
 import datetime as dt
 import logging
 import smtplib
+from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -34,6 +43,17 @@ HANDOFF_GRACE = dt.timedelta(seconds=60)
 FIRST_RETRY = 60  # seconds; doubles per attempt, at most an hour
 MAX_ATTEMPTS = 12  # about a day with the backoff above
 
+# name -> callable(**params) -> EmailMessage | None. Apps register theirs in AppConfig.ready, so
+# the kernel renders their messages without importing them.
+Renderer = Callable[..., EmailMessage | None]
+_renderers: dict[str, Renderer] = {}
+
+
+def register_renderer(name: str, render: Renderer) -> None:
+    """`render(**params)` returns the message to send, or None when there is nothing to send
+    any more; it reads the state of the moment it runs (after the commit, in the worker)."""
+    _renderers[name] = render
+
 
 def _attachment(item) -> dict:
     filename, content, mimetype = item
@@ -43,8 +63,7 @@ def _attachment(item) -> dict:
     return {"filename": filename, "mimetype": mimetype, "content": str(content), "base64": False}
 
 
-def _recipients(message: EmailMessage) -> str:
-    addresses = [*message.to, *message.cc, *message.bcc]
+def _recipients(addresses: list[str]) -> str:
     return " " + " ".join(a.strip().lower() for a in addresses) + " "
 
 
@@ -59,19 +78,44 @@ def withdraw_emails_to(*, address: str) -> int:
 def enqueue_email(message: EmailMessage, *, key: str | None = None) -> OutboxEmail | None:
     """Store `message` for sending after the current transaction commits. With a `key`, a second
     message under the same key is dropped (None is returned)."""
-    fields = {
-        "subject": message.subject,
-        "body": message.body,
-        "from_email": message.from_email or "",
-        "to": list(message.to),
-        "cc": list(message.cc),
-        "bcc": list(message.bcc),
-        "recipients": _recipients(message),
-        "reply_to": list(message.reply_to),
-        "headers": dict(message.extra_headers),
-        "attachments": [_attachment(item) for item in message.attachments],
-        "next_attempt_at": timezone.now() + HANDOFF_GRACE,
-    }
+    return _store(
+        {
+            "subject": message.subject,
+            "body": message.body,
+            "from_email": message.from_email or "",
+            "to": list(message.to),
+            "cc": list(message.cc),
+            "bcc": list(message.bcc),
+            "recipients": _recipients([*message.to, *message.cc, *message.bcc]),
+            "reply_to": list(message.reply_to),
+            "headers": dict(message.extra_headers),
+            "attachments": [_attachment(item) for item in message.attachments],
+        },
+        key,
+    )
+
+
+def enqueue_rendered_later(
+    renderer: str, *, params: dict, to: list[str], key: str | None = None
+) -> OutboxEmail | None:
+    """Store what to send to `to` after the current transaction commits: the worker renders
+    `renderer(**params)` (JSON-serialisable) when it sends, and sends it to `to` whatever the
+    renderer addresses. With a `key`, a second message under the same key is dropped."""
+    if renderer not in _renderers:
+        raise ValueError(f"no e-mail renderer {renderer!r} registered")
+    return _store(
+        {
+            "renderer": renderer,
+            "params": params,
+            "to": list(to),
+            "recipients": _recipients(to),
+        },
+        key,
+    )
+
+
+def _store(fields: dict, key: str | None) -> OutboxEmail | None:
+    fields["next_attempt_at"] = timezone.now() + HANDOFF_GRACE
     # No savepoint when nested (two round trips fewer in a booking, under its run lock): a failed
     # INSERT without a key fails the caller's transaction anyway.
     with transaction.atomic(savepoint=False):
@@ -97,7 +141,41 @@ def hand_off(email_id: int) -> None:
         logger.warning("e-mail %s not handed off; the outbox sweep sends it", email_id)
 
 
+class _NotSent(Exception):
+    """A row stored with a renderer that is not sent, now or later: `status` says why."""
+
+    def __init__(self, status: str, reason: str):
+        super().__init__(reason)
+        self.status = status
+
+
+def _rendered(row: OutboxEmail) -> EmailMessage:
+    """The message of a row stored with a renderer, addressed as stored. The row takes its
+    subject and body, kept as for a message stored rendered."""
+    render = _renderers.get(row.renderer)
+    if render is None:
+        raise _NotSent(OutboxEmail.Status.FAILED, f"no e-mail renderer {row.renderer!r}")
+    try:
+        # A savepoint: a failed query of the renderer must not break the row's transaction.
+        with transaction.atomic():
+            message = render(**row.params)
+    except ObjectDoesNotExist as exc:
+        message, gone = None, exc
+    else:
+        gone = "the renderer returned nothing"
+    if message is None:
+        reason = f"nothing to send ({row.renderer} {row.params}): {gone}"
+        raise _NotSent(OutboxEmail.Status.SKIPPED, reason)
+    message.to, message.cc, message.bcc = list(row.to), list(row.cc), list(row.bcc)
+    row.subject = message.subject
+    row.body = message.body
+    row.from_email = message.from_email or ""
+    return message
+
+
 def _message(row: OutboxEmail) -> EmailMessage:
+    if row.renderer:
+        return _rendered(row)
     message = EmailMessage(
         subject=row.subject,
         body=row.body,
@@ -119,7 +197,9 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def deliver_email(*, email_id: int, now: dt.datetime | None = None) -> bool:
-    """Send the pending row once; True when it went out now."""
+    """Send the pending row once; True when it went out now. Never raises for the message
+    itself (the sweep goes on with the next row): a mail server that is down or a renderer
+    that fails is retried with backoff, a renderer with nothing to send skips the row."""
     with transaction.atomic():
         row = (
             OutboxEmail.objects.select_for_update(skip_locked=True)
@@ -130,18 +210,16 @@ def deliver_email(*, email_id: int, now: dt.datetime | None = None) -> bool:
             return False  # sent already, failed for good, or being sent by another worker
         row.attempts += 1
         try:
-            _message(row).send()
+            message = _message(row)
+        except _NotSent as exc:
+            return _give_up(row, exc.status, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a renderer's bug or a database blip
+            logger.exception("e-mail %s could not be rendered", row.pk)
+            return _retry_later(row, exc, now)
+        try:
+            message.send()
         except (OSError, smtplib.SMTPException) as exc:
-            row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = OutboxEmail.Status.FAILED
-                row.next_attempt_at = None
-                logger.error("e-mail %s failed for good: %s", row.pk, row.last_error)
-            else:
-                row.next_attempt_at = (now or timezone.now()) + backoff(row.attempts)
-                logger.info("e-mail %s not sent, retried later: %s", row.pk, row.last_error)
-            row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            return False
+            return _retry_later(row, exc, now)
         row.status = OutboxEmail.Status.SENT
         row.sent_at = timezone.now()
         row.next_attempt_at = None
@@ -158,9 +236,36 @@ def deliver_email(*, email_id: int, now: dt.datetime | None = None) -> bool:
                 "last_error",
                 "attachments",
                 "body",
+                "subject",
+                "from_email",
             ]
         )
         return True
+
+
+def _retry_later(row: OutboxEmail, exc: Exception, now: dt.datetime | None) -> bool:
+    row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = OutboxEmail.Status.FAILED
+        row.next_attempt_at = None
+        logger.error("e-mail %s failed for good: %s", row.pk, row.last_error)
+    else:
+        row.next_attempt_at = (now or timezone.now()) + backoff(row.attempts)
+        logger.info("e-mail %s not sent, retried later: %s", row.pk, row.last_error)
+    row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    return False
+
+
+def _give_up(row: OutboxEmail, status: str, reason: str) -> bool:
+    if status == OutboxEmail.Status.FAILED:
+        logger.error("e-mail %s failed for good: %s", row.pk, reason)
+    else:
+        logger.warning("e-mail %s skipped: %s", row.pk, reason)
+    row.status = status
+    row.next_attempt_at = None
+    row.last_error = reason[:1000]
+    row.save(update_fields=["attempts", "status", "next_attempt_at", "last_error"])
+    return False
 
 
 def due_email_ids(*, now: dt.datetime, limit: int = 500) -> list[int]:

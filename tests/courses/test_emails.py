@@ -2,11 +2,18 @@
 promotion, approval request and cancellation, each in the recipient's language with the
 right iCalendar method; nothing for a booking that failed."""
 
+import datetime as dt
 import email
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from icalendar import Calendar
 
+from core.models import OutboxEmail
+from core.services.outbox import deliver_due_emails, deliver_email
+from courses.emails import enrolment_email
 from courses.errors import AlreadyEnrolled
 from courses.services.booking.book import book
 from courses.services.booking.cancel import cancel, cancel_run
@@ -154,3 +161,32 @@ def test_a_name_or_title_with_line_breaks_never_adds_a_header_or_fails_the_booki
         message = email.message_from_string(mail.message().as_string())
         assert message.get_all("Bcc") is None
         assert message["To"] == mail.to[0]
+
+
+def test_a_booking_stores_what_to_render_and_the_worker_renders_the_same_mail(mailoutbox):
+    run = make_run(capacity=1, sessions=2)
+    book(run=run, participant=verified_trainee())
+    person = verified_trainee(user__language="en")
+    with CaptureQueriesContext(connection) as queries:
+        waiting = book(run=run, participant=person)
+    # Once the enrolment is written (the run is locked) no session is read for the e-mail.
+    statements = [q["sql"] for q in queries]
+    written = next(i for i, sql in enumerate(statements) if 'INTO "courses_enrolment"' in sql)
+    assert not [sql for sql in statements[written:] if 'FROM "courses_session"' in sql]
+    row = OutboxEmail.objects.get(recipients__contains=f" {person.email} ")
+    assert (row.renderer, row.subject, row.body) == ("courses.enrolment", "", "")
+    assert row.params == {"enrolment": waiting.pk, "kind": "waitlist", "lang": "en", "position": 1}
+
+    expected = enrolment_email(waiting, "waitlist", position=1)
+    assert deliver_email(email_id=row.pk)
+    (sent,) = [m for m in mailoutbox if m.to == [person.email]]
+    assert (sent.subject, sent.body) == (expected.subject, expected.body)
+    assert sent.subject.startswith("[Lernwerkstatt] ") and "waiting list" in sent.body.lower()
+
+
+def test_a_booking_mail_whose_enrolment_is_gone_is_skipped(mailoutbox):
+    enrolment = book(run=make_run(capacity=5), participant=verified_trainee())
+    enrolment.delete()
+    assert deliver_due_emails(now=timezone.now() + dt.timedelta(minutes=5)) == 0
+    assert mailoutbox == []
+    assert OutboxEmail.objects.get().status == "skipped"

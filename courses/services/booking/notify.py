@@ -3,9 +3,14 @@ its e-mails in the e-mail outbox, both written in the booking's transaction (cor
 sends them once it commits, or its sweep does if the process dies first)."""
 
 from core.events import record_event, record_events
-from core.services.outbox import enqueue_email
+from core.services.outbox import enqueue_email, enqueue_rendered_later
 
-from ...emails import approval_request_emails, enrolment_email
+from ...emails import (
+    ENROLMENT_RENDERER,
+    approval_request_emails,
+    enrolment_email,
+    language_of,
+)
 from ...models import Enrolment, Session
 
 
@@ -40,12 +45,18 @@ def record_many(types: list[str], enrolment: Enrolment, position: int | None = N
 
 
 def send_on_commit(enrolment: Enrolment, kind: str, *, position: int | None = None) -> None:
-    """The e-mail is rendered now (the state this transaction commits) and sent after the
-    commit; a rollback sends nothing. `position`: the waiting-list place, when the caller knows
-    it (under the run lock)."""
-    message = enrolment_email(enrolment, kind, position=position)
-    if message is not None:
-        enqueue_email(message)
+    """The e-mail is stored as what to render (one INSERT, no template and no query under the
+    run lock); the worker renders it after the commit, from the state committed by then (see
+    emails.render_enrolment_email). A rollback sends nothing. `position`: the waiting-list
+    place, when the caller knows it (under the run lock); the address and language are those of
+    this moment."""
+    participant = enrolment.participant
+    if participant is None or not participant.email:
+        return
+    params = {"enrolment": enrolment.pk, "kind": kind, "lang": language_of(participant)}
+    if position is not None:
+        params["position"] = position
+    enqueue_rendered_later(ENROLMENT_RENDERER, params=params, to=[participant.email])
 
 
 def send_approval_request_on_commit(enrolment: Enrolment) -> None:
