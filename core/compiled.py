@@ -44,11 +44,11 @@ class Placeholders:
 class CompiledQuery:
     alias: str
     sql: str
-    slots: tuple[
-        tuple[str | None, object], ...
-    ]  # per parameter: (argument name, or None, constant)
-    datetimes: frozenset[str]
-    converters: dict  # result column -> (converters, expression), as Django's compiler applies them
+    # Per SQL parameter: (the argument's name, None), or (None, a constant of the query).
+    slots: tuple[tuple[str | None, object], ...]
+    datetimes: frozenset[str]  # the arguments adapted as the ORM adapts a DateTimeField value
+    # Per result column: (converters, expression), applied as Django's compiler applies them.
+    converters: dict
 
     def rows(self, **values) -> list[tuple]:
         connection = connections[self.alias]

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import IntegrityError, router
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.compiled import CompiledQuery, Placeholders, compiled_query
@@ -20,7 +20,7 @@ from workshops.models import EquipmentReservation, Workshop
 from workshops.services import constraint_name, format_range
 
 from ...errors import SessionConflict
-from ...models import CourseRun, Session, SessionReservation
+from ...models import Session, SessionReservation
 from .checks import MAX_SESSION_LENGTH
 
 SESSION_CONSTRAINTS = {
@@ -42,39 +42,24 @@ def _describe(course: str, start: dt.datetime, end: dt.datetime, room: Workshop)
     }
 
 
-def _named(sessions: QuerySet) -> QuerySet:
-    """The sessions as rows of what a conflict message names: id, start, end, workshop id,
-    course title, room (name, number) and person (first and last name, email). Each name is
-    read by a subquery on a primary key: PostgreSQL plans those in a fraction of the time a join
-    of five tables takes (the check pays that planning even when nothing clashes), and runs them
-    only for the row returned."""
-
-    def name(model, key: str, field: str) -> Subquery:
-        return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(field)[:1])
-
-    return sessions.annotate(
-        named_course=name(CourseRun, "run_id", "course__title"),
-        named_workshop=name(Workshop, "workshop_id", "name"),
-        named_room=name(Workshop, "workshop_id", "room"),
-        named_first_name=name(User, "instructor_id", "first_name"),
-        named_last_name=name(User, "instructor_id", "last_name"),
-        named_email=name(User, "instructor_id", "email"),
-    ).values_list(
-        "pk",
-        "start",
-        "end",
-        "workshop_id",
-        "named_course",
-        "named_workshop",
-        "named_room",
-        "named_first_name",
-        "named_last_name",
-        "named_email",
-    )
+# What a conflict message names (course, time, room, person): the clash is loaded as one row of
+# these columns, and only when there is one.
+NAMED_FIELDS = (
+    "pk",
+    "start",
+    "end",
+    "workshop_id",
+    "run__course__title",
+    "workshop__name",
+    "workshop__room",
+    "instructor__first_name",
+    "instructor__last_name",
+    "instructor__email",
+)
 
 
 def _conflict(kind: str, row: tuple) -> SessionConflict:
-    """The error naming the clashing session, from its `_named` row."""
+    """The error naming the clashing session, from its NAMED_FIELDS row."""
     pk, start, end, _workshop_id, title, room, room_no, first_name, last_name, email = row
     if kind == "workshop":
         text = _("Die Lernwerkstatt ist zu dieser Zeit belegt: %(other)s.")
@@ -115,15 +100,17 @@ def reservation_conflict(other: EquipmentReservation | None) -> SessionConflict:
 
 
 def _clash_query(alias: str, with_instructor: bool, excluded: int) -> CompiledQuery:
-    """The first scheduled session overlapping [start, end) in the workshop (or with the
-    instructor), as its `_named` row; compiled once per database and shape, since compiling it
-    costs more than the database needs to answer it."""
+    """The id and workshop of the first scheduled session overlapping [start, end) in the
+    workshop (or with the instructor). Compiled once per database and shape: compiling costs
+    more than the database needs to answer. Only ids: most checks find nothing, and joining
+    the named tables (or reading them by subqueries) here would cost the database two to five
+    times as much to plan and start, clash or not."""
 
     def build(p: Placeholders):
         clash = Q(workshop_id=p.id("workshop_id"))
         if with_instructor:
             clash |= Q(instructor_id=p.id("instructor_id"))
-        return _named(
+        return (
             Session.objects.using(alias)
             .filter(
                 clash,
@@ -137,9 +124,19 @@ def _clash_query(alias: str, with_instructor: bool, excluded: int) -> CompiledQu
             )
             .exclude(pk__in=[p.id(f"exclude{i}") for i in range(excluded)])
             .order_by("start")
-        )[:1]
+            .values_list("pk", "workshop_id")[:1]
+        )
 
     return compiled_query(("courses.session_clash", with_instructor, excluded), alias, build)
+
+
+def _named_query(alias: str) -> CompiledQuery:
+    """The NAMED_FIELDS row of one session, compiled once per database."""
+    return compiled_query(
+        "courses.session_named",
+        alias,
+        lambda p: Session.objects.using(alias).filter(pk=p.id("pk")).values_list(*NAMED_FIELDS),
+    )
 
 
 def find_conflict(
@@ -151,11 +148,11 @@ def find_conflict(
     exclude_ids: Iterable[int] = (),
 ) -> SessionConflict | None:
     """The first scheduled session overlapping [start, end) in the same workshop or with the
-    same instructor, as the error to raise (None when free). One indexed query, which also
-    loads what the message names."""
+    same instructor, as the error to raise (None when free). One indexed query, and a second
+    only to name the session that clashes."""
     exclude_ids = list(exclude_ids)
-    query = _clash_query(router.db_for_write(Session), bool(instructor_id), len(exclude_ids))
-    rows = query.rows(
+    alias = router.db_for_write(Session)
+    hit = _clash_query(alias, bool(instructor_id), len(exclude_ids)).rows(
         workshop_id=workshop_id,
         instructor_id=instructor_id,
         start=start,
@@ -163,9 +160,11 @@ def find_conflict(
         earliest=start - MAX_SESSION_LENGTH,
         **{f"exclude{i}": pk for i, pk in enumerate(exclude_ids)},
     )
-    if not rows:
+    if not hit:
         return None
-    return _conflict("workshop" if rows[0][3] == workshop_id else "instructor", rows[0])
+    pk, clash_workshop_id = hit[0]
+    (row,) = _named_query(alias).rows(pk=pk)
+    return _conflict("workshop" if clash_workshop_id == workshop_id else "instructor", row)
 
 
 def check_session_conflicts(
@@ -201,7 +200,7 @@ def db_conflict(
     kind = SESSION_CONSTRAINTS.get(constraint_name(exc))
     if kind is None:
         return None
-    other = _named(
+    other = (
         Session.objects.filter(
             Q(workshop_id=workshop_id) if kind == "workshop" else Q(instructor_id=instructor_id),
             status=Session.Status.SCHEDULED,
@@ -210,7 +209,9 @@ def db_conflict(
         )
         .exclude(pk__in=list(exclude_ids))
         .order_by("start")
-    ).first()
+        .values_list(*NAMED_FIELDS)
+        .first()
+    )
     if other is None:
         return SessionConflict(_("Ein anderer Termin wurde gerade zur selben Zeit gespeichert."))
     return _conflict(kind, other)
