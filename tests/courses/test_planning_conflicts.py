@@ -97,3 +97,48 @@ def test_not_enough_free_units_names_the_external_reservation():
     assert "benötigt 6, frei 5" in err.value.message
     assert "Ausleihe Tischlerei Schröder" in err.value.message
     assert not Session.objects.exists()
+
+
+def test_repeated_checks_each_name_their_own_clash():
+    """The check's query is compiled once; each call still asks about its own slot, workshop
+    and instructor (and a session moved onto its own time does not clash with itself)."""
+    plan = make_plan()
+    elsewhere = make_plan(school=plan.school)
+    here = planning.add_session(run=plan.run, start=day_at(30, 8), end=day_at(30, 10), actor=None)
+    there = planning.add_session(
+        run=elsewhere.run, start=day_at(31, 14), end=day_at(31, 16), actor=None
+    )
+
+    first = planning.find_conflict(
+        start=day_at(30, 9), end=day_at(30, 11), workshop_id=plan.workshop.pk, instructor_id=None
+    )
+    second = planning.find_conflict(
+        start=day_at(31, 15),
+        end=day_at(31, 17),
+        workshop_id=plan.workshop.pk,
+        instructor_id=elsewhere.instructor.pk,
+    )
+
+    assert first.details["other_session"] == here.pk and first.field == "workshop"
+    assert "09:00" not in first.message and "08:00–10:00" in first.message
+    assert second.details["other_session"] == there.pk and second.field == "instructor"
+    assert str(elsewhere.instructor) in second.message and "14:00–16:00" in second.message
+    assert (
+        planning.find_conflict(
+            start=day_at(30, 8),
+            end=day_at(30, 10),
+            workshop_id=plan.workshop.pk,
+            instructor_id=plan.instructor.pk,
+            exclude_ids=[here.pk],
+        )
+        is None
+    )
+    assert (
+        planning.find_conflict(
+            start=day_at(31, 8),
+            end=day_at(31, 10),
+            workshop_id=plan.workshop.pk,
+            instructor_id=None,
+        )
+        is None
+    )

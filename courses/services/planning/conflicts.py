@@ -10,11 +10,13 @@ SessionConflict."""
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError
+from django.db import IntegrityError, router
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from workshops.models import EquipmentReservation
+from core.compiled import CompiledQuery, Placeholders, compiled_query
+from people.models import User
+from workshops.models import EquipmentReservation, Workshop
 from workshops.services import constraint_name, format_range
 
 from ...errors import SessionConflict
@@ -29,20 +31,24 @@ SESSION_CONSTRAINTS = {
 
 def describe_session(session: Session) -> str:
     """Course, time and room of a session, as the conflict messages name it."""
+    return _describe(session.run.course.title, session.start, session.end, session.workshop)
+
+
+def _describe(course: str, start: dt.datetime, end: dt.datetime, room: Workshop) -> str:
     return _("„%(course)s“ am %(when)s in %(room)s") % {
-        "course": session.run.course.title,
-        "when": format_range(session.start, session.end),
-        "room": session.workshop,
+        "course": course,
+        "when": format_range(start, end),
+        "room": room,
     }
 
 
-# What a conflict message names (course, time, room, person): only these columns are loaded, so
-# naming the clash costs little more than finding it.
+# What a conflict message names (course, time, room, person): the clash is loaded as one row of
+# these columns, and only when there is one.
 NAMED_FIELDS = (
+    "pk",
     "start",
     "end",
     "workshop_id",
-    "instructor_id",
     "run__course__title",
     "workshop__name",
     "workshop__room",
@@ -52,21 +58,20 @@ NAMED_FIELDS = (
 )
 
 
-def _session_qs():
-    return Session.objects.select_related("run__course", "workshop", "instructor").only(
-        *NAMED_FIELDS
-    )
-
-
-def _conflict(kind: str, other: Session) -> SessionConflict:
+def _conflict(kind: str, row: tuple) -> SessionConflict:
+    """The error naming the clashing session, from its NAMED_FIELDS row."""
+    pk, start, end, _workshop_id, title, room, room_no, first_name, last_name, email = row
     if kind == "workshop":
         text = _("Die Lernwerkstatt ist zu dieser Zeit belegt: %(other)s.")
         field = "workshop"
     else:
         text = _("%(person)s ist zu dieser Zeit schon eingeplant: %(other)s.")
         field = "instructor"
-    message = text % {"other": describe_session(other), "person": other.instructor}
-    return SessionConflict(message, field=field, other_session=other.pk)
+    # Unsaved instances only to reuse how a room and a person are shown (their __str__).
+    other = _describe(title, start, end, Workshop(name=room, room=room_no))
+    person = User(first_name=first_name, last_name=last_name, email=email)
+    message = text % {"other": other, "person": person}
+    return SessionConflict(message, field=field, other_session=pk)
 
 
 def reservation_conflict(other: EquipmentReservation | None) -> SessionConflict:
@@ -94,6 +99,46 @@ def reservation_conflict(other: EquipmentReservation | None) -> SessionConflict:
     return SessionConflict(message, field="equipment", other_reservation=other.pk)
 
 
+def _clash_query(alias: str, with_instructor: bool, excluded: int) -> CompiledQuery:
+    """The id and workshop of the first scheduled session overlapping [start, end) in the
+    workshop (or with the instructor). Compiled once per database and shape: compiling costs
+    more than the database needs to answer. Only ids: most checks find nothing, and joining
+    the named tables (or reading them by subqueries) here would cost the database two to five
+    times as much to plan and start, clash or not."""
+
+    def build(p: Placeholders):
+        clash = Q(workshop_id=p.id("workshop_id"))
+        if with_instructor:
+            clash |= Q(instructor_id=p.id("instructor_id"))
+        return (
+            Session.objects.using(alias)
+            .filter(
+                clash,
+                status=Session.Status.SCHEDULED,
+                start__lt=p.datetime("end"),
+                end__gt=p.datetime("start"),
+                # Sessions last at most MAX_SESSION_LENGTH, so this bound lets the (workshop,
+                # start) and (instructor, start) indexes read a few rows instead of all earlier
+                # ones.
+                start__gt=p.datetime("earliest"),
+            )
+            .exclude(pk__in=[p.id(f"exclude{i}") for i in range(excluded)])
+            .order_by("start")
+            .values_list("pk", "workshop_id")[:1]
+        )
+
+    return compiled_query(("courses.session_clash", with_instructor, excluded), alias, build)
+
+
+def _named_query(alias: str) -> CompiledQuery:
+    """The NAMED_FIELDS row of one session, compiled once per database."""
+    return compiled_query(
+        "courses.session_named",
+        alias,
+        lambda p: Session.objects.using(alias).filter(pk=p.id("pk")).values_list(*NAMED_FIELDS),
+    )
+
+
 def find_conflict(
     *,
     start: dt.datetime,
@@ -105,30 +150,21 @@ def find_conflict(
     """The first scheduled session overlapping [start, end) in the same workshop or with the
     same instructor, as the error to raise (None when free). One indexed query, and a second
     only to name the session that clashes."""
-    clash = Q(workshop_id=workshop_id)
-    if instructor_id:
-        clash |= Q(instructor_id=instructor_id)
-    # Only ids first: most checks find nothing, and a narrow query compiles and runs fast; the
-    # full row (course, room, instructor) is loaded for the message only when there is a clash.
-    hit = (
-        Session.objects.filter(
-            clash,
-            status=Session.Status.SCHEDULED,
-            start__lt=end,
-            end__gt=start,
-            # Sessions last at most MAX_SESSION_LENGTH, so this bound lets the (workshop, start)
-            # and (instructor, start) indexes read a few rows instead of all earlier ones.
-            start__gt=start - MAX_SESSION_LENGTH,
-        )
-        .exclude(pk__in=list(exclude_ids))
-        .order_by("start")
-        .values_list("pk", flat=True)
-        .first()
+    exclude_ids = list(exclude_ids)
+    alias = router.db_for_write(Session)
+    hit = _clash_query(alias, bool(instructor_id), len(exclude_ids)).rows(
+        workshop_id=workshop_id,
+        instructor_id=instructor_id,
+        start=start,
+        end=end,
+        earliest=start - MAX_SESSION_LENGTH,
+        **{f"exclude{i}": pk for i, pk in enumerate(exclude_ids)},
     )
-    if hit is None:
+    if not hit:
         return None
-    other = _session_qs().get(pk=hit)
-    return _conflict("workshop" if other.workshop_id == workshop_id else "instructor", other)
+    pk, clash_workshop_id = hit[0]
+    (row,) = _named_query(alias).rows(pk=pk)
+    return _conflict("workshop" if clash_workshop_id == workshop_id else "instructor", row)
 
 
 def check_session_conflicts(
@@ -165,14 +201,15 @@ def db_conflict(
     if kind is None:
         return None
     other = (
-        _session_qs()
-        .filter(
+        Session.objects.filter(
             Q(workshop_id=workshop_id) if kind == "workshop" else Q(instructor_id=instructor_id),
             status=Session.Status.SCHEDULED,
             start__lt=end,
             end__gt=start,
         )
         .exclude(pk__in=list(exclude_ids))
+        .order_by("start")
+        .values_list(*NAMED_FIELDS)
         .first()
     )
     if other is None:
