@@ -43,7 +43,7 @@ SAVE_KWARGS = {
     "fix_metadata_version": False,
     "compress_streams": False,
     "stream_decode_level": pikepdf.StreamDecodeLevel.none,
-    "object_stream_mode": pikepdf.ObjectStreamMode.preserve,
+    "object_stream_mode": pikepdf.ObjectStreamMode.generate,
 }
 
 
