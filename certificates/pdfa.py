@@ -3,17 +3,25 @@
 reportlab writes the page content with marked-content sequences (see `certificates.tagging`);
 this module adds what reportlab cannot: the structure tree that points at them (headings,
 paragraphs, list items, figures with alternate text), MarkInfo, the document title shown in the
-window title, associated files (the signed Open Badge), and the PDF/A-3b declaration. pikepdf's
-PDF/A preparation writes the XMP metadata (pdfaid part 3, conformance B, dc:title, dc:creator from
-the document information) and the sRGB output intent with the ICC profile pikepdf ships.
+window title, associated files (the signed Open Badge), and the PDF/A-3b declaration: the XMP
+metadata (pdfaid part 3, conformance B, the document information repeated as PDF/A requires) and
+the sRGB output intent with the ICC profile pikepdf ships.
+
+The declaration is written here rather than by `pikepdf.pdfa.prepare`: importing that module costs
+about two CPU seconds per worker process (it compiles JSON-schema format grammars), and its
+repairs (annotations, JavaScript, image interpolation, font encodings) have nothing to repair in a
+page reportlab drew from our own layout. pikepdf's PDF/A validator checks the result in the tests.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
 import io
+import zlib
 from dataclasses import dataclass
 from functools import cache
+from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -21,7 +29,23 @@ from pikepdf.models.metadata import encode_pdf_date
 
 from .tagging import MarkedContent
 
-FLAVOUR = "3b"
+PART, CONFORMANCE = 3, "B"
+PRODUCER = f"pikepdf {pikepdf.__version__}"
+# What `pikepdf.pdfa.resolve_save_kwargs("3b")` pins, with choices of ours: the streams reportlab
+# compressed are copied as they are (compress_streams=True made qpdf spend more time on them than
+# the rest of the pass), the few streams added here are compressed by us (the ICC profile) or left
+# as PDF/A prefers (the XMP packet), and no object streams: pyHanko, which signs the file next,
+# parses a classic cross-reference table faster (about 1 ms a certificate).
+SAVE_KWARGS = {
+    "preserve_pdfa": True,
+    "encryption": None,
+    "qdf": False,
+    "normalize_content": False,
+    "fix_metadata_version": False,
+    "compress_streams": False,
+    "stream_decode_level": pikepdf.StreamDecodeLevel.none,
+    "object_stream_mode": pikepdf.ObjectStreamMode.disable,
+}
 
 
 @dataclass(frozen=True)
@@ -36,17 +60,12 @@ class Attachment:
 
 
 @cache
-def _pdfa():
-    # Imported on first use: it checks its optional dependencies (fontTools, jsonschema) on import.
-    import pikepdf.pdfa
-
-    return pikepdf.pdfa
-
-
-@cache
-def save_kwargs() -> dict:
-    """The pikepdf save settings PDF/A-3b needs (no encryption, XMP kept as written, …)."""
-    return dict(_pdfa().resolve_save_kwargs(FLAVOUR))
+def _srgb_profile() -> bytes:
+    """The sRGB ICC profile pikepdf ships, deflated once per process."""
+    icc = (importlib.resources.files("pikepdf") / "pdfa" / "data" / "sRGB.icc").read_bytes()
+    if icc[36:40] != b"acsp" or icc[16:20] != b"RGB ":
+        raise RuntimeError("pikepdf's sRGB.icc is not an RGB ICC profile")
+    return zlib.compress(icc, 9)
 
 
 def make_pdfa(
@@ -57,16 +76,99 @@ def make_pdfa(
     now: dt.datetime | None = None,
 ) -> bytes:
     """The reportlab PDF `content` as a tagged PDF/A-3b file carrying `attachments`."""
+    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     with pikepdf.open(io.BytesIO(content)) as pdf:
         _structure_tree(pdf, marked)
         pdf.Root.MarkInfo = Dictionary(Marked=True)
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         for attachment in attachments:
             _attach(pdf, attachment, now=now)
-        _pdfa().prepare(pdf, FLAVOUR)
+        _output_intent(pdf)
+        _declare(pdf, now)
         out = io.BytesIO()
-        pdf.save(out, **save_kwargs())
+        pdf.save(out, **SAVE_KWARGS)
         return out.getvalue()
+
+
+def _output_intent(pdf: pikepdf.Pdf) -> None:
+    profile = pikepdf.Stream(pdf, b"")
+    profile.write(_srgb_profile(), filter=Name.FlateDecode)
+    profile.N = 3
+    intent = Dictionary(
+        Type=Name.OutputIntent,
+        S=Name.GTS_PDFA1,
+        OutputConditionIdentifier=String("sRGB"),
+        Info=String("sRGB"),
+        DestOutputProfile=profile,
+    )
+    pdf.Root.OutputIntents = Array([pdf.make_indirect(intent)])
+
+
+def _xml_text(value) -> str:
+    # XML 1.0 admits no control characters but tab and line breaks.
+    text = str(value)
+    return "".join(c for c in text if c >= " " or c in "\t\n\r")
+
+
+def _declare(pdf: pikepdf.Pdf, now: dt.datetime) -> None:
+    """The XMP packet declaring PDF/A-3b, and the document information agreeing with it: PDF/A
+    wants every Info entry repeated in XMP with the same value."""
+    info = pdf.docinfo
+    fields = {key: _xml_text(info.get(f"/{key}", "")) for key in ("Title", "Author", "Subject")}
+    fields.update(
+        Keywords=_xml_text(info.get("/Keywords", "")), Creator=_xml_text(info.get("/Creator", ""))
+    )
+    for key, value in fields.items():
+        if value:
+            info[Name("/" + key)] = String(value)
+    stamp = encode_pdf_date(now)
+    info.Producer = String(PRODUCER)
+    info.CreationDate = String(stamp)
+    info.ModDate = String(stamp)
+    when = now.isoformat()
+    properties = []
+    if fields["Title"]:
+        properties.append(_alt("dc:title", fields["Title"]))
+    if fields["Author"]:
+        properties.append(
+            f"<dc:creator><rdf:Seq><rdf:li>{escape(fields['Author'])}</rdf:li></rdf:Seq>"
+            "</dc:creator>"
+        )
+    if fields["Subject"]:
+        properties.append(_alt("dc:description", fields["Subject"]))
+    if fields["Keywords"]:
+        properties.append(f"<pdf:Keywords>{escape(fields['Keywords'])}</pdf:Keywords>")
+    if fields["Creator"]:
+        properties.append(f"<xmp:CreatorTool>{escape(fields['Creator'])}</xmp:CreatorTool>")
+    properties += [
+        f"<pdf:Producer>{escape(PRODUCER)}</pdf:Producer>",
+        f"<xmp:CreateDate>{when}</xmp:CreateDate>",
+        f"<xmp:ModifyDate>{when}</xmp:ModifyDate>",
+        f"<xmp:MetadataDate>{when}</xmp:MetadataDate>",
+        f"<pdfaid:part>{PART}</pdfaid:part>",
+        f"<pdfaid:conformance>{CONFORMANCE}</pdfaid:conformance>",
+    ]
+    packet = (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
+        ' xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">\n'
+        + "\n".join(properties)
+        + "\n</rdf:Description></rdf:RDF></x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    )
+    metadata = pikepdf.Stream(pdf, packet.encode("utf-8"))
+    metadata.Type = Name.Metadata
+    metadata.Subtype = Name.XML
+    pdf.Root.Metadata = pdf.make_indirect(metadata)
+
+
+def _alt(name: str, value: str) -> str:
+    return (
+        f'<{name}><rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt></{name}>'
+    )
 
 
 def _element(pdf: pikepdf.Pdf, tag: str, parent, **entries) -> pikepdf.Object:
@@ -119,8 +221,8 @@ def _structure_tree(pdf: pikepdf.Pdf, marked: list[MarkedContent]) -> None:
     pdf.Root.StructTreeRoot = root
 
 
-def _attach(pdf: pikepdf.Pdf, attachment: Attachment, *, now: dt.datetime | None) -> None:
-    stamp = encode_pdf_date(now or dt.datetime.now(dt.UTC))
+def _attach(pdf: pikepdf.Pdf, attachment: Attachment, *, now: dt.datetime) -> None:
+    stamp = encode_pdf_date(now)
     spec = pikepdf.AttachedFileSpec(
         pdf,
         attachment.content,

@@ -78,10 +78,10 @@ def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.da
     course = run.course
     school = run.school
     participant = enrolment.participant
-    attended, attendance = _attended(enrolment)
     sessions = list(
         Session.objects.filter(run=run, status=Session.Status.SCHEDULED).order_by("start")
     )
+    attended, attendance = _attended(enrolment, held_count=len(sessions))
     name = (participant.get_full_name() if participant else "") or enrolment.participant_name
     instructor = run.instructor.get_full_name() if run.instructor_id else ""
     return {
@@ -117,9 +117,10 @@ def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.da
     }
 
 
-def _attended(enrolment: Enrolment) -> tuple[list[dict], dict]:
+def _attended(enrolment: Enrolment, *, held_count: int) -> tuple[list[dict], dict]:
     """The sessions the person was present at (with the minutes, a partial presence counted as
-    recorded) and the sum: a certificate names only what its holder attended. Two queries."""
+    recorded) and the sum: a certificate names only what its holder attended. `held_count`: how
+    many scheduled sessions the run has (the caller has them). One query."""
     held = Session.objects.filter(run_id=enrolment.run_id, status=Session.Status.SCHEDULED)
     rows = (
         Attendance.objects.filter(
@@ -138,7 +139,7 @@ def _attended(enrolment: Enrolment) -> tuple[list[dict], dict]:
             {"start": _iso(session.start), "end": _iso(session.end), "minutes": minutes}
         )
     hours = f"{total / 60:.2f}".rstrip("0").rstrip(".")
-    return sessions, {"hours": hours, "sessions": len(sessions), "sessions_total": held.count()}
+    return sessions, {"hours": hours, "sessions": len(sessions), "sessions_total": held_count}
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -4,6 +4,7 @@ they are embedded, so a PDF reads the same on every machine."""
 
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -12,6 +13,12 @@ FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 
 _registered = False
+
+# reportlab wraps every compressed stream in ASCII85 by default (for 7-bit mail of the 1990s): a
+# quarter larger, encoded in pure Python, and decoded again by every later pass over the file
+# (pikepdf re-compresses such streams when it saves the certificate as PDF/A). Plain Flate is
+# what every PDF reader and PDF/A expects.
+rl_config.useA85 = 0
 
 
 def register_fonts() -> tuple[str, str]:

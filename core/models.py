@@ -113,7 +113,8 @@ class OutboxEmail(models.Model):
     recipients = models.TextField(blank=True, editable=False)
     reply_to = models.JSONField(default=list, blank=True)
     headers = models.JSONField(default=dict, blank=True)
-    # [{"filename", "mimetype", "content" (text or base64), "base64": bool}]; cleared once sent.
+    # [{"filename", "mimetype", "content" (text or base64), "base64": bool}, or {"filename",
+    # "mimetype", "storage": a name in the default storage}]; cleared once sent.
     attachments = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)

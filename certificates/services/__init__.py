@@ -23,7 +23,7 @@ from core.audit import audit
 from core.events import record_event
 from core.formatting import iso
 from core.handoff import delay_on_commit
-from core.services.outbox import deliver_email, enqueue_email
+from core.services.outbox import StoredFile, deliver_email, enqueue_email
 from core.textmail import render_text
 from core.validators import one_line
 from courses.models import CourseRun, Enrolment
@@ -70,10 +70,13 @@ def _payload(certificate: Certificate) -> dict:
 
 
 def _next_number(*, school: School, year: int) -> str:
-    # The row may not exist yet for a new year; two first issuers race to create it and the loser
-    # of the unique constraint reads the winner's row (get_or_create uses a savepoint for that).
-    CertificateSequence.objects.get_or_create(school=school, year=year)
-    sequence = CertificateSequence.objects.select_for_update().get(school=school, year=year)
+    sequences = CertificateSequence.objects.select_for_update()
+    sequence = sequences.filter(school=school, year=year).first()
+    if sequence is None:
+        # The first certificate of a new year: two first issuers race to create the row and the
+        # loser of the unique constraint reads the winner's (get_or_create uses a savepoint).
+        CertificateSequence.objects.get_or_create(school=school, year=year)
+        sequence = sequences.get(school=school, year=year)
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return f"{school.code}-{year}-{sequence.last_number:05d}"
@@ -147,6 +150,8 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
         badge_jwt=issued.badge_jwt,
         status_list=issued.status_list,
         status_index=issued.status_index,
+        # The e-mail is enqueued below in this transaction: marked in the INSERT, not after it.
+        emailed_at=issued_at if _mail_recipient(enrolment) else None,
     )
     # A random part in the file name: the number alone is guessable, the file is personal data.
     name = f"{number}-{secrets.token_hex(8)}.pdf"
@@ -163,7 +168,7 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
     record_event(
         type="certificate.issued", payload=_payload(certificate), chamber_id=_chamber_id(enrolment)
     )
-    _enqueue_email(certificate, issued.pdf)
+    _enqueue_email(certificate)
     return certificate
 
 
@@ -306,11 +311,19 @@ def run_issue_job(*, job_id: int) -> IssueJob | None:
 # E-mail ------------------------------------------------------------------------------------------
 
 
-def _enqueue_email(certificate: Certificate, pdf: bytes):
-    """The participant's e-mail with the PDF, into the outbox in the issuing transaction (sent
-    after the commit, or by the sweep); `emailed_at` marks it handed over, once per certificate."""
-    participant = certificate.enrolment.participant
+def _mail_recipient(enrolment: Enrolment):
+    participant = enrolment.participant
     if participant is None or not participant.email or participant.anonymised_at:
+        return None
+    return participant
+
+
+def _enqueue_email(certificate: Certificate):
+    """The participant's e-mail with the PDF, into the outbox in the issuing transaction (sent
+    after the commit, or by the sweep); `emailed_at` marks it handed over, once per certificate.
+    The PDF is attached by its storage name: the outbox reads it when it sends."""
+    participant = _mail_recipient(certificate.enrolment)
+    if participant is None:
         return None
     context = {"certificate": certificate, "data": certificate.data, "participant": participant}
     with translation.override(language_of(certificate.enrolment)):
@@ -318,11 +331,15 @@ def _enqueue_email(certificate: Certificate, pdf: bytes):
         body = render_text("certificates/email/issued_body.txt", context)
         filename = f"{_('Teilnahmebescheinigung')}-{certificate.number}.pdf"
     message = EmailMessage(subject=subject, body=body, to=[participant.email])
-    message.attach(filename, pdf, "application/pdf")
-    row = enqueue_email(message, key=f"certificates:issued:{certificate.pk}")
-    Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
+    row = enqueue_email(
+        message,
+        key=f"certificates:issued:{certificate.pk}",
+        stored_files=[StoredFile(filename, certificate.pdf.name, "application/pdf")],
     )
+    if certificate.emailed_at is None:
+        Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
     return row
 
 
@@ -336,8 +353,7 @@ def email_certificate(*, certificate_id: int) -> bool:
     )
     if certificate is None or certificate.emailed_at or not certificate.is_valid:
         return False
-    with certificate.pdf.open("rb") as handle:
-        row = _enqueue_email(certificate, handle.read())
+    row = _enqueue_email(certificate)
     return row is not None and deliver_email(email_id=row.pk)
 
 

@@ -19,16 +19,20 @@ after the commit.
   links are secrets in clear. Attachments go at delivery; the body goes at delivery too, or
   after OUTBOX_BODY_RETENTION_DAYS when that is set (`purge_email_bodies`, beat, daily), which
   also empties rows that failed for good or were withdrawn. Subject, recipients, status and
-  sent_at stay as the record of what went to whom."""
+  sent_at stay as the record of what went to whom.
+- A file that is kept in storage anyway (an issued certificate) is attached by its name
+  (`StoredFile`) and read at delivery, not copied into the row as base64."""
 
 import base64
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -55,6 +59,15 @@ def register_renderer(name: str, render: Renderer) -> None:
     _renderers[name] = render
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """An attachment read from the default storage at delivery."""
+
+    filename: str
+    name: str  # in the default storage
+    mimetype: str
+
+
 def _attachment(item) -> dict:
     filename, content, mimetype = item
     if isinstance(content, bytes):
@@ -75,9 +88,12 @@ def withdraw_emails_to(*, address: str) -> int:
     ).update(status=OutboxEmail.Status.WITHDRAWN, next_attempt_at=None, body="", attachments=[])
 
 
-def enqueue_email(message: EmailMessage, *, key: str | None = None) -> OutboxEmail | None:
-    """Store `message` for sending after the current transaction commits. With a `key`, a second
-    message under the same key is dropped (None is returned)."""
+def enqueue_email(
+    message: EmailMessage, *, key: str | None = None, stored_files: Sequence[StoredFile] = ()
+) -> OutboxEmail | None:
+    """Store `message` for sending after the current transaction commits, with `stored_files`
+    attached after its own attachments. With a `key`, a second message under the same key is
+    dropped (None is returned)."""
     return _store(
         {
             "subject": message.subject,
@@ -89,7 +105,13 @@ def enqueue_email(message: EmailMessage, *, key: str | None = None) -> OutboxEma
             "recipients": _recipients([*message.to, *message.cc, *message.bcc]),
             "reply_to": list(message.reply_to),
             "headers": dict(message.extra_headers),
-            "attachments": [_attachment(item) for item in message.attachments],
+            "attachments": [
+                *(_attachment(item) for item in message.attachments),
+                *(
+                    {"filename": f.filename, "mimetype": f.mimetype, "storage": f.name}
+                    for f in stored_files
+                ),
+            ],
         },
         key,
     )
@@ -187,7 +209,14 @@ def _message(row: OutboxEmail) -> EmailMessage:
         headers=row.headers,
     )
     for item in row.attachments:
-        content = base64.b64decode(item["content"]) if item["base64"] else item["content"]
+        if "storage" in item:
+            # A missing file is an OSError: recorded and retried like a mail server error.
+            with default_storage.open(item["storage"], "rb") as handle:
+                content = handle.read()
+        elif item["base64"]:
+            content = base64.b64decode(item["content"])
+        else:
+            content = item["content"]
         message.attach(item["filename"], content, item["mimetype"])
     return message
 
