@@ -8,14 +8,15 @@ Lock order, always: the participants' user rows (for the overlap check), then th
 
 from dataclasses import dataclass
 
-from django.db import connections, router
-from django.db.models import IntegerField, Max, OuterRef, Subquery
+from django.db import router
+from django.db.models import IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from people.models import User
 
 from ...models import CourseRun, Enrolment
 from ...selectors import with_seats
+from . import precompiled
 
 
 def lock_run(run: CourseRun | int) -> CourseRun:
@@ -45,37 +46,29 @@ class SeatState:
     next_seq: int  # the next waiting-list sequence number (max + 1: never reused)
 
 
-_SENTINEL_PK = -7_654_321
-_seat_sql: dict[str, tuple[str, tuple]] = {}
-
-
-def _seat_state_sql(alias: str) -> tuple[str, tuple]:
+def _seat_query(alias: str, _shape) -> QuerySet:
     """The seat query, built from `with_seats` (the one seat rule) and compiled once per
     database: building and compiling its nested subqueries costs more CPU than running it, and
     it runs while every other booking of the run waits for the lock."""
-    if alias not in _seat_sql:
-        max_seq = (
-            Enrolment.objects.filter(run_id=OuterRef("pk"), waitlist_seq__isnull=False)
-            .order_by()
-            .values("run_id")
-            .annotate(m=Max("waitlist_seq"))
-            .values("m")
-        )
-        qs = (
-            with_seats(CourseRun.objects.using(alias).filter(pk=_SENTINEL_PK))
-            .annotate(max_seq=Subquery(max_seq, output_field=IntegerField()))
-            .values_list("seats", "taken", "waitlist_length", "max_seq")
-        )
-        _seat_sql[alias] = qs.query.get_compiler(using=alias).as_sql()
-    return _seat_sql[alias]
+    max_seq = (
+        Enrolment.objects.filter(run_id=OuterRef("pk"), waitlist_seq__isnull=False)
+        .order_by()
+        .values("run_id")
+        .annotate(m=Max("waitlist_seq"))
+        .values("m")
+    )
+    return (
+        with_seats(CourseRun.objects.using(alias).filter(pk=precompiled.RUN))
+        .annotate(max_seq=Subquery(max_seq, output_field=IntegerField()))
+        .values_list("seats", "taken", "waitlist_length", "max_seq")
+    )
+
+
+_seat_state = precompiled.Precompiled(_seat_query)
 
 
 def seat_state(run: CourseRun) -> SeatState:
     """Seats and waiting list in one query, under the caller's run lock."""
     alias = router.db_for_write(CourseRun)
-    sql, params = _seat_state_sql(alias)
-    params = tuple(run.pk if p == _SENTINEL_PK else p for p in params)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        seats, taken, waiting, max_seq = cursor.fetchone()
+    [(seats, taken, waiting, max_seq)] = _seat_state.rows(alias, None, {precompiled.RUN: run.pk})
     return SeatState(free=seats - taken, waiting=waiting, next_seq=(max_seq or 0) + 1)

@@ -1,0 +1,49 @@
+"""Queries built by the ORM and compiled once per database, then run with fresh values.
+
+Building and compiling a query with nested subqueries costs more CPU than running it, and the
+booking statements run on every booking (several while every other booking of the run waits for
+its lock). So such a query is built from the ORM (the rules stay in their selectors) with stand-in
+values, compiled once per database and shape, and each call puts the real values in place of the
+stand-ins in the parameter list. Stand-ins are values no row can hold: negative ids and a day in
+1900."""
+
+import datetime as dt
+from collections.abc import Callable, Hashable
+
+from django.db import connections
+from django.db.models import QuerySet
+
+# Ids that no row has (primary keys are positive).
+RUN, PARTICIPANT, COURSE, LEAVING_RUN = -7_654_321, -7_654_322, -7_654_323, -7_654_324
+STARTS, ENDS = (dt.datetime(1900, 1, day, tzinfo=dt.UTC) for day in (1, 2))
+
+
+class Precompiled:
+    """`build(alias, shape)` returns the queryset (built with the stand-ins above);
+    `rows(alias, shape, {stand_in: value})` runs its SQL with the values put in."""
+
+    def __init__(self, build: Callable[[str, Hashable], QuerySet]):
+        self.build = build
+        self._sql: dict[tuple[str, Hashable], tuple[str, tuple]] = {}
+
+    def sql(self, alias: str, shape: Hashable = None) -> tuple[str, tuple]:
+        key = (alias, shape)
+        if key not in self._sql:
+            query = self.build(alias, shape).query
+            self._sql[key] = query.get_compiler(using=alias).as_sql()
+        return self._sql[key]
+
+    def rows(self, alias: str, shape: Hashable, values: dict) -> list[tuple]:
+        sql, params = self.sql(alias, shape)
+        ops = connections[alias].ops
+        # A datetime reaches the SQL parameters as the database adapts it (text on SQLite).
+        values = {
+            (ops.adapt_datetimefield_value(k) if isinstance(k, dt.datetime) else k): (
+                ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime) else v
+            )
+            for k, v in values.items()
+        }
+        params = tuple(values.get(p, p) if isinstance(p, Hashable) else p for p in params)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
