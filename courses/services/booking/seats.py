@@ -10,25 +10,76 @@ from dataclasses import dataclass
 
 from django.db import router
 from django.db.models import IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from people.models import User
 
-from ...models import CourseRun, Enrolment
+from ...models import Course, CourseRun, Enrolment
 from ...selectors import with_seats
 from . import precompiled
 
+# The statements below run on every booking, most of them while the run is locked: they are
+# compiled once per database (see `precompiled`).
+_RUN_FIELDS = [f.attname for f in CourseRun._meta.concrete_fields]
+_COURSE_FIELDS = [f.attname for f in Course._meta.concrete_fields]
+
+
+def _lock_run_query(alias: str, _shape) -> QuerySet:
+    return (
+        CourseRun.objects.using(alias)
+        .select_for_update(of=("self",))
+        .filter(pk=precompiled.RUN)
+        .values_list(*_RUN_FIELDS, *(f"course__{name}" for name in _COURSE_FIELDS))
+    )
+
+
+_lock_run = precompiled.Precompiled(_lock_run_query)
+
 
 def lock_run(run: CourseRun | int) -> CourseRun:
+    """The run as it is now, its row locked, with its course."""
     run_id = run if isinstance(run, int) else run.pk
-    return CourseRun.objects.select_for_update(of=("self",)).select_related("course").get(pk=run_id)
+    alias = router.db_for_write(CourseRun)
+    rows = _lock_run.rows(alias, None, {precompiled.RUN: run_id})
+    if not rows:
+        raise CourseRun.DoesNotExist(f"CourseRun {run_id} does not exist.")
+    split = len(_RUN_FIELDS)
+    locked = CourseRun.from_db(alias, _RUN_FIELDS, rows[0][:split])
+    locked.course = Course.from_db(alias, _COURSE_FIELDS, rows[0][split:])
+    return locked
+
+
+def _lock_person_query(alias: str, _shape) -> QuerySet:
+    return (
+        User.objects.using(alias)
+        .select_for_update()
+        .filter(pk=precompiled.PARTICIPANT)
+        .values_list("pk")
+    )
+
+
+_lock_person = precompiled.Precompiled(_lock_person_query)
 
 
 def lock_participants(participants: list[User]) -> None:
     """The participants' user rows serialise each person's bookings across runs (so that two
     overlapping runs cannot both be booked at once). Taken before the run lock, in id order."""
     ids = sorted(p.pk for p in participants)
+    if len(ids) == 1:  # one person books: the common case, precompiled
+        alias = router.db_for_write(User)
+        _lock_person.rows(alias, None, {precompiled.PARTICIPANT: ids[0]})
+        return
     list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def _touch_query(alias: str, _shape) -> UpdateQuery:
+    query = CourseRun.objects.using(alias).filter(pk=precompiled.RUN).query.chain(UpdateQuery)
+    query.add_update_values({"updated_at": precompiled.STARTS})
+    return query
+
+
+_touch_run = precompiled.Precompiled(_touch_query)
 
 
 def touch_run(run: CourseRun) -> None:
@@ -36,7 +87,8 @@ def touch_run(run: CourseRun) -> None:
     the new seats_left. One UPDATE of that column on the row the caller has already locked (no
     save() of the whole row, which could overwrite a concurrent edit of other fields)."""
     run.updated_at = timezone.now()
-    CourseRun.objects.filter(pk=run.pk).update(updated_at=run.updated_at)
+    alias = router.db_for_write(CourseRun)
+    _touch_run.execute(alias, None, {precompiled.RUN: run.pk, precompiled.STARTS: run.updated_at})
 
 
 @dataclass
