@@ -25,28 +25,40 @@ _RUN_FIELDS = [f.attname for f in CourseRun._meta.concrete_fields]
 _COURSE_FIELDS = [f.attname for f in Course._meta.concrete_fields]
 
 
-def _lock_run_query(alias: str, _shape) -> QuerySet:
-    return (
-        CourseRun.objects.using(alias)
-        .select_for_update(of=("self",))
-        .filter(pk=precompiled.RUN)
-        .values_list(*_RUN_FIELDS, *(f"course__{name}" for name in _COURSE_FIELDS))
+def _run_query(alias: str, locked: bool) -> QuerySet:
+    runs = CourseRun.objects.using(alias)
+    if locked:
+        runs = runs.select_for_update(of=("self",))
+    return runs.filter(pk=precompiled.RUN).values_list(
+        *_RUN_FIELDS, *(f"course__{name}" for name in _COURSE_FIELDS)
     )
 
 
-_lock_run = precompiled.Precompiled(_lock_run_query)
+_run = precompiled.Precompiled(_run_query)
+
+
+def _run_with_course(alias: str, run_id: int, *, locked: bool) -> CourseRun | None:
+    rows = _run.rows(alias, locked, {precompiled.RUN: run_id})
+    if not rows:
+        return None
+    split = len(_RUN_FIELDS)
+    run = CourseRun.from_db(alias, _RUN_FIELDS, rows[0][:split])
+    run.course = Course.from_db(alias, _COURSE_FIELDS, rows[0][split:])
+    return run
+
+
+def run_to_book(run_id: int) -> CourseRun | None:
+    """The run with its course, unlocked (the booking view's permission check and the booking's
+    checks before the lock), or None."""
+    return _run_with_course(router.db_for_read(CourseRun), run_id, locked=False)
 
 
 def lock_run(run: CourseRun | int) -> CourseRun:
     """The run as it is now, its row locked, with its course."""
     run_id = run if isinstance(run, int) else run.pk
-    alias = router.db_for_write(CourseRun)
-    rows = _lock_run.rows(alias, None, {precompiled.RUN: run_id})
-    if not rows:
+    locked = _run_with_course(router.db_for_write(CourseRun), run_id, locked=True)
+    if locked is None:
         raise CourseRun.DoesNotExist(f"CourseRun {run_id} does not exist.")
-    split = len(_RUN_FIELDS)
-    locked = CourseRun.from_db(alias, _RUN_FIELDS, rows[0][:split])
-    locked.course = Course.from_db(alias, _COURSE_FIELDS, rows[0][split:])
     return locked
 
 
