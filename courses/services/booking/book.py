@@ -162,14 +162,13 @@ def book(
     )
     with transaction.atomic():
         lock_participants([participant])
-        facts = check_participant(
+        facts, business = check_participant(
             run=run,
             participant=participant,
             business=business,
             by_other=booked_by is not None and booked_by.pk != participant.pk,
             verified_email=source == Enrolment.Source.WEB,
         )
-        business = business or facts.employer
         unbriefed = lacking_briefing(run, [participant.pk]) if facts.briefing_to_check else ()
         locked = lock_run(run)
         _check_open(locked, source=source, now=now, participants=[participant], booked_by=booked_by)
@@ -223,7 +222,7 @@ def book_many(
     with transaction.atomic():
         lock_participants(participants)
         facts = [
-            check_participant(run=run, participant=person, business=business, by_other=True)
+            check_participant(run=run, participant=person, business=business, by_other=True)[0]
             for person in participants
         ]
         unbriefed = ()

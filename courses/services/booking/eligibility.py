@@ -79,7 +79,6 @@ def _facts_query(alias: str, dated: bool) -> QuerySet:
                 ).values("pk")[:1]
             ),
             employer_id=Subquery(employment.values("business_id")[:1]),
-            employer_chamber_id=Subquery(employment.values("business__chamber_id")[:1]),
             # Without a machine that requires a briefing nobody lacks one (no further query).
             briefing_to_check=Exists(
                 CourseEquipment.objects.filter(
@@ -92,7 +91,6 @@ def _facts_query(alias: str, dated: bool) -> QuerySet:
             "enrolled",
             "clash_id",
             "employer_id",
-            "employer_chamber_id",
             "briefing_to_check",
         )
     )
@@ -106,7 +104,7 @@ class Facts:
     verified: bool
     enrolled: bool
     clash_id: int | None  # the earliest overlapping session of another run of theirs
-    employer: Business | None  # loaded with its id and chamber only
+    employer_id: int | None  # the business of the confirmed employment
     briefing_to_check: bool
 
 
@@ -125,15 +123,12 @@ def facts_about(*, run: CourseRun, participant: User, leaving_run_id: int | None
     rows = _facts.rows(alias, dated, values)
     if not rows:  # the account is gone
         raise NotEligible(_("Dieses Konto kann nicht gebucht werden."), field="participant")
-    verified, enrolled, clash_id, employer_id, chamber_id, briefing = rows[0]
-    employer = None
-    if employer_id is not None:
-        employer = Business.from_db(alias, ["id", "chamber_id"], [employer_id, chamber_id])
+    verified, enrolled, clash_id, employer_id, briefing = rows[0]
     return Facts(
         verified=bool(verified),
         enrolled=bool(enrolled),
         clash_id=clash_id,
-        employer=employer,
+        employer_id=employer_id,
         briefing_to_check=bool(briefing),
     )
 
@@ -182,13 +177,13 @@ def check_participant(
     business: Business | None,
     by_other: bool = False,
     verified_email: bool = False,
-) -> Facts:
+) -> tuple[Facts, Business | None]:
     """The checks that need no run lock (the participant's lock is held), in this order: a
     verified e-mail address (`verified_email`: whoever books themself on the web; confirmations
     and reminders go there), a bookable account, not yet enrolled, no overlapping run, and when
-    a `business` books, a confirmed employment there. Returns the facts; `facts.employer` is the
-    business that pays (only a confirmed employment lets a business pay, read under the
-    participant's lock, which people.services.employment takes too)."""
+    a `business` books, a confirmed employment there. Returns the facts and the business that
+    pays: only a confirmed employment lets a business pay (read under the participant's lock,
+    which people.services.employment takes too); without one the person books privately."""
     facts = facts_about(run=run, participant=participant)
     if verified_email and not facts.verified:
         raise EmailNotVerified(
@@ -203,11 +198,12 @@ def check_participant(
             field="participant",
         )
     raise_clash(facts.clash_id, participant=participant, by_other=by_other)
-    employer = facts.employer
-    if business is not None and (employer is None or employer.pk != business.pk):
+    if business is not None and facts.employer_id != business.pk:
         raise NotEligible(
             _("%(name)s ist bei diesem Betrieb nicht als beschäftigt bestätigt.")
             % {"name": _name(participant)},
             field="participant",
         )
-    return facts
+    if business is None and facts.employer_id is not None:
+        business = Business.objects.get(pk=facts.employer_id)
+    return facts, business
