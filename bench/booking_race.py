@@ -215,6 +215,9 @@ def main() -> int:
     parser.add_argument("--seats", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the throwaway database")
     parser.add_argument(
+        "--port", type=int, default=PORTS[0], help="first of ten ports to try for gunicorn"
+    )
+    parser.add_argument(
         "--broker",
         default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/3"),
         help="Celery broker the e-mails are queued to, as in production (no worker runs; the "
@@ -258,7 +261,7 @@ def main() -> int:
         print(f"seeded run {run_id}: {args.seats} seats, {len(keys)} trainees", flush=True)
 
         base = ""
-        for port in PORTS:
+        for port in range(args.port, args.port + len(PORTS)):
             if not port_is_free(port):
                 continue
             env["SITE_URL"] = f"http://127.0.0.1:{port}"
@@ -283,7 +286,7 @@ def main() -> int:
             server = None
         if not base:
             raise SystemExit(
-                "gunicorn did not come up on a free port in 8120-8129; see " + log.name
+                f"gunicorn did not come up on a free port from {args.port}; see " + log.name
             )
 
         # Each client opens the run page like a browser: that sets the CSRF cookie and gives the

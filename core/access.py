@@ -31,6 +31,7 @@ def access(
     lookup: Callable[[str], object] | None = None,
     private: bool = False,
     login: bool = True,
+    load: Callable[[object], Model | None] | None = None,
 ):
     """Decorate a view with who may call it.
 
@@ -40,14 +41,21 @@ def access(
     replaces that keyword argument as `obj`; `lookup` turns the URL value into the stored one
     (e.g. core.tokens.token_digest for a secret link). `private=True` answers 404 instead of 403.
     `login=False` lets anonymous users through to the permission check (pages the public may
-    open whose object may still be private, such as a draft run).
+    open whose object may still be private, such as a draft run). `load` instead of `model`:
+    a function from the URL value to the object or None (404), for a request that must not pay
+    for building the query each time.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             obj = None
-            if model is not None:
+            if load is not None:
+                obj = load(kwargs.pop(url_kwarg))
+                if obj is None:
+                    raise Http404
+                kwargs["obj"] = obj
+            elif model is not None:
                 source = model(request) if _is_factory(model) else model
                 value = kwargs.pop(url_kwarg)
                 if lookup is not None:

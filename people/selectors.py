@@ -19,11 +19,14 @@ from .signals import bookings_of_employment_requested
 CONFIRMED = Employment.Status.CONFIRMED
 
 
+def confirmed_employment(user: User | int) -> QuerySet[Employment]:
+    """The person's confirmed link to a business: at most one (a database constraint)."""
+    return Employment.objects.filter(user=user, status=CONFIRMED)
+
+
 def confirmed_employer(user: User) -> Business | None:
     """The business that employs the person by a confirmed link, else None (a private person)."""
-    employment = (
-        Employment.objects.filter(user=user, status=CONFIRMED).select_related("business").first()
-    )
+    employment = confirmed_employment(user).select_related("business").first()
     return employment.business if employment else None
 
 

@@ -154,7 +154,8 @@ def run_detail(request, obj):
     )
 
 
-@access("courses.view_run", model=CourseRun, private=True)
+# The course comes along: the booking asks its requirements and names it in the e-mail.
+@access("courses.view_run", load=booking.run_to_book, private=True)
 def book_run(request, obj):
     run, pk = obj, obj.pk
     if request.method != "POST":

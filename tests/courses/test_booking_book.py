@@ -158,3 +158,32 @@ def test_the_chamber_and_the_employer_may_book_someone_not_yet_verified():
         run=run, participants=[by_employer], booked_by=business_contact(business), business=business
     )
     assert enrolment.status == "confirmed"
+
+
+def test_a_run_without_sessions_yet_overlaps_by_its_dates():
+    person = verified_trainee()
+    booked = make_run(day=30, sessions=1)
+    book(run=booked, participant=person)
+    # Dates known, sessions not planned yet.
+    planned, later = make_run(day=30, sessions=0), make_run(day=32, sessions=0)
+    for run in (planned, later):
+        run.ends_at = run.starts_at.replace(hour=12)
+        run.save()
+    with pytest.raises(OverlappingBooking) as err:
+        book(run=planned, participant=person)
+    assert err.value.details["other_run"] == booked.pk
+    assert book(run=later, participant=person).status == "confirmed"
+
+
+def test_a_business_books_only_people_it_confirmedly_employs():
+    run = make_run(capacity=5)
+    business = BusinessFactory()
+    stranger = verified_trainee()  # employed elsewhere
+    with pytest.raises(NotEligible) as err:
+        book(run=run, participant=stranger, business=business, source=Enrolment.Source.API)
+    assert err.value.message == (
+        f"{stranger.get_full_name()} ist bei diesem Betrieb nicht als beschäftigt bestätigt."
+    )
+    employee = verified_trainee(business=business)
+    enrolment = book(run=run, participant=employee, business=business, source=Enrolment.Source.API)
+    assert enrolment.business == business

@@ -13,6 +13,7 @@ from .book import book, book_many
 from .cancel import can_cancel, cancel, cancel_run
 from .notify import enrolment_payload
 from .offers import accept_offer, decline_offer, expire_offers
+from .seats import run_to_book
 from .staff import book_by_hand, cancel_for, move, promote
 from .waitlist import promote_all_waiting, promote_waiting
 
@@ -35,4 +36,5 @@ __all__ = [
     "promote_all_waiting",
     "promote_waiting",
     "release_expired_holds",
+    "run_to_book",
 ]

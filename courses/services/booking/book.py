@@ -7,96 +7,22 @@ participants' user rows, then the run; see `seats`)."""
 import datetime as dt
 from collections.abc import Iterable
 
-from allauth.account.utils import has_verified_email
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.formatting import local_datetime
 from people.models import Business, Employment, User
-from people.selectors import confirmed_employer
 
-from ...errors import (
-    AlreadyEnrolled,
-    BookingClosed,
-    EmailNotVerified,
-    NotEligible,
-    OverlappingBooking,
-    RequirementsNotConfirmed,
-)
-from ...models import BookingPhase, CourseRun, Enrolment, Session
+from ...errors import AlreadyEnrolled, BookingClosed, NotEligible, RequirementsNotConfirmed
+from ...models import BookingPhase, CourseRun, Enrolment
 from ...selectors_resources import lacking_briefing
 from ...signals import may_book_early
+from .eligibility import check_participant
 from .holds import hold_fields, needs_approval
 from .notify import record, record_many, send_approval_request_on_commit, send_on_commit
 from .seats import SeatState, lock_participants, lock_run, seat_state, touch_run
-
-
-def check_overlap(
-    *, run: CourseRun, participant: User, leaving_run_id: int | None = None, by_other: bool = False
-) -> None:
-    """No active enrolment of the participant in another run whose sessions overlap this run's
-    (one query; a run without sessions yet is compared by its first and last date). A run the
-    person is being moved out of (`leaving_run_id`) does not count. `by_other`: someone else
-    books for the participant, so the message names the person instead of saying "you"."""
-    this_run = Session.objects.filter(
-        run_id=run.pk,
-        status=Session.Status.SCHEDULED,
-        start__lt=OuterRef("end"),
-        end__gt=OuterRef("start"),
-    )
-    overlap = Q(Exists(this_run))
-    if run.starts_at and run.ends_at:
-        no_sessions = ~Exists(
-            Session.objects.filter(run_id=run.pk, status=Session.Status.SCHEDULED)
-        )
-        overlap |= Q(no_sessions, start__lt=run.ends_at, end__gt=run.starts_at)
-    clash = (
-        Session.objects.filter(overlap, status=Session.Status.SCHEDULED)
-        .filter(
-            run__enrolments__participant=participant,
-            run__enrolments__status__in=Enrolment.Status.ACTIVE,
-        )
-        .exclude(run_id__in=[run.pk, leaving_run_id or run.pk])
-        .exclude(run__status=CourseRun.Status.CANCELLED)
-        .select_related("run__course")
-        .order_by("start")
-        .first()
-    )
-    if clash is not None:
-        other = clash.run
-        if by_other:
-            text = _(
-                "%(name)s ist bereits für „%(run)s“ angemeldet; dessen Termin am %(when)s "
-                "überschneidet sich mit diesem Kurs."
-            )
-        else:
-            text = _(
-                "Sie sind bereits für „%(run)s“ angemeldet; dessen Termin am %(when)s "
-                "überschneidet sich mit diesem Kurs."
-            )
-        raise OverlappingBooking(
-            text
-            % {
-                "run": other,
-                "when": local_datetime(clash.start),
-                "name": participant.get_full_name() or participant.email,
-            },
-            field="run",
-            other_run=other.pk,
-        )
-
-
-def _check_verified(participant: User) -> None:
-    """Who books themself on the web must have confirmed their e-mail address: confirmations,
-    reminders and cancellations of the course go there."""
-    if not has_verified_email(participant):
-        raise EmailNotVerified(
-            _("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse, dann können Sie buchen."),
-            field="participant",
-        )
 
 
 def _check_requirements(*, run: CourseRun, confirmed: bool, source: str) -> bool:
@@ -114,33 +40,6 @@ def _check_requirements(*, run: CourseRun, confirmed: bool, source: str) -> bool
             field="requirements_confirmed",
         )
     return True
-
-
-def _check_participant(
-    *, run: CourseRun, participant: User, business: Business | None, by_other: bool = False
-) -> Business | None:
-    """Checks that need no run lock (the participant's lock is held). Returns the business."""
-    if not participant.is_active or participant.anonymised_at is not None:
-        raise NotEligible(_("Dieses Konto kann nicht gebucht werden."), field="participant")
-    if Enrolment.objects.filter(
-        run_id=run.pk, participant=participant, status__in=Enrolment.Status.ACTIVE
-    ).exists():
-        raise AlreadyEnrolled(
-            _("%(name)s ist für diesen Kurs bereits angemeldet.")
-            % {"name": participant.get_full_name() or participant.email},
-            field="participant",
-        )
-    check_overlap(run=run, participant=participant, by_other=by_other)
-    # Only a confirmed employment lets a business pay (read under the participant's lock, which
-    # people.services.employment takes too): until then the person books as a private person.
-    employer = confirmed_employer(participant)
-    if business is not None and (employer is None or employer.pk != business.pk):
-        raise NotEligible(
-            _("%(name)s ist bei diesem Betrieb nicht als beschäftigt bestätigt.")
-            % {"name": participant.get_full_name() or participant.email},
-            field="participant",
-        )
-    return employer
 
 
 def _check_open(
@@ -261,17 +160,16 @@ def book(
     store_confirmation = _check_requirements(
         run=run, confirmed=requirements_confirmed, source=source
     )
-    if source == Enrolment.Source.WEB:
-        _check_verified(participant)
     with transaction.atomic():
         lock_participants([participant])
-        business = _check_participant(
+        facts, business = check_participant(
             run=run,
             participant=participant,
             business=business,
             by_other=booked_by is not None and booked_by.pk != participant.pk,
+            verified_email=source == Enrolment.Source.WEB,
         )
-        unbriefed = lacking_briefing(run, [participant.pk])
+        unbriefed = lacking_briefing(run, [participant.pk]) if facts.briefing_to_check else ()
         locked = lock_run(run)
         _check_open(locked, source=source, now=now, participants=[participant], booked_by=booked_by)
         enrolment = _create_locked(
@@ -323,9 +221,13 @@ def book_many(
     )
     with transaction.atomic():
         lock_participants(participants)
-        for person in participants:
-            _check_participant(run=run, participant=person, business=business, by_other=True)
-        unbriefed = lacking_briefing(run, [person.pk for person in participants])
+        facts = [
+            check_participant(run=run, participant=person, business=business, by_other=True)[0]
+            for person in participants
+        ]
+        unbriefed = ()
+        if facts[0].briefing_to_check:  # a question about the course: the same for everyone
+            unbriefed = lacking_briefing(run, [person.pk for person in participants])
         locked = lock_run(run)
         _check_open(locked, source=source, now=now, participants=participants, booked_by=booked_by)
         state = seat_state(locked)

@@ -8,26 +8,90 @@ Lock order, always: the participants' user rows (for the overlap check), then th
 
 from dataclasses import dataclass
 
-from django.db import connections, router
-from django.db.models import IntegerField, Max, OuterRef, Subquery
+from django.db import router
+from django.db.models import IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from people.models import User
 
-from ...models import CourseRun, Enrolment
+from ...models import Course, CourseRun, Enrolment
 from ...selectors import with_seats
+from . import precompiled
+
+# The statements below run on every booking, most of them while the run is locked: they are
+# compiled once per database (see `precompiled`).
+_RUN_FIELDS = [f.attname for f in CourseRun._meta.concrete_fields]
+_COURSE_FIELDS = [f.attname for f in Course._meta.concrete_fields]
+
+
+def _run_query(alias: str, locked: bool) -> QuerySet:
+    runs = CourseRun.objects.using(alias)
+    if locked:
+        runs = runs.select_for_update(of=("self",))
+    return runs.filter(pk=precompiled.RUN).values_list(
+        *_RUN_FIELDS, *(f"course__{name}" for name in _COURSE_FIELDS)
+    )
+
+
+_run = precompiled.Precompiled(_run_query)
+
+
+def _run_with_course(alias: str, run_id: int, *, locked: bool) -> CourseRun | None:
+    rows = _run.rows(alias, locked, {precompiled.RUN: run_id})
+    if not rows:
+        return None
+    split = len(_RUN_FIELDS)
+    run = CourseRun.from_db(alias, _RUN_FIELDS, rows[0][:split])
+    run.course = Course.from_db(alias, _COURSE_FIELDS, rows[0][split:])
+    return run
+
+
+def run_to_book(run_id: int) -> CourseRun | None:
+    """The run with its course, unlocked (the booking view's permission check and the booking's
+    checks before the lock), or None."""
+    return _run_with_course(router.db_for_read(CourseRun), run_id, locked=False)
 
 
 def lock_run(run: CourseRun | int) -> CourseRun:
+    """The run as it is now, its row locked, with its course."""
     run_id = run if isinstance(run, int) else run.pk
-    return CourseRun.objects.select_for_update(of=("self",)).select_related("course").get(pk=run_id)
+    locked = _run_with_course(router.db_for_write(CourseRun), run_id, locked=True)
+    if locked is None:
+        raise CourseRun.DoesNotExist(f"CourseRun {run_id} does not exist.")
+    return locked
+
+
+def _lock_person_query(alias: str, _shape) -> QuerySet:
+    return (
+        User.objects.using(alias)
+        .select_for_update()
+        .filter(pk=precompiled.PARTICIPANT)
+        .values_list("pk")
+    )
+
+
+_lock_person = precompiled.Precompiled(_lock_person_query)
 
 
 def lock_participants(participants: list[User]) -> None:
     """The participants' user rows serialise each person's bookings across runs (so that two
     overlapping runs cannot both be booked at once). Taken before the run lock, in id order."""
     ids = sorted(p.pk for p in participants)
+    if len(ids) == 1:  # one person books: the common case, precompiled
+        alias = router.db_for_write(User)
+        _lock_person.rows(alias, None, {precompiled.PARTICIPANT: ids[0]})
+        return
     list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def _touch_query(alias: str, _shape) -> UpdateQuery:
+    query = CourseRun.objects.using(alias).filter(pk=precompiled.RUN).query.chain(UpdateQuery)
+    query.add_update_values({"updated_at": precompiled.STARTS})
+    return query
+
+
+_touch_run = precompiled.Precompiled(_touch_query)
 
 
 def touch_run(run: CourseRun) -> None:
@@ -35,7 +99,8 @@ def touch_run(run: CourseRun) -> None:
     the new seats_left. One UPDATE of that column on the row the caller has already locked (no
     save() of the whole row, which could overwrite a concurrent edit of other fields)."""
     run.updated_at = timezone.now()
-    CourseRun.objects.filter(pk=run.pk).update(updated_at=run.updated_at)
+    alias = router.db_for_write(CourseRun)
+    _touch_run.execute(alias, None, {precompiled.RUN: run.pk, precompiled.STARTS: run.updated_at})
 
 
 @dataclass
@@ -45,37 +110,29 @@ class SeatState:
     next_seq: int  # the next waiting-list sequence number (max + 1: never reused)
 
 
-_SENTINEL_PK = -7_654_321
-_seat_sql: dict[str, tuple[str, tuple]] = {}
-
-
-def _seat_state_sql(alias: str) -> tuple[str, tuple]:
+def _seat_query(alias: str, _shape) -> QuerySet:
     """The seat query, built from `with_seats` (the one seat rule) and compiled once per
     database: building and compiling its nested subqueries costs more CPU than running it, and
     it runs while every other booking of the run waits for the lock."""
-    if alias not in _seat_sql:
-        max_seq = (
-            Enrolment.objects.filter(run_id=OuterRef("pk"), waitlist_seq__isnull=False)
-            .order_by()
-            .values("run_id")
-            .annotate(m=Max("waitlist_seq"))
-            .values("m")
-        )
-        qs = (
-            with_seats(CourseRun.objects.using(alias).filter(pk=_SENTINEL_PK))
-            .annotate(max_seq=Subquery(max_seq, output_field=IntegerField()))
-            .values_list("seats", "taken", "waitlist_length", "max_seq")
-        )
-        _seat_sql[alias] = qs.query.get_compiler(using=alias).as_sql()
-    return _seat_sql[alias]
+    max_seq = (
+        Enrolment.objects.filter(run_id=OuterRef("pk"), waitlist_seq__isnull=False)
+        .order_by()
+        .values("run_id")
+        .annotate(m=Max("waitlist_seq"))
+        .values("m")
+    )
+    return (
+        with_seats(CourseRun.objects.using(alias).filter(pk=precompiled.RUN))
+        .annotate(max_seq=Subquery(max_seq, output_field=IntegerField()))
+        .values_list("seats", "taken", "waitlist_length", "max_seq")
+    )
+
+
+_seat_state = precompiled.Precompiled(_seat_query)
 
 
 def seat_state(run: CourseRun) -> SeatState:
     """Seats and waiting list in one query, under the caller's run lock."""
     alias = router.db_for_write(CourseRun)
-    sql, params = _seat_state_sql(alias)
-    params = tuple(run.pk if p == _SENTINEL_PK else p for p in params)
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        seats, taken, waiting, max_seq = cursor.fetchone()
+    [(seats, taken, waiting, max_seq)] = _seat_state.rows(alias, None, {precompiled.RUN: run.pk})
     return SeatState(free=seats - taken, waiting=waiting, next_seq=(max_seq or 0) + 1)

@@ -23,8 +23,9 @@ from ...emails import moved_email
 from ...errors import AlreadyEnrolled, BookingClosed, MoveNotAllowed, NotWaiting, RunFull
 from ...models import BookingPhase, CourseRun, Enrolment
 from ...selectors_resources import lacking_briefing
-from .book import book, check_overlap
+from .book import book
 from .cancel import cancel, cancel_locked
+from .eligibility import check_overlap
 from .holds import hold_fields, needs_approval
 from .notify import record, send_approval_request_on_commit
 from .seats import lock_participants, lock_run, seat_state, touch_run

@@ -113,6 +113,7 @@ def test_a_draft_run_is_shown_only_to_the_coordinators_of_its_school(client):
     client.force_login(verified_trainee())
     assert client.get(url).status_code == 404
     assert client.post(f"{url}book/").status_code == 404
+    assert client.post(f"/runs/{run.pk + 1000}/book/").status_code == 404  # no such run
     client.force_login(coordinator(SchoolFactory()))
     assert client.get(url).status_code == 404
     client.force_login(coordinator(run.school))
