@@ -2,7 +2,9 @@
 and the participant's self check-in. Views are thin: they declare their access, parse input, call
 one service or selector, and turn domain errors into messages."""
 
+import datetime as dt
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from allauth.account.utils import has_verified_email
 from django.contrib import messages
@@ -11,19 +13,25 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.access import access, public
 from core.errors import DomainError
 from core.formatting import local_datetime
+from core.freshness import cached_while_unchanged
 
 from ..filters import CatalogueFilter
 from ..forms.public import CheckInForm, DeleteAccountForm
 from ..ical import build_calendar
 from ..models import Attendance, BookingPhase, CalendarFeed, Course, CourseRun, Enrolment, Session
 from ..selectors import (
+    CATALOGUE_STAMPED,
     catalogue,
+    catalogue_changes_at,
     courses_without_bookable_run,
     waitlist_position,
     waitlist_position_expression,
@@ -42,12 +50,36 @@ OTHER_COURSES_SHOWN = 50
 
 @public
 def catalogue_view(request):
-    filterset = CatalogueFilter(request.GET or None, queryset=catalogue())
-    runs = filterset.qs if filterset.is_bound and filterset.is_valid() else catalogue()
-    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    """The same list for everyone: its rendering is cached while the catalogue's tables are
+    unchanged (core.freshness) and until the next run in it closes for booking; the page around
+    it (user, messages, tokens) is rendered for each request."""
+    key = "catalogue:{}:{}:{}:{}".format(
+        "htmx" if request.htmx else "page",
+        get_language(),
+        timezone.get_current_timezone_name(),
+        urlencode(sorted(request.GET.lists()), doseq=True),
+    )
+    html, _until = cached_while_unchanged(
+        key,
+        CATALOGUE_STAMPED,
+        lambda: _catalogue_content(request.GET, fragment=bool(request.htmx)),
+        still_valid=lambda value: value[1] is None or timezone.now() < value[1],
+    )
+    if request.htmx:
+        return HttpResponse(html)
+    return render(request, "courses/catalogue.html", {"content": mark_safe(html)})  # noqa: S308
+
+
+def _catalogue_content(params, *, fragment: bool) -> tuple[str, dt.datetime | None]:
+    """The catalogue's content (or, for htmx, its result list) rendered without the request,
+    so that nothing personal can be in it; and when the first run in it closes for booking."""
+    now = timezone.now()
+    filterset = CatalogueFilter(params or None, queryset=catalogue(now=now))
+    runs = filterset.qs if filterset.is_bound and filterset.is_valid() else catalogue(now=now)
+    page = Paginator(runs, PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
     query.pop("page", None)
-    other = filterset.courses_matching(courses_without_bookable_run())
+    other = filterset.courses_matching(courses_without_bookable_run(now=now))
     context = {
         "page": page,
         "runs": page.object_list,
@@ -57,8 +89,8 @@ def catalogue_view(request):
         "query": query.urlencode(),
         "filtered": bool(query),
     }
-    template = "courses/_catalogue_results.html" if request.htmx else "courses/catalogue.html"
-    return render(request, template, context)
+    template = "courses/_catalogue_results.html" if fragment else "courses/_catalogue_content.html"
+    return render_to_string(template, context), catalogue_changes_at(now=now)
 
 
 # --- course page, run page and booking ------------------------------------------------------------
