@@ -2,26 +2,31 @@
 public answers that are read far more often than the data under them changes (the catalogue page,
 the run list), served only while nothing they show has changed.
 
-A cached answer is stored with the newest `updated_at` of every table it reads. It is served while
-those stamps are the same and no row of those tables was deleted (a delete stamps nothing: a
-post_delete receiver bumps a generation in the cache after the commit; tables without `updated_at`
-bump it on every save too). A writer stamps its rows before it commits, so a change stamped
-earlier may become visible after one stamped later and leave the newest stamp unchanged: an
-answer is therefore stored only when every newest stamp lies before the change horizon (nobody
-still writing began before it); each later commit then stamps something newer.
+A cached answer is stored with the newest `updated_at` of every table it reads and the newest
+UnstampedChange (a delete stamps nothing, nor does a save of a table without updated_at:
+receivers note those, see note_unstamped_change); it is served while they are all the same. A
+writer stamps its rows before it commits, so a change stamped earlier may become visible after one
+stamped later and leave the newest stamp unchanged: an answer is therefore stored only when every
+newest stamp lies before the change horizon (nobody still writing began before it); each later
+commit then stamps something newer. All of it is read from the database in one statement, so
+every process agrees on it (a local-memory cache per process is as safe as a shared one).
 
 Writes through queryset.update() must set updated_at (touch_run does) to be seen here, as they
 must for the API's `updated_since` anyway."""
 
 import datetime as dt
 import hashlib
-import time
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, models, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
+
+from .models import UnstampedChange
 
 # How far a change feed may trust updated_at stamps: clocks of the web processes and the
 # database may differ a little, and a row is stamped just before its statement starts.
@@ -32,7 +37,6 @@ _OLDEST_WRITER = (
     "WHERE datname = current_database() AND pid <> pg_backend_pid() "
     "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
 )
-GENERATION_KEY = "freshness:deletions"
 
 
 def _sqlite_horizon() -> dt.datetime:
@@ -53,7 +57,8 @@ def change_horizon() -> dt.datetime:
 def latest_stamps(tables: Iterable[type[models.Model]]) -> tuple[dt.datetime, tuple]:
     """(change horizon, newest updated_at of each table) in one statement (each an index probe)."""
     columns = [
-        f'(SELECT max("updated_at") FROM "{model._meta.db_table}")'  # noqa: S608 - our tables
+        f'(SELECT max("{getattr(model, "STAMP", "updated_at")}") '  # noqa: S608 - our tables
+        f'FROM "{model._meta.db_table}")'
         for model in tables
     ]
     postgres = connection.vendor == "postgresql"
@@ -77,25 +82,32 @@ def _parsed(value):
     return value
 
 
-def bump_generation() -> None:
-    """A row the cached answers may show was deleted (or changed without a stamp): forget them
-    once the change is committed (before, a reader could cache the old rows again). Once per
-    transaction, however many rows it deletes."""
-    if connection.in_atomic_block and any(f is _bump for _ids, f, _r in connection.run_on_commit):
-        return
-    transaction.on_commit(_bump, robust=True)
+def note_unstamped_change(model: type[models.Model]) -> None:
+    """A row of `model` was deleted, or saved without a stamp: cached answers that read it must
+    not be served any more. Appended in the writer's transaction, so it becomes visible exactly
+    when the change does; once per transaction and table."""
+    table = model._meta.db_table
+    marker = _Marker(table)
+    if connection.in_atomic_block:
+        if any(f == marker for _ids, f, _r in connection.run_on_commit):
+            return
+        transaction.on_commit(marker)  # kept only while this (sub)transaction is
+    UnstampedChange.objects.create(table=table, at=Now())
 
 
-def _new_generation() -> None:
-    # Never a value used before (the key may have been evicted): the clock only moves on.
-    cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+class _Marker:
+    """A no-op on-commit callback that says this transaction noted a change of `table`."""
 
+    def __init__(self, table: str):
+        self.table = table
 
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there (never set, or evicted)
-        _new_generation()
+    def __eq__(self, other):
+        return isinstance(other, _Marker) and other.table == self.table
+
+    __hash__ = None
+
+    def __call__(self):
+        pass
 
 
 def cached_while_unchanged(
@@ -107,27 +119,51 @@ def cached_while_unchanged(
     still_valid: Callable[[Any], bool] | None = None,
     horizon: list | None = None,
 ) -> Any:
-    """build(), or its cached value while nothing in `tables` (models with updated_at; others
-    must call bump_generation when saved) changed since it was built and
+    """build(), or its cached value while nothing in `tables` (models with updated_at; deletes
+    and unstamped saves must be noted with note_unstamped_change) changed since it was built and
     `still_valid(value)` holds (for what time alone changes). `key` must name everything else
     the value depends on (parameters, language, time zone, reader). The change horizon read on
     the way is appended to `horizon`."""
     tables = tuple(tables)
     full_key = "fresh:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    # The generation is read before the data: a delete committed after this read bumps it.
-    found = cache.get_many([GENERATION_KEY, full_key])
-    at, stamps = latest_stamps(tables)
+    at, version = latest_stamps((*tables, UnstampedChange))
     if horizon is not None:
         horizon.append(at)
-    generation = found.get(GENERATION_KEY)
-    if generation is None:  # first use, or evicted: nothing cached can be trusted
-        _new_generation()
-        return build()
-    version = (generation, stamps)
-    entry = found.get(full_key)
-    if entry is not None and entry[0] == version and (still_valid is None or still_valid(entry[1])):
-        return entry[1]
+    for entry in (_recent.get(full_key), cache.get(full_key)):
+        if (
+            entry is not None
+            and entry[0] == version
+            and (still_valid is None or still_valid(entry[1]))
+        ):
+            _recent.put(full_key, entry)
+            return entry[1]
     value = build()
-    if all(stamp is None or stamp < at for stamp in stamps):
+    if all(stamp is None or stamp < at for stamp in version):
         cache.set(full_key, (version, value), timeout)
+        _recent.put(full_key, (version, value))
     return value
+
+
+class _Recent:
+    """The last few entries in this process as well: a page of 1,000 runs is more than a
+    megabyte, not to be fetched from the shared cache for every request. Checked against the
+    same version, so no staler than the shared copy."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self.lock:
+            return self.entries.get(key)
+
+    def put(self, key: str, entry: tuple) -> None:
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_recent = _Recent(size=16)

@@ -6,7 +6,7 @@ courses, so courses listens here and moves the first waiting up right after that
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from core.freshness import bump_generation
+from core.freshness import note_unstamped_change
 from core.handoff import delay_on_commit
 from people.models import Employment
 from people.signals import bookings_of_employment_requested
@@ -82,7 +82,7 @@ def _catalogue_changed(sender, raw=False, **kwargs) -> None:
     # A delete stamps nothing, nor does a save of a table without updated_at: the cached
     # catalogue and run list would not see them (core.freshness).
     if not raw:
-        bump_generation()
+        note_unstamped_change(sender)
 
 
 for _model in (*CATALOGUE_STAMPED, *CATALOGUE_UNSTAMPED):
