@@ -39,10 +39,13 @@ class RunViewSet(UeluReportMixin, ChamberViewMixin, viewsets.ReadOnlyModelViewSe
 
     def list(self, request, *args, **kwargs):
         """A page of runs, its rows cached while nothing they show has changed (the list is the
-        same for every chamber; the key still names the chamber)."""
+        same for every chamber; the key still names the chamber). Only first pages: the pages
+        after a cursor are read once by one syncing client."""
+        if self.paginator.cursor_query_param in request.query_params:
+            return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())  # a bad filter is a 400 here
         paginator = self.paginator
-        paginator.start(request)  # so is a bad cursor or page size
+        paginator.start(request)  # so is a bad page size
 
         def build():
             rows = paginator.fetch(queryset)

@@ -53,21 +53,39 @@ def catalogue_view(request):
     """The same list for everyone: its rendering is cached while the catalogue's tables are
     unchanged (core.freshness) and until the next run in it closes for booking; the page around
     it (user, messages, tokens) is rendered for each request."""
-    key = "catalogue:{}:{}:{}:{}".format(
-        "htmx" if request.htmx else "page",
-        get_language(),
-        timezone.get_current_timezone_name(),
-        urlencode(sorted(request.GET.lists()), doseq=True),
-    )
-    html, _until = cached_while_unchanged(
-        key,
-        CATALOGUE_STAMPED,
-        lambda: _catalogue_content(request.GET, fragment=bool(request.htmx)),
-        still_valid=lambda value: value[1] is None or timezone.now() < value[1],
-    )
+    fragment = bool(request.htmx)
+    key = _shared_key(request)
+    if key is None:
+        html, _until = _catalogue_content(request.GET, fragment=fragment)
+    else:
+        html, _until = cached_while_unchanged(
+            key,
+            CATALOGUE_STAMPED,
+            lambda: _catalogue_content(request.GET, fragment=fragment),
+            still_valid=lambda value: value[1] is None or timezone.now() < value[1],
+        )
     if request.htmx:
         return HttpResponse(html)
     return render(request, "courses/catalogue.html", {"content": mark_safe(html)})  # noqa: S308
+
+
+# Filters a shared link or the form's selects give; a free-text search is rarely asked twice and
+# is not cached (nor is anything else: the cache is not filled with arbitrary keys).
+_SHARED_FILTERS = {"topic", "school", "date_from", "date_to", "target_group", "free", "page"}
+
+
+def _shared_key(request) -> str | None:
+    params = request.GET
+    if not set(params) <= _SHARED_FILTERS or any(
+        len(values) > 1 or len(values[0]) > 20 for values in params.lists()
+    ):
+        return None
+    return "catalogue:{}:{}:{}:{}".format(
+        "htmx" if request.htmx else "page",
+        get_language(),
+        timezone.get_current_timezone_name(),
+        urlencode(sorted(params.items())),
+    )
 
 
 def _catalogue_content(params, *, fragment: bool) -> tuple[str, dt.datetime | None]:

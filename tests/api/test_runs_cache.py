@@ -1,5 +1,5 @@
 """The run list's rows are cached while nothing they show has changed: a booking or a moved
-session shows at once, paging through cached pages sees every run once, and a client holding
+session shows at once, paging on from a cached first page sees every run once, and a client holding
 a page's ETag gets 304 until the page changes."""
 
 import datetime as dt
@@ -38,7 +38,7 @@ def test_a_booking_and_a_moved_session_show_at_once(api, django_assert_num_queri
     assert dt.datetime.fromisoformat(starts[0]) == session.start
 
 
-def test_paging_through_cached_pages_sees_every_run_once(api):
+def test_paging_on_from_a_cached_first_page_sees_every_run_once(api):
     runs = [make_run(sessions=1) for _ in range(7)]
     settle_catalogue()
     first, _ = sync(api, "/api/v1/runs/")

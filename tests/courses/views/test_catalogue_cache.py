@@ -87,3 +87,12 @@ def test_each_language_and_filter_has_its_own_cached_content(client):
     client.cookies["django_language"] = "en"
     english = _page(client)
     assert "Drucken kompakt" in english and '<html lang="en"' in english
+
+
+def test_a_free_text_search_is_answered_but_not_cached(client):
+    make_run(course__title="Schweißen kompakt")
+    settle_catalogue()
+    assert "Schweißen kompakt" in _page(client, "/?q=schwei")
+    with CaptureQueriesContext(connection) as queries:
+        assert "Schweißen kompakt" in _page(client, "/?q=schwei")
+    assert len(queries) > 1
