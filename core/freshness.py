@@ -32,6 +32,8 @@ from .models import UnstampedChange
 # database may differ a little, and a row is stamped just before its statement starts.
 HORIZON_MARGIN = dt.timedelta(seconds=2)
 
+KEEP_UNSTAMPED = dt.timedelta(days=1)
+
 _OLDEST_WRITER = (
     "SELECT LEAST(now(), min(xact_start)) FROM pg_stat_activity "
     "WHERE datname = current_database() AND pid <> pg_backend_pid() "
@@ -93,6 +95,8 @@ def note_unstamped_change(model: type[models.Model]) -> None:
             return
         transaction.on_commit(marker)  # kept only while this (sub)transaction is
     UnstampedChange.objects.create(table=table, at=Now())
+    # Only the newest row matters; older ones go (never all of them: the newest stays).
+    UnstampedChange.objects.filter(at__lt=timezone.now() - KEEP_UNSTAMPED).delete()
 
 
 class _Marker:
@@ -129,14 +133,21 @@ def cached_while_unchanged(
     at, version = latest_stamps((*tables, UnstampedChange))
     if horizon is not None:
         horizon.append(at)
-    for entry in (_recent.get(full_key), cache.get(full_key)):
-        if (
+
+    def usable(entry) -> bool:
+        return (
             entry is not None
             and entry[0] == version
             and (still_valid is None or still_valid(entry[1]))
-        ):
-            _recent.put(full_key, entry)
-            return entry[1]
+        )
+
+    entry = _recent.get(full_key)
+    if usable(entry):
+        return entry[1]
+    entry = cache.get(full_key)
+    if usable(entry):
+        _recent.put(full_key, entry)
+        return entry[1]
     value = build()
     if all(stamp is None or stamp < at for stamp in version):
         cache.set(full_key, (version, value), timeout)
