@@ -77,7 +77,7 @@ _SHARED_FILTERS = {"topic", "school", "date_from", "date_to", "target_group", "f
 def _shared_key(request) -> str | None:
     params = request.GET
     if not set(params) <= _SHARED_FILTERS or any(
-        len(values) > 1 or len(values[0]) > 20 for values in params.lists()
+        len(values) > 1 or len(values[0]) > 20 for _name, values in params.lists()
     ):
         return None
     return "catalogue:{}:{}:{}:{}".format(

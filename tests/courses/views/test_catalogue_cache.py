@@ -83,7 +83,10 @@ def test_each_language_and_filter_has_its_own_cached_content(client):
     make_run(course__title="Drucken kompakt")
     settle_catalogue()
     assert "Kursangebot" in _page(client)
-    assert "Drucken kompakt" not in _page(client, "/?q=Laser")
+    assert "Drucken kompakt" not in _page(client, "/?date_from=2099-01-01")
+    with CaptureQueriesContext(connection) as queries:
+        assert "Drucken kompakt" not in _page(client, "/?date_from=2099-01-01")
+    assert len(queries) == 1
     client.cookies["django_language"] = "en"
     english = _page(client)
     assert "Drucken kompakt" in english and '<html lang="en"' in english
