@@ -169,6 +169,10 @@ class _Recent:
         with self.lock:
             return self.entries.get(key)
 
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
     def put(self, key: str, entry: tuple) -> None:
         with self.lock:
             self.entries[key] = entry
