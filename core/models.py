@@ -149,8 +149,8 @@ class UnstampedChange(models.Model):
 
     STAMP = "at"  # what core.freshness takes the newest of
 
-    table = models.CharField(max_length=63)
-    at = models.DateTimeField(db_index=True)
+    table = models.CharField(max_length=63, validators=[single_line])
+    at = models.DateTimeField(db_index=True, validators=[plausible_date])
 
     def __str__(self):
         return f"{self.table} {self.at:%Y-%m-%d %H:%M:%S}"
