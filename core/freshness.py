@@ -56,24 +56,27 @@ def change_horizon() -> dt.datetime:
     return latest_stamps(())[0]
 
 
-def latest_stamps(tables: Iterable[type[models.Model]]) -> tuple[dt.datetime, tuple]:
-    """(change horizon, newest updated_at of each table) in one statement (each an index probe)."""
+def latest_stamps(
+    tables: Iterable[type[models.Model]], *, horizon: bool = True
+) -> tuple[dt.datetime | None, tuple]:
+    """(change horizon, newest updated_at of each table) in one statement (each an index probe);
+    without the horizon (None), the statement reads no pg_stat_activity."""
     columns = [
         f'(SELECT max("{getattr(model, "STAMP", "updated_at")}") '  # noqa: S608 - our tables
         f'FROM "{model._meta.db_table}")'
         for model in tables
     ]
     postgres = connection.vendor == "postgresql"
-    if postgres:
+    if postgres and horizon:
         columns.insert(0, f"({_OLDEST_WRITER})")
     if not columns:
-        return _sqlite_horizon(), ()
+        return _sqlite_horizon() if horizon else None, ()
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns))
         row = cursor.fetchone()
-    if postgres:
+    if postgres and horizon:
         return (row[0] or timezone.now()) - HORIZON_MARGIN, tuple(row[1:])
-    return _sqlite_horizon(), tuple(map(_parsed, row))
+    return _sqlite_horizon() if horizon else None, tuple(map(_parsed, row))
 
 
 def _parsed(value):
@@ -126,11 +129,12 @@ def cached_while_unchanged(
     """build(), or its cached value while nothing in `tables` (models with updated_at; deletes
     and unstamped saves must be noted with note_unstamped_change) changed since it was built and
     `still_valid(value)` holds (for what time alone changes). `key` must name everything else
-    the value depends on (parameters, language, time zone, reader). The change horizon read on
-    the way is appended to `horizon`."""
+    the value depends on (parameters, language, time zone, reader). Given a list as `horizon`,
+    the change horizon is read with the stamps and appended to it; else it is read only when an
+    answer is built (serving a stored one is safe without it: see the module's docstring)."""
     tables = tuple(tables)
     full_key = "fresh:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    at, version = latest_stamps((*tables, UnstampedChange))
+    at, version = latest_stamps((*tables, UnstampedChange), horizon=horizon is not None)
     if horizon is not None:
         horizon.append(at)
 
@@ -148,6 +152,8 @@ def cached_while_unchanged(
     if usable(entry):
         _recent.put(full_key, entry)
         return entry[1]
+    if at is None:
+        at = change_horizon()  # after the stamps, before the rows are read
     value = build()
     if all(stamp is None or stamp < at for stamp in version):
         cache.set(full_key, (version, value), timeout)
