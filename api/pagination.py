@@ -9,7 +9,7 @@ client that pages to the end has seen every row in its latest state, none skippe
 Concurrent writers: `updated_at` is stamped before the writing transaction commits, so a change
 stamped earlier can become visible after one stamped later (two transactions, the earlier one
 commits last). A cursor past the later row would skip it for ever. So every cursor carries the
-change horizon (api.selectors.change_horizon: a time before which every writer still running
+change horizon (core.freshness.change_horizon: a time before which every writer still running
 began, minus a margin; the minimum over the pages of one sync), and `last_cursor`, where the next
 sync starts, never lies beyond it: the next sync repeats the few rows after the horizon (clients
 upsert anyway) and finds the late committer among them."""
@@ -93,35 +93,51 @@ class UpdatedCursorPagination(BasePagination):
         return size
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.start(request)
+        horizon = change_horizon()  # before the rows are read: see the module's docstring
+        page = self.fetch(queryset)
+        self.finish(self.has_next, self.last, horizon=horizon)
+        return page
+
+    def start(self, request) -> None:
+        """Read the page size and the cursor (400 or 422 when they are wrong)."""
         self.request = request
-        size = self.get_page_size(request)
+        self.size = self.get_page_size(request)
         raw = request.query_params.get(self.cursor_query_param)
-        self.horizon = change_horizon()
-        self.position = None
+        self.position = self.cursor_horizon = None
         if raw is not None:
-            ts, pk, horizon = self._decode(raw)
+            ts, pk, self.cursor_horizon = self._decode(raw)
             self.position = (ts, pk)
-            if horizon is not None:
-                self.horizon = min(self.horizon, horizon)
+
+    def fetch(self, queryset) -> list:
+        """The page of rows after the cursor."""
+        if self.position is not None:
+            ts, pk = self.position
             # (field, id) > (ts, pk), written so that the first condition alone bounds an index
             # range scan on (field, id); the OR only filters within it.
             queryset = queryset.filter(
                 Q(**{f"{self.field}__gte": ts}),
                 Q(**{f"{self.field}__gt": ts}) | Q(pk__gt=pk),
             )
-        rows = list(queryset.order_by(self.field, "pk")[: size + 1])
-        self.has_next = len(rows) > size
-        self.page = rows[:size]
-        return self.page
+        rows = list(queryset.order_by(self.field, "pk")[: self.size + 1])
+        self.has_next = len(rows) > self.size
+        page = rows[: self.size]
+        self.last = (getattr(page[-1], self.field), page[-1].pk) if page else None
+        return page
+
+    def finish(self, has_next: bool, last: tuple | None, *, horizon: dt.datetime) -> None:
+        """What the links need: whether more follow, the last row's position (from fetch, or
+        kept with a cached page) and the change horizon read before the rows were."""
+        self.has_next, self.last = has_next, last
+        self.horizon = horizon
+        if self.cursor_horizon is not None:
+            self.horizon = min(self.horizon, self.cursor_horizon)
 
     def get_next_link(self):
-        if not self.has_next or not self.page:
+        if not self.has_next or self.last is None:
             return None
-        last = self.page[-1]
         params = self.request.query_params.copy()
-        params[self.cursor_query_param] = self.encode(
-            getattr(last, self.field), last.pk, self.horizon
-        )
+        params[self.cursor_query_param] = self.encode(*self.last, self.horizon)
         return (
             self.request.build_absolute_uri(self.request.path)
             + "?"
@@ -130,9 +146,7 @@ class UpdatedCursorPagination(BasePagination):
 
     def get_paginated_response(self, data):
         next_link = self.get_next_link()
-        position = self.position
-        if self.page:
-            position = (getattr(self.page[-1], self.field), self.page[-1].pk)
+        position = self.last or self.position
         next_cursor = last_cursor = None
         if position is not None:
             next_cursor = self.encode(*position, self.horizon)

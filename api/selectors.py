@@ -7,11 +7,12 @@ import datetime as dt
 import hmac
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from certificates.models import Certificate
+from core.freshness import HORIZON_MARGIN, change_horizon  # noqa: F401 - the change feed's
 from core.models import DomainEvent
 from core.validators import parse_id
 from courses.models import Attendance, Course, CourseRun, Enrolment, Session
@@ -243,27 +244,3 @@ def events_without_deliveries(
         created_at__lte=now - grace,
         chamber__isnull=False,
     ).order_by("created_at", "id")
-
-
-# How far a change feed may trust updated_at stamps: clocks of the web processes and the
-# database may differ a little, and a row is stamped just before its statement starts.
-HORIZON_MARGIN = dt.timedelta(seconds=2)
-
-
-def change_horizon() -> dt.datetime:
-    """A time before which every change that will ever commit is committed already.
-
-    PostgreSQL: the start of the oldest transaction still open in another session (a writer
-    stamps its rows after it began), or now. SQLite: writers queue on one lock for at most the
-    busy timeout, so now minus that timeout. Minus HORIZON_MARGIN in both cases."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT LEAST(now(), min(xact_start)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
-            )
-            (oldest,) = cursor.fetchone()
-        return (oldest or timezone.now()) - HORIZON_MARGIN
-    wait = dt.timedelta(seconds=connection.settings_dict.get("OPTIONS", {}).get("timeout", 5))
-    return timezone.now() - wait - HORIZON_MARGIN

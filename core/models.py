@@ -147,3 +147,18 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class UnstampedChange(models.Model):
+    """A change that leaves no newer updated_at behind: a deleted row, or a saved row of a table
+    without updated_at. Readers that cache by the newest stamps of their tables
+    (core.freshness) read this table's newest `at` too. Only appended to (one row per
+    transaction and table), so writers never wait for each other here."""
+
+    STAMP = "at"  # what core.freshness takes the newest of
+
+    table = models.CharField(max_length=63, validators=[single_line])
+    at = models.DateTimeField(db_index=True, validators=[plausible_date])
+
+    def __str__(self):
+        return f"{self.table} {self.at:%Y-%m-%d %H:%M:%S}"

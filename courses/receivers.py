@@ -3,16 +3,17 @@ workshop gets more seats, a repaired printer is back in service. Workshops may n
 courses, so courses listens here and moves the first waiting up right after that change commits
 (the booking service then takes the run lock as for any promotion)."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core.freshness import note_unstamped_change
 from core.handoff import delay_on_commit
 from people.models import Employment
 from people.signals import bookings_of_employment_requested
 from workshops.models import Equipment, SafetyBriefing, Workshop
 
 from .models import CourseRun, Enrolment
-from .selectors import business_bookings_ahead
+from .selectors import CATALOGUE_STAMPED, CATALOGUE_UNSTAMPED, business_bookings_ahead
 from .selectors_resources import lacking_briefing
 
 
@@ -75,3 +76,16 @@ def _bookings_of_employment(sender, employment, **kwargs) -> list[dict]:
             participant_id=employment.user_id, business_id=employment.business_id
         )
     ]
+
+
+def _catalogue_changed(sender, raw=False, **kwargs) -> None:
+    # A delete stamps nothing, nor does a save of a table without updated_at: the cached
+    # catalogue and run list would not see them (core.freshness).
+    if not raw:
+        note_unstamped_change(sender)
+
+
+for _model in (*CATALOGUE_STAMPED, *CATALOGUE_UNSTAMPED):
+    post_delete.connect(_catalogue_changed, sender=_model, dispatch_uid=f"courses.gone.{_model}")
+for _model in CATALOGUE_UNSTAMPED:
+    post_save.connect(_catalogue_changed, sender=_model, dispatch_uid=f"courses.saved.{_model}")

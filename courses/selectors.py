@@ -1,11 +1,14 @@
 """Reads several places need. One query per list, never a query per row."""
 
+import datetime as dt
+
 from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -15,9 +18,24 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from workshops.models import Equipment, EquipmentReservation, usable_during
+from people.models import School
+from workshops.models import (
+    Equipment,
+    EquipmentReservation,
+    EquipmentType,
+    Workshop,
+    usable_during,
+)
 
-from .models import Course, CourseEquipment, CourseRun, Enrolment, Session
+from .models import (
+    Course,
+    CourseEquipment,
+    CourseRun,
+    Enrolment,
+    Session,
+    SessionReservation,
+    Topic,
+)
 
 NO_LIMIT = 1_000_000
 
@@ -146,13 +164,32 @@ def seats_of(run: CourseRun) -> int:
     return with_seats(CourseRun.objects.filter(pk=run.pk)).values_list("seats", flat=True).get()
 
 
+# Every table the catalogue page and the API's run list read (runs, seats, sessions, the seat
+# limit from rooms and equipment): their cached renderings are kept while these are unchanged
+# (core.freshness). The last three have no updated_at: their saves count as changes too.
+CATALOGUE_STAMPED = (
+    CourseRun, Course, School, Workshop, Session, Enrolment, Equipment, EquipmentType,
+    EquipmentReservation,
+)  # fmt: skip
+CATALOGUE_UNSTAMPED = (Topic, CourseEquipment, SessionReservation)
+
+
+def bookable_runs(*, now=None) -> QuerySet[CourseRun]:
+    """Published runs that can still be booked."""
+    return CourseRun.objects.filter(
+        status=CourseRun.Status.PUBLISHED, booking_closes_at__gt=now or timezone.now()
+    )
+
+
 def catalogue(*, now=None) -> QuerySet[CourseRun]:
     """Published runs that can still be booked, soonest first, with seats annotated."""
-    now = now or timezone.now()
-    qs = CourseRun.objects.filter(
-        status=CourseRun.Status.PUBLISHED, booking_closes_at__gt=now
-    ).select_related("course", "course__topic", "school", "workshop")
+    qs = bookable_runs(now=now).select_related("course", "course__topic", "school", "workshop")
     return with_seats(qs).order_by("starts_at", "id")
+
+
+def catalogue_changes_at(*, now) -> dt.datetime | None:
+    """When the catalogue changes by time alone: the first of its runs closes for booking."""
+    return bookable_runs(now=now).aggregate(first=Min("booking_closes_at"))["first"]
 
 
 def courses_without_bookable_run(*, now=None) -> QuerySet[Course]:

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import business, completion, exports, my_calendar, public, reports
+from .views import business, catalogue, completion, exports, my_calendar, public, reports
 from .views.staff import (
     attendance,
     calendar,
@@ -23,7 +23,7 @@ app_name = "courses"
 
 urlpatterns = [
     # The public side: catalogue, run page and booking.
-    path("", public.catalogue_view, name="catalogue"),
+    path("", catalogue.catalogue_view, name="catalogue"),
     path("courses/<int:pk>/", public.course_detail, name="course"),
     path("runs/<int:pk>/", public.run_detail, name="run"),
     path("runs/<int:pk>/book/", public.book_run, name="book"),

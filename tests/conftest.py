@@ -53,6 +53,10 @@ def _empty_cache():
     """Rate limits and sent-mail markers live in the cache; each test starts with none."""
     from django.core.cache import cache
 
+    from core import freshness
+
     cache.clear()
+    freshness._recent.clear()  # each process's own copies too: test databases repeat stamps
     yield
     cache.clear()
+    freshness._recent.clear()

@@ -14,6 +14,7 @@ from ..pagination import UpdatedCursorPagination
 from ..parsers import JSONParser
 from ..permissions import HasScope
 from ..problems import exception_handler
+from ..renderers import RenderedRows
 from ..schema import ApiAutoSchema
 from ..throttling import ApiKeyThrottle
 
@@ -53,7 +54,9 @@ class ChamberViewMixin:
         ):
             # A page's ETag: its rows and whether more follow, not its next-page cursor (encrypted
             # anew each time); core.conditional answers 304 when the client has those rows.
-            rows = json.dumps(data["results"], default=str, separators=(",", ":")).encode()
+            rows = data["results"]
+            if not isinstance(rows, RenderedRows):
+                rows = json.dumps(rows, default=str, separators=(",", ":")).encode()
             more = b"more" if data.get("next") else b"last"
             response["ETag"] = digest_etag(rows, more, request.get_full_path().encode())
         return response

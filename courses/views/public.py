@@ -1,65 +1,33 @@
-"""The public side: catalogue, run page and booking, "my courses", data export, account deletion
-and the participant's self check-in. Views are thin: they declare their access, parse input, call
-one service or selector, and turn domain errors into messages."""
+"""The public side: run page and booking, "my courses", data export, account deletion and the
+participant's self check-in (the catalogue is in catalogue.py). Views are thin: they declare
+their access, parse input, call one service or selector, and turn domain errors into messages."""
 
 from collections import defaultdict
 
 from allauth.account.utils import has_verified_email
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.access import access, public
+from core.access import access
 from core.errors import DomainError
 from core.formatting import local_datetime
 
-from ..filters import CatalogueFilter
 from ..forms.public import CheckInForm, DeleteAccountForm
 from ..ical import build_calendar
 from ..models import Attendance, BookingPhase, CalendarFeed, Course, CourseRun, Enrolment, Session
 from ..selectors import (
     catalogue,
-    courses_without_bookable_run,
     waitlist_position,
     waitlist_position_expression,
     with_seats,
 )
 from ..services import booking, privacy
 from ..services import checkin as checkin_service
-
-PAGE_SIZE = 20
-# Courses without a run to book, named under the results (with "notify me" on their page).
-OTHER_COURSES_SHOWN = 50
-
-
-# --- catalogue ----------------------------------------------------------------------------------
-
-
-@public
-def catalogue_view(request):
-    filterset = CatalogueFilter(request.GET or None, queryset=catalogue())
-    runs = filterset.qs if filterset.is_bound and filterset.is_valid() else catalogue()
-    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    other = filterset.courses_matching(courses_without_bookable_run())
-    context = {
-        "page": page,
-        "runs": page.object_list,
-        "other_courses": other[:OTHER_COURSES_SHOWN],
-        "filter": filterset,
-        "form": filterset.form,
-        "query": query.urlencode(),
-        "filtered": bool(query),
-    }
-    template = "courses/_catalogue_results.html" if request.htmx else "courses/catalogue.html"
-    return render(request, template, context)
-
 
 # --- course page, run page and booking ------------------------------------------------------------
 

@@ -1,0 +1,24 @@
+"""A list page whose rows were rendered before (and cached): the envelope is rendered around
+them, byte for byte what JSONRenderer gives for the whole page."""
+
+import json
+
+from rest_framework.renderers import JSONRenderer
+
+
+class RenderedRows(bytes):
+    """The `results` of a page, already rendered by JSONRenderer."""
+
+
+class PageJSONRenderer(JSONRenderer):
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rows = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(rows, RenderedRows):
+            return super().render(data, accepted_media_type, renderer_context)
+        # `results` comes last in the envelope, so its compact rendering ends with `[]}`.
+        envelope = super().render({**data, "results": []}, accepted_media_type, renderer_context)
+        if envelope.endswith(b"[]}"):
+            return envelope[:-3] + rows + b"}"
+        # Indented on request: render it all again.
+        rows = json.loads(rows)
+        return super().render({**data, "results": rows}, accepted_media_type, renderer_context)
