@@ -60,7 +60,13 @@ def _booking(out: str) -> list[tuple[str, str]]:
 
 def _certificates(out: str) -> list[tuple[str, str]]:
     rows = []
-    for label in ("full issue (bulk job)", "our PDF layout only", "bare reportlab page"):
+    labels = (
+        "full issue (bulk job)",
+        "e-mail sent (worker)",
+        "our PDF layout only",
+        "bare reportlab page",
+    )
+    for label in labels:
         match = re.search(
             re.escape(label) + r"\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", out
         )
@@ -119,6 +125,18 @@ def _conflicts(out: str) -> list[tuple[str, str]]:
     ):
         db, n, med, p95, add_med, add_p95 = match.groups()
         rows.append((f"{db}, {n} sessions: conflict check median / p95", f"{med} / {p95} ms"))
+        split = re.search(
+            rf"\[{db}\] {n} sessions:.*?free slot median ([\d.]+) ms, clash incl\. message "
+            r"([\d.]+) ms",
+            out,
+        )
+        if split:
+            rows.append(
+                (
+                    f"{db}, {n} sessions: free slot / clash incl. message, median",
+                    f"{split.group(1)} / {split.group(2)} ms",
+                )
+            )
         rows.append((f"{db}, {n} sessions: add_session median / p95", f"{add_med} / {add_p95} ms"))
     if not rows:
         raise ValueError("no figures found in its output")
