@@ -1,87 +1,131 @@
 """Queries built by the ORM and compiled once per database, then run with fresh values.
 
 Building and compiling a query costs more CPU than running it (a query with nested subqueries many
-times more), which matters for the statements of every request (the user's roles) and of every
-booking (several while every other booking of the run waits for its lock). So such a query is
-built from the ORM (the rules stay in their selectors) with stand-in values, compiled once per
-database and shape, and each call puts the real values in place of the stand-ins in the
-parameter list. Stand-ins are values no row holds: negative ids and days in 1900."""
+times more), which matters for the statements of every request (the user's roles), of every
+booking (several while every other booking of the run waits for its lock) and of every session
+conflict check. So such a query is built from the ORM (the rules stay in their selectors) with
+placeholders: named stand-in values no row holds (negative ids, seconds of 1901). It is compiled
+once per database and shape, and each call puts its values where the placeholders' parameters
+were, as the ORM would have adapted them, and converts the rows as the ORM would have."""
 
 import datetime as dt
 from collections.abc import Callable, Hashable
-from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.sql import Query
 
-
-def stand_in_id(n: int) -> int:
-    """The n-th stand-in for an id (no row has it: primary keys are positive)."""
-    return -7_654_320 - n
+_FIRST_ID = -7_654_321
+_FIRST_DATETIME = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
 
 
-def stand_in_datetime(n: int) -> dt.datetime:
-    return dt.datetime(1900, 1, n, tzinfo=dt.UTC)
+class Placeholders:
+    """Hands out the stand-in values a query is built with, one per named argument of a call;
+    asking again for a name gives the same value (one argument may be used in several places)."""
+
+    def __init__(self, alias: str) -> None:
+        self._ops = connections[alias].ops
+        self.datetimes: set[str] = set()
+        self.by_param: dict[object, str] = {}  # the stand-in as it appears among the parameters
+        self._values: dict[str, object] = {}
+
+    def _get(self, name: str, value, as_param) -> object:
+        if name in self._values:
+            if (name in self.datetimes) != isinstance(value, dt.datetime):
+                raise ValueError(f"placeholder {name!r} is handed out as an id and a datetime")
+            return self._values[name]
+        self._values[name] = value
+        self.by_param[as_param] = name
+        return value
+
+    def id(self, name: str) -> int:
+        value = _FIRST_ID - len(self._values)
+        return self._get(name, value, value)
+
+    def datetime(self, name: str) -> dt.datetime:
+        value = _FIRST_DATETIME + dt.timedelta(seconds=len(self._values))
+        if name not in self._values:
+            self.datetimes.add(name)
+        return self._get(name, value, self._ops.adapt_datetimefield_value(value))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    # Per SQL parameter: (the argument's name, None), or (None, a constant of the query).
+    slots: tuple[tuple[str | None, object], ...]
+    datetimes: tuple[str, ...]  # arguments adapted as the ORM adapts a DateTimeField value
+    # Per result column: (converters, expression), applied as Django's compiler applies them.
+    converters: dict
 
 
 class Precompiled:
-    """`build(alias, shape)` returns the queryset or query (built with the stand-ins above);
-    `rows(alias, shape, {stand_in: value})` runs its SQL with the values put in and returns the
-    rows, `execute` runs a statement that returns none (an UPDATE)."""
+    """`build(placeholders, alias, shape)` returns the queryset (rows) or query (an UPDATE run by
+    `execute`) built with `placeholders.id(name)` / `.datetime(name)`; `shape` is everything
+    else `build` decides (which fields are compared, how many ids are excluded).
+    `rows(alias, shape, **values)` runs it with a value for every placeholder name."""
 
-    def __init__(self, build: Callable[[str, Hashable], QuerySet | Query]):
+    def __init__(self, build: Callable[[Placeholders, str, Hashable], QuerySet | Query]):
         self.build = build
-        self._sql: dict[tuple[str, Hashable], tuple[str, tuple, dict]] = {}
+        self._compiled: dict[tuple[str, Hashable], _Compiled] = {}
 
-    def sql(self, alias: str, shape: Hashable = None) -> tuple[str, tuple, dict]:
-        """The SQL, its parameters and the converters of the selected columns by position (what
-        the ORM applies to each value it reads: text to datetime on SQLite, for instance)."""
+    def compiled(self, alias: str, shape: Hashable = None) -> _Compiled:
         key = (alias, shape)
-        if key not in self._sql:
-            built = self.build(alias, shape)
-            query = built.query if isinstance(built, QuerySet) else built
-            compiler = query.get_compiler(using=alias)
-            sql, params = compiler.as_sql()
-            converters = {}
-            if isinstance(built, QuerySet):
-                selected = [column[0] for column in compiler.select[: compiler.col_count]]
-                converters = compiler.get_converters(selected)
-            self._sql[key] = sql, params, converters
-        return self._sql[key]
+        if key not in self._compiled:
+            self._compiled[key] = self._compile(alias, shape)
+        return self._compiled[key]
 
-    def rows(self, alias: str, shape: Hashable, values: dict) -> list[tuple]:
-        converters = self.sql(alias, shape)[2]
-        with self._cursor(alias, shape, values) as cursor:
-            rows = cursor.fetchall()
-        if not converters:
-            return rows
+    def _compile(self, alias: str, shape: Hashable) -> _Compiled:
+        placeholders = Placeholders(alias)
+        built = self.build(placeholders, alias, shape)
+        query = built.query if isinstance(built, QuerySet) else built
+        compiler = query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        by_param = placeholders.by_param
+        slots = tuple(
+            (by_param[p], None) if isinstance(p, Hashable) and p in by_param else (None, p)
+            for p in params
+        )
+        # A placeholder the ORM dropped or rewrote (a lookup that transforms its value) would
+        # leave every call's value unused without a trace.
+        missing = set(by_param.values()) - {name for name, _constant in slots}
+        if missing:
+            raise ValueError(f"placeholders not in the compiled query: {sorted(missing)}")
+        converters = {}
+        if isinstance(built, QuerySet):
+            selected = [column[0] for column in compiler.select[: compiler.col_count]]
+            converters = compiler.get_converters(selected)
+        return _Compiled(sql, slots, tuple(placeholders.datetimes), converters)
+
+    def rows(self, alias: str, shape: Hashable, /, **values) -> list[tuple]:
+        compiled = self.compiled(alias, shape)
         connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, self._params(compiled, connection, values))
+            rows = cursor.fetchall()
+        if not compiled.converters or not rows:
+            return rows
         converted = []
         for row in rows:
             row = list(row)
-            for position, (functions, expression) in converters.items():
-                for function in functions:
-                    row[position] = function(row[position], expression, connection)
+            for position, (functions, expression) in compiled.converters.items():
+                for convert in functions:
+                    row[position] = convert(row[position], expression, connection)
             converted.append(tuple(row))
         return converted
 
-    def execute(self, alias: str, shape: Hashable, values: dict) -> None:
-        with self._cursor(alias, shape, values):
-            pass
+    def execute(self, alias: str, shape: Hashable, /, **values) -> None:
+        compiled = self.compiled(alias, shape)
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, self._params(compiled, connection, values))
 
-    @contextmanager
-    def _cursor(self, alias: str, shape: Hashable, values: dict):
-        sql, params, _converters = self.sql(alias, shape)
-        ops = connections[alias].ops
+    @staticmethod
+    def _params(compiled: _Compiled, connection, values: dict) -> tuple:
         # A datetime reaches the SQL parameters as the database adapts it (text on SQLite).
-        values = {
-            (ops.adapt_datetimefield_value(k) if isinstance(k, dt.datetime) else k): (
-                ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime) else v
-            )
-            for k, v in values.items()
-        }
-        params = tuple(values.get(p, p) if isinstance(p, Hashable) else p for p in params)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, params)
-            yield cursor
+        adapt = connection.ops.adapt_datetimefield_value
+        for name in compiled.datetimes:
+            values[name] = adapt(values[name])
+        # A missing value raises KeyError: a stand-in must never be run as if it were real.
+        return tuple(values[name] if name else constant for name, constant in compiled.slots)

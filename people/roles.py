@@ -4,16 +4,15 @@ from dataclasses import dataclass, field
 
 from django.db import router
 
-from core.precompiled import Precompiled, stand_in_id
+from core.precompiled import Precompiled
 
 from .models import Membership
 
-_USER = stand_in_id(1)
 # Asked on every signed-in request (the second-factor rule for staff): compiled once.
 _memberships = Precompiled(
-    lambda alias, _shape: (
+    lambda p, alias, _shape: (
         Membership.objects.using(alias)
-        .filter(user_id=_USER)
+        .filter(user_id=p.id("user"))
         .values_list("role", "district_id", "school_id", "business_id")
     )
 )
@@ -59,7 +58,7 @@ def roles_of(user) -> Roles:
     if cached is not None:
         return cached
     by_role: dict[str, set[int]] = {r: set() for r in Membership.Role.values}
-    rows = _memberships.rows(router.db_for_read(Membership), None, {_USER: user.pk})
+    rows = _memberships.rows(router.db_for_read(Membership), None, user=user.pk)
     for role, district_id, school_id, business_id in rows:
         by_role[role].add(district_id or school_id or business_id)
     roles = Roles(

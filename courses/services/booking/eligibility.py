@@ -15,13 +15,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from core.formatting import local_datetime
+from core.precompiled import Placeholders, Precompiled
 from people.models import Business, User
 from people.selectors import confirmed_employment
 
 from ...errors import AlreadyEnrolled, EmailNotVerified, NotEligible, OverlappingBooking
 from ...models import CourseEquipment, CourseRun, Enrolment, Session
-from . import precompiled
-from .precompiled import COURSE, ENDS, LEAVING_RUN, PARTICIPANT, RUN, STARTS
 
 SCHEDULED = Session.Status.SCHEDULED
 
@@ -56,33 +55,36 @@ def overlapping_sessions(
     )
 
 
-def _facts_query(alias: str, dated: bool) -> QuerySet:
-    employment = confirmed_employment(PARTICIPANT)
+def _facts_query(p: Placeholders, alias: str, dated: bool) -> QuerySet:
+    participant = p.id("participant")
+    employment = confirmed_employment(participant)
     return (
         User.objects.using(alias)
-        .filter(pk=PARTICIPANT)
+        .filter(pk=participant)
         .annotate(
             # allauth's rule (account.utils.has_verified_email): any verified address counts.
-            verified=Exists(EmailAddress.objects.filter(user_id=PARTICIPANT, verified=True)),
+            verified=Exists(EmailAddress.objects.filter(user_id=participant, verified=True)),
             enrolled=Exists(
                 Enrolment.objects.filter(
-                    run_id=RUN, participant_id=PARTICIPANT, status__in=Enrolment.Status.ACTIVE
+                    run_id=p.id("run"),
+                    participant_id=participant,
+                    status__in=Enrolment.Status.ACTIVE,
                 )
             ),
             clash_id=Subquery(
                 overlapping_sessions(
-                    run_id=RUN,
-                    starts_at=STARTS if dated else None,
-                    ends_at=ENDS if dated else None,
-                    participant_id=PARTICIPANT,
-                    leaving_run_id=LEAVING_RUN,
+                    run_id=p.id("run"),
+                    starts_at=p.datetime("starts") if dated else None,
+                    ends_at=p.datetime("ends") if dated else None,
+                    participant_id=participant,
+                    leaving_run_id=p.id("leaving_run"),
                 ).values("pk")[:1]
             ),
             employer_id=Subquery(employment.values("business_id")[:1]),
             # Without a machine that requires a briefing nobody lacks one (no further query).
             briefing_to_check=Exists(
                 CourseEquipment.objects.filter(
-                    course_id=COURSE, equipment_type__requires_briefing=True
+                    course_id=p.id("course"), equipment_type__requires_briefing=True
                 )
             ),
         )
@@ -96,7 +98,7 @@ def _facts_query(alias: str, dated: bool) -> QuerySet:
     )
 
 
-_facts = precompiled.Precompiled(_facts_query)
+_facts = Precompiled(_facts_query)
 
 
 @dataclass(frozen=True)
@@ -113,14 +115,14 @@ def facts_about(*, run: CourseRun, participant: User, leaving_run_id: int | None
     alias = router.db_for_write(Enrolment)  # read under the lock, in the booking's transaction
     dated = bool(run.starts_at and run.ends_at)
     values = {
-        RUN: run.pk,
-        PARTICIPANT: participant.pk,
-        COURSE: run.course_id,
-        LEAVING_RUN: leaving_run_id or run.pk,
+        "run": run.pk,
+        "participant": participant.pk,
+        "course": run.course_id,
+        "leaving_run": leaving_run_id or run.pk,
     }
     if dated:
-        values |= {STARTS: run.starts_at, ENDS: run.ends_at}
-    rows = _facts.rows(alias, dated, values)
+        values |= {"starts": run.starts_at, "ends": run.ends_at}
+    rows = _facts.rows(alias, dated, **values)
     if not rows:  # the account is gone
         raise NotEligible(_("Dieses Konto kann nicht gebucht werden."), field="participant")
     verified, enrolled, clash_id, employer_id, briefing = rows[0]

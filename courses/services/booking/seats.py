@@ -13,32 +13,32 @@ from django.db.models import IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
+from core.precompiled import Placeholders, Precompiled
 from people.models import User
 
 from ...models import Course, CourseRun, Enrolment
 from ...selectors import with_seats
-from . import precompiled
 
 # The statements below run on every booking, most of them while the run is locked: they are
-# compiled once per database (see `precompiled`).
+# compiled once per database (see `core.precompiled`).
 _RUN_FIELDS = [f.attname for f in CourseRun._meta.concrete_fields]
 _COURSE_FIELDS = [f.attname for f in Course._meta.concrete_fields]
 
 
-def _run_query(alias: str, locked: bool) -> QuerySet:
+def _run_query(p: Placeholders, alias: str, locked: bool) -> QuerySet:
     runs = CourseRun.objects.using(alias)
     if locked:
         runs = runs.select_for_update(of=("self",))
-    return runs.filter(pk=precompiled.RUN).values_list(
+    return runs.filter(pk=p.id("run")).values_list(
         *_RUN_FIELDS, *(f"course__{name}" for name in _COURSE_FIELDS)
     )
 
 
-_run = precompiled.Precompiled(_run_query)
+_run = Precompiled(_run_query)
 
 
 def _run_with_course(alias: str, run_id: int, *, locked: bool) -> CourseRun | None:
-    rows = _run.rows(alias, locked, {precompiled.RUN: run_id})
+    rows = _run.rows(alias, locked, run=run_id)
     if not rows:
         return None
     split = len(_RUN_FIELDS)
@@ -62,16 +62,16 @@ def lock_run(run: CourseRun | int) -> CourseRun:
     return locked
 
 
-def _lock_person_query(alias: str, _shape) -> QuerySet:
+def _lock_person_query(p: Placeholders, alias: str, _shape) -> QuerySet:
     return (
         User.objects.using(alias)
         .select_for_update()
-        .filter(pk=precompiled.PARTICIPANT)
+        .filter(pk=p.id("participant"))
         .values_list("pk")
     )
 
 
-_lock_person = precompiled.Precompiled(_lock_person_query)
+_lock_person = Precompiled(_lock_person_query)
 
 
 def lock_participants(participants: list[User]) -> None:
@@ -80,18 +80,18 @@ def lock_participants(participants: list[User]) -> None:
     ids = sorted(p.pk for p in participants)
     if len(ids) == 1:  # one person books: the common case, precompiled
         alias = router.db_for_write(User)
-        _lock_person.rows(alias, None, {precompiled.PARTICIPANT: ids[0]})
+        _lock_person.rows(alias, None, participant=ids[0])
         return
     list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
-def _touch_query(alias: str, _shape) -> UpdateQuery:
-    query = CourseRun.objects.using(alias).filter(pk=precompiled.RUN).query.chain(UpdateQuery)
-    query.add_update_values({"updated_at": precompiled.STARTS})
+def _touch_query(p: Placeholders, alias: str, _shape) -> UpdateQuery:
+    query = CourseRun.objects.using(alias).filter(pk=p.id("run")).query.chain(UpdateQuery)
+    query.add_update_values({"updated_at": p.datetime("updated_at")})
     return query
 
 
-_touch_run = precompiled.Precompiled(_touch_query)
+_touch_run = Precompiled(_touch_query)
 
 
 def touch_run(run: CourseRun) -> None:
@@ -100,7 +100,7 @@ def touch_run(run: CourseRun) -> None:
     save() of the whole row, which could overwrite a concurrent edit of other fields)."""
     run.updated_at = timezone.now()
     alias = router.db_for_write(CourseRun)
-    _touch_run.execute(alias, None, {precompiled.RUN: run.pk, precompiled.STARTS: run.updated_at})
+    _touch_run.execute(alias, None, run=run.pk, updated_at=run.updated_at)
 
 
 @dataclass
@@ -110,7 +110,7 @@ class SeatState:
     next_seq: int  # the next waiting-list sequence number (max + 1: never reused)
 
 
-def _seat_query(alias: str, _shape) -> QuerySet:
+def _seat_query(p: Placeholders, alias: str, _shape) -> QuerySet:
     """The seat query, built from `with_seats` (the one seat rule) and compiled once per
     database: building and compiling its nested subqueries costs more CPU than running it, and
     it runs while every other booking of the run waits for the lock."""
@@ -122,17 +122,17 @@ def _seat_query(alias: str, _shape) -> QuerySet:
         .values("m")
     )
     return (
-        with_seats(CourseRun.objects.using(alias).filter(pk=precompiled.RUN))
+        with_seats(CourseRun.objects.using(alias).filter(pk=p.id("run")))
         .annotate(max_seq=Subquery(max_seq, output_field=IntegerField()))
         .values_list("seats", "taken", "waitlist_length", "max_seq")
     )
 
 
-_seat_state = precompiled.Precompiled(_seat_query)
+_seat_state = Precompiled(_seat_query)
 
 
 def seat_state(run: CourseRun) -> SeatState:
     """Seats and waiting list in one query, under the caller's run lock."""
     alias = router.db_for_write(CourseRun)
-    [(seats, taken, waiting, max_seq)] = _seat_state.rows(alias, None, {precompiled.RUN: run.pk})
+    [(seats, taken, waiting, max_seq)] = _seat_state.rows(alias, None, run=run.pk)
     return SeatState(free=seats - taken, waiting=waiting, next_seq=(max_seq or 0) + 1)

@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import IntegrityError, router
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from core.compiled import CompiledQuery, Placeholders, compiled_query
+from core.precompiled import Placeholders, Precompiled
 from people.models import User
 from workshops.models import EquipmentReservation, Workshop
 from workshops.services import constraint_name, format_range
@@ -99,44 +99,40 @@ def reservation_conflict(other: EquipmentReservation | None) -> SessionConflict:
     return SessionConflict(message, field="equipment", other_reservation=other.pk)
 
 
-def _clash_query(alias: str, with_instructor: bool, excluded: int) -> CompiledQuery:
+def _clash_query(p: Placeholders, alias: str, shape: tuple[bool, int]) -> QuerySet:
     """The id and workshop of the first scheduled session overlapping [start, end) in the
-    workshop (or with the instructor). Compiled once per database and shape: compiling costs
-    more than the database needs to answer. Only ids: most checks find nothing, and joining
-    the named tables (or reading them by subqueries) here would cost the database two to five
-    times as much to plan and start, clash or not."""
-
-    def build(p: Placeholders):
-        clash = Q(workshop_id=p.id("workshop_id"))
-        if with_instructor:
-            clash |= Q(instructor_id=p.id("instructor_id"))
-        return (
-            Session.objects.using(alias)
-            .filter(
-                clash,
-                status=Session.Status.SCHEDULED,
-                start__lt=p.datetime("end"),
-                end__gt=p.datetime("start"),
-                # Sessions last at most MAX_SESSION_LENGTH, so this bound lets the (workshop,
-                # start) and (instructor, start) indexes read a few rows instead of all earlier
-                # ones.
-                start__gt=p.datetime("earliest"),
-            )
-            .exclude(pk__in=[p.id(f"exclude{i}") for i in range(excluded)])
-            .order_by("start")
-            .values_list("pk", "workshop_id")[:1]
+    workshop (or with the instructor). Compiled once per database and shape (with an instructor,
+    how many ids excluded): compiling costs more than the database needs to answer. Only ids:
+    most checks find nothing, and joining the named tables (or reading them by subqueries) here
+    would cost the database two to five times as much to plan and start, clash or not."""
+    with_instructor, excluded = shape
+    clash = Q(workshop_id=p.id("workshop_id"))
+    if with_instructor:
+        clash |= Q(instructor_id=p.id("instructor_id"))
+    return (
+        Session.objects.using(alias)
+        .filter(
+            clash,
+            status=Session.Status.SCHEDULED,
+            start__lt=p.datetime("end"),
+            end__gt=p.datetime("start"),
+            # Sessions last at most MAX_SESSION_LENGTH, so this bound lets the (workshop, start)
+            # and (instructor, start) indexes read a few rows instead of all earlier ones.
+            start__gt=p.datetime("earliest"),
         )
-
-    return compiled_query(("courses.session_clash", with_instructor, excluded), alias, build)
-
-
-def _named_query(alias: str) -> CompiledQuery:
-    """The NAMED_FIELDS row of one session, compiled once per database."""
-    return compiled_query(
-        "courses.session_named",
-        alias,
-        lambda p: Session.objects.using(alias).filter(pk=p.id("pk")).values_list(*NAMED_FIELDS),
+        .exclude(pk__in=[p.id(f"exclude{i}") for i in range(excluded)])
+        .order_by("start")
+        .values_list("pk", "workshop_id")[:1]
     )
+
+
+_clash = Precompiled(_clash_query)
+# The NAMED_FIELDS row of one session.
+_named = Precompiled(
+    lambda p, alias, _shape: (
+        Session.objects.using(alias).filter(pk=p.id("pk")).values_list(*NAMED_FIELDS)
+    )
+)
 
 
 def find_conflict(
@@ -152,7 +148,9 @@ def find_conflict(
     only to name the session that clashes."""
     exclude_ids = list(exclude_ids)
     alias = router.db_for_write(Session)
-    hit = _clash_query(alias, bool(instructor_id), len(exclude_ids)).rows(
+    hit = _clash.rows(
+        alias,
+        (bool(instructor_id), len(exclude_ids)),
         workshop_id=workshop_id,
         instructor_id=instructor_id,
         start=start,
@@ -163,7 +161,7 @@ def find_conflict(
     if not hit:
         return None
     pk, clash_workshop_id = hit[0]
-    (row,) = _named_query(alias).rows(pk=pk)
+    (row,) = _named.rows(alias, None, pk=pk)
     return _conflict("workshop" if clash_workshop_id == workshop_id else "instructor", row)
 
 
