@@ -24,6 +24,7 @@ from certificates.services import start_issue_job
 from certificates.services.recovery import purge_orphaned_files, resume_stale_jobs
 from config.celery import app as celery_app
 from tests.factories import coordinator
+from tests.redisutils import redis_or_skip
 
 REDIS_URL = os.environ.get("KILLED_WORKER_REDIS_URL", "redis://127.0.0.1:6379/8")
 LEASE = 3  # seconds a job may stay silent; production: CERTIFICATE_JOB_LEASE_SECONDS=30
@@ -31,17 +32,6 @@ SWEEP_EVERY = 1.0  # beat's sweep runs every 20 s in production; the test plays 
 ENROLMENTS = 12
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _redis_or_skip():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.exceptions.RedisError as exc:
-        pytest.skip(f"Redis unreachable at {REDIS_URL}: {exc}")
-    return client
 
 
 def _wait_for(predicate, timeout: float, what: str, every: float = 0.2):
@@ -131,7 +121,7 @@ def _pdf_files(media_root: Path) -> set[str]:
 def test_a_job_whose_worker_is_killed_resumes_on_a_new_worker_without_duplicate_or_gap(
     run, make_enrolment, settings, tmp_path
 ):
-    redis_client = _redis_or_skip()
+    redis_client = redis_or_skip(REDIS_URL)
     redis_client.flushdb()  # our private database: no message left from an earlier run
     settings.CERTIFICATE_JOB_LEASE_SECONDS = LEASE
     enrolments = [make_enrolment(first_name=f"Teilnehmer{i}") for i in range(ENROLMENTS)]
