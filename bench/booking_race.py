@@ -144,31 +144,53 @@ def signed_in_trainees(token: str, n_trainees: int, prefix: str):
     return chamber, keys
 
 
+def bench_course(token: str, name: str, *, seats: int):
+    """A district, school, workshop (`seats` places), topic and course whose names carry `token`
+    and `name`. Returns (now, school, workshop, course). Sets Django up."""
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from courses.models import Course, Topic
+    from people.models import District, School
+    from workshops.models import Workshop
+
+    slug = f"{name.lower()}-{token}"
+    district = District.objects.create(name="Bench-Kreis", code=slug)
+    school = School.objects.create(
+        district=district, name=f"BBS {name} {token}", code=f"{name[0]}{token}"[:16], city="Celle"
+    )
+    workshop = Workshop.objects.create(school=school, name="Lernwerkstatt", room="A1", seats=seats)
+    topic = Topic.objects.create(name=f"{name} {token}", slug=slug)
+    course = Course.objects.create(
+        school=school, topic=topic, title=f"3D-Druck kompakt {token}", hours=8
+    )
+    return timezone.now(), school, workshop, course
+
+
+def post_booking(client, base: str, run: int, csrf: str, *, timeout: float) -> str:
+    """One web booking as a browser sends it: "ok" when it redirects back to the run's page."""
+    response = client.post(
+        f"{base}/runs/{run}/book/",
+        data={"csrfmiddlewaretoken": csrf},
+        headers={"Referer": f"{base}/runs/{run}/"},
+        allow_redirects=False,
+        timeout=timeout,
+    )
+    ok = response.status_code == 302 and f"/runs/{run}/" in response.headers.get("Location", "")
+    return "ok" if ok else f"HTTP {response.status_code}"
+
+
 def seed(n_trainees: int, seats: int, token: str) -> tuple[int, list[str]]:
     """A published run with `seats` seats and `n_trainees` verified trainees. Every name carries
     `token`, so the script also runs on a database that already holds data, and so that it can
     tell its own server from another one on the same port."""
     import datetime as dt
 
-    import django
+    now, school, workshop, course = bench_course(token, "Bench", seats=40)
+    from courses.models import CourseRun, Session
 
-    django.setup()
-    from django.utils import timezone
-
-    from courses.models import Course, CourseRun, Session, Topic
-    from people.models import District, School
-    from workshops.models import Workshop
-
-    now = timezone.now()
-    district = District.objects.create(name="Bench-Kreis", code=f"bench-{token}")
-    school = School.objects.create(
-        district=district, name=f"BBS Bench {token}", code=f"B{token}"[:16], city="Celle"
-    )
-    workshop = Workshop.objects.create(school=school, name="Lernwerkstatt", room="A1", seats=40)
-    topic = Topic.objects.create(name=f"Bench {token}", slug=f"bench-{token}")
-    course = Course.objects.create(
-        school=school, topic=topic, title=f"3D-Druck kompakt {token}", hours=8
-    )
     start = (now + dt.timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
     run = CourseRun.objects.create(
         course=course,
@@ -308,17 +330,7 @@ def main() -> int:
             client, token = item
             started = time.perf_counter()
             try:
-                response = client.post(
-                    f"{base}/runs/{run_id}/book/",
-                    data={"csrfmiddlewaretoken": token},
-                    headers={"Referer": f"{base}/runs/{run_id}/"},
-                    allow_redirects=False,
-                    timeout=60,
-                )
-                ok = response.status_code == 302 and f"/runs/{run_id}/" in response.headers.get(
-                    "Location", ""
-                )
-                outcome = "ok" if ok else f"HTTP {response.status_code}"
+                outcome = post_booking(client, base, run_id, token, timeout=60)
             except requests.RequestException as exc:
                 outcome = type(exc).__name__
             return time.perf_counter() - started, outcome

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import booking_race  # noqa: E402
 import peer_setup  # noqa: E402
 
 SEATS = 20
@@ -86,17 +87,7 @@ class Ours:
 
     def _book(self, client, token: str, run: int):
         def job():
-            response = client.post(
-                f"{self.base}/runs/{run}/book/",
-                data={"csrfmiddlewaretoken": token},
-                headers={"Referer": f"{self.base}/runs/{run}/"},
-                allow_redirects=False,
-                timeout=120,
-            )
-            ok = response.status_code == 302 and f"/runs/{run}/" in response.headers.get(
-                "Location", ""
-            )
-            return "ok" if ok else f"HTTP {response.status_code}"
+            return booking_race.post_booking(client, self.base, run, token, timeout=120)
 
         return job
 

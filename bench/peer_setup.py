@@ -194,27 +194,14 @@ def seed_ours(token: str, n_trainees: int, contended: int, uncontended: int, sea
     trainee's bookings overlap; verified trainees with browser sessions; an API key."""
     import datetime as dt
 
-    import django
+    # The sibling benchmark's course and trainees (bench/booking_race.py).
+    from booking_race import bench_course, signed_in_trainees
 
-    django.setup()
-    from booking_race import signed_in_trainees  # the sibling benchmark's trainees (bench/)
-    from django.utils import timezone
+    now, school, workshop, course = bench_course(token, "Peer", seats=400)
 
     from api.services.keys import create_api_key
-    from courses.models import Course, CourseRun, Session, Topic
-    from people.models import District, School
-    from workshops.models import Workshop
+    from courses.models import CourseRun, Session
 
-    now = timezone.now()
-    district = District.objects.create(name="Bench-Kreis", code=f"peer-{token}")
-    school = School.objects.create(
-        district=district, name=f"BBS Peer {token}", code=f"P{token}"[:16], city="Celle"
-    )
-    workshop = Workshop.objects.create(school=school, name="Lernwerkstatt", room="A1", seats=400)
-    topic = Topic.objects.create(name=f"Peer {token}", slug=f"peer-{token}")
-    course = Course.objects.create(
-        school=school, topic=topic, title=f"3D-Druck kompakt {token}", hours=8
-    )
     day0 = (now + dt.timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
 
     def runs(count: int, capacity: int, first_day: int) -> list[CourseRun]:
