@@ -14,9 +14,19 @@ import re
 from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGet
 from django.utils.http import quote_etag
 
-_MASKED_TOKEN = re.compile(
-    rb'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]{32,64}'
+# What precedes a masked token in a page: the form field and htmx's header (base.html). One
+# pattern each: a pattern that starts with literal text is searched for quickly, an alternation
+# is tried at every byte (7 times slower on a 25 kB page).
+_MASKED_TOKENS = tuple(
+    (prefix, re.compile(re.escape(prefix) + rb"[A-Za-z0-9]{32,64}"))
+    for prefix in (b'name="csrfmiddlewaretoken" value="', b'"X-CSRFToken": "')
 )
+
+
+def _without_masked_tokens(content: bytes) -> bytes:
+    for prefix, token in _MASKED_TOKENS:
+        content = token.sub(prefix, content)
+    return content
 
 
 def digest_etag(*parts: bytes) -> str:
@@ -37,6 +47,6 @@ class ConditionalGetMiddleware(DjangoConditionalGet):
         ):
             secret = request.META.get("CSRF_COOKIE") or ""
             response.headers["ETag"] = digest_etag(
-                _MASKED_TOKEN.sub(rb"\1", response.content), secret.encode()
+                _without_masked_tokens(response.content), secret.encode()
             )
         return super().process_response(request, response)

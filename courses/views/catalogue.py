@@ -1,19 +1,18 @@
 """The catalogue: bookable runs with search and filters, and the courses without a run to book.
-The same for everyone, so its content is cached (core.freshness) and the page around it is
-rendered for each request."""
+The same for everyone, so its content is cached (core.freshness); the page around it is each
+signed-in user's own, and for anonymous visitors a stored frame (core.frames)."""
 
 import datetime as dt
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from core.access import public
+from core.frames import render_framed
 from core.freshness import cached_while_unchanged
 
 from ..filters import CatalogueFilter
@@ -33,7 +32,7 @@ OTHER_COURSES_SHOWN = 50
 def catalogue_view(request):
     """The same list for everyone: its rendering is cached while the catalogue's tables are
     unchanged (core.freshness) and until the next run in it closes for booking; the page around
-    it (user, messages, tokens) is rendered for each request."""
+    it (user, messages, tokens) is the visitor's own (core.frames)."""
     fragment = bool(request.htmx)
     key = _shared_key(request)
     if key is None:
@@ -47,7 +46,7 @@ def catalogue_view(request):
         )
     if request.htmx:
         return HttpResponse(html)
-    return render(request, "courses/catalogue.html", {"content": mark_safe(html)})  # noqa: S308
+    return render_framed(request, "courses/catalogue.html", html)
 
 
 # Filters a shared link or the form's selects give; a free-text search is rarely asked twice and
