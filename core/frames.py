@@ -42,8 +42,9 @@ _frames: dict[tuple[str, str, str], list[str]] = {}
 
 @receiver(setting_changed)
 @receiver(file_changed)
-def _forget_frames(**_kwargs) -> None:
-    # A changed template or setting (tests, the development server's reloader) renders anew.
+def forget_frames(**_kwargs) -> None:
+    """Render every frame anew: after a change of a template or setting (tests, the
+    development server's reloader)."""
     _frames.clear()
 
 

@@ -16,9 +16,16 @@ from django.shortcuts import render
 from django.test import Client, RequestFactory, override_settings
 from django.utils.safestring import mark_safe
 
+from core.frames import forget_frames
 from tests.courses.booking_fixtures import make_run, verified_trainee
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_stored_frame():
+    forget_frames()
+
 
 TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{32,64})')
 
@@ -49,6 +56,17 @@ def test_the_stored_frame_gives_the_bytes_of_a_full_rendering(client, language, 
     assert TOKEN.sub(r"\1", framed) == TOKEN.sub(r"\1", full)
     assert f'<html lang="{language}"' in framed
     assert f'name="next" type="hidden" value="{path[:3]}' in framed  # back to this path
+
+
+def _layouts(response) -> list[str]:
+    return [t.name for t in response.templates if t.name in {"base.html", "courses/catalogue.html"}]
+
+
+def test_the_frame_is_rendered_once_and_then_only_filled_in(client):
+    assert _layouts(client.get("/"))  # the first anonymous visit renders it
+    assert not _layouts(client.get("/?free=1"))
+    client.cookies["django_language"] = "en"
+    assert _layouts(client.get("/"))  # each language has its own
 
 
 def test_each_response_carries_its_own_working_csrf_token():
