@@ -8,7 +8,8 @@ everything else in the layout is the same for every request. A signed-in user, o
 with messages, is rendered in full as before. The frame is rendered through the ordinary
 template with the ordinary context processors; the request it sees offers only the per-request
 parts above as placeholders, and a frame whose rendering asked anything else of the request is
-served to that request but not stored (so the page stays right, only slower)."""
+served to that request but not stored (so the page stays right, only slower). A placeholder
+is filled in as `{{ }}` shows a value (escaped): a filter on one of them would be lost."""
 
 import re
 import secrets
@@ -61,7 +62,7 @@ class _FrameRequest:
 
     @property
     def csp_nonce(self) -> str:
-        self._request.csp_nonce  # noqa: B018 - absent without the CSP middleware, as it would be
+        self._request.csp_nonce  # noqa: B018 - without the CSP middleware: not storable, no nonce
         return _placeholder("nonce")
 
     def __getattr__(self, name: str):
