@@ -350,6 +350,9 @@ CACHES = {
     )
 }
 
+# Django's database sessions with the per-request lookup compiled once (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
+
 # Security: production values unless DEBUG; `check --deploy` stays clean.
 SESSION_COOKIE_SECURE = not DEBUG and not TESTING and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
