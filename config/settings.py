@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "signin.middleware.SecondFactorForStaffMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Content-Security-Policy (django-csp) and Permissions-Policy on every response.
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
 ]
 
