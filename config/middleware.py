@@ -5,8 +5,12 @@ import ipaddress
 import re
 import uuid
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from .logging import request_id_var
 
@@ -95,6 +99,45 @@ class PermissionsPolicyMiddleware:
 
 def _origin(origin: str) -> str:
     return origin if origin in ("self", "*") else f'"{origin}"'
+
+
+# Set on a response by django-csp's decorators (csp_update, csp_replace, csp_override).
+_POLICY_CHANGES = tuple(
+    f"_csp_{kind}{ro}" for kind in ("config", "update", "replace") for ro in ("", "_ro")
+)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with the settings' policy built once: a response whose request took
+    no nonce and whose view changes no policy gets that one header, which django-csp would build
+    anew for every response. Everything else (a nonce, a decorated view, a report-only policy,
+    excluded prefixes, DEBUG's error pages) takes django-csp's own way."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        self.plain = not (
+            settings.DEBUG
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or policy.get("EXCLUDE_URL_PREFIXES")
+        )
+
+    @cached_property
+    def header(self) -> str:
+        return build_policy()
+
+    def process_response(self, request, response):
+        if (
+            not self.plain
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in _POLICY_CHANGES)
+        ):
+            return super().process_response(request, response)
+        if CSP_HEADER not in response and getattr(response, "_csp_exempt", False) is False:
+            response[CSP_HEADER] = self.header
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
 
 class HostileInputMiddleware:

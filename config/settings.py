@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "signin.middleware.SecondFactorForStaffMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Content-Security-Policy (django-csp) and Permissions-Policy on every response.
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
 ]
 
@@ -353,6 +353,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Django's database sessions with the per-request lookup compiled once (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 
 # Security: production values unless DEBUG; `check --deploy` stays clean.
 SESSION_COOKIE_SECURE = not DEBUG and not TESTING and env_bool("SECURE_COOKIES", True)

@@ -1,12 +1,13 @@
 """Queries built by the ORM and compiled once per database, then run with fresh values.
 
 Building and compiling a query costs more CPU than running it (a query with nested subqueries many
-times more), which matters for the statements of every request (the user's roles), of every
-booking (several while every other booking of the run waits for its lock) and of every session
-conflict check. So such a query is built from the ORM (the rules stay in their selectors) with
-placeholders: named stand-in values no row holds (negative ids, seconds of 1901). It is compiled
-once per database and shape, and each call puts its values where the placeholders' parameters
-were, as the ORM would have adapted them, and converts the rows as the ORM would have."""
+times more), which matters for the statements of every request (the session, the user, the
+user's roles), of every booking (several while every other booking of the run waits for its lock)
+and of every session conflict check. So such a query is built from the ORM (the rules stay in
+their selectors) with placeholders: named stand-in values no row holds (negative ids, seconds of
+1901, text no key is made of). It is compiled once per database and shape, and each call puts its
+values where the placeholders' parameters were, as the ORM would have adapted them, and converts
+the rows as the ORM would have."""
 
 import datetime as dt
 from collections.abc import Callable, Hashable
@@ -18,6 +19,7 @@ from django.db.models.sql import Query
 
 _FIRST_ID = -7_654_321
 _FIRST_DATETIME = dt.datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+_TEXT_PREFIX = "precompiled placeholder "
 
 
 class Placeholders:
@@ -41,6 +43,10 @@ class Placeholders:
 
     def id(self, name: str) -> int:
         value = _FIRST_ID - len(self._values)
+        return self._get(name, value, value)
+
+    def text(self, name: str) -> str:
+        value = f"{_TEXT_PREFIX}{len(self._values)}"
         return self._get(name, value, value)
 
     def datetime(self, name: str) -> dt.datetime:

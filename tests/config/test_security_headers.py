@@ -89,3 +89,20 @@ def test_no_template_has_inline_script_handlers_or_style():
             if INLINE.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:80]}")
     assert offenders == [], "\n".join(offenders)
+
+
+def test_the_policy_built_once_is_django_csps_and_a_request_with_a_nonce_gets_its_own(client, rf):
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from config.middleware import ContentSecurityPolicyMiddleware
+
+    assert client.get("/").headers["Content-Security-Policy"] == build_policy()
+
+    def view(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}" src="/x.js"></script>')
+
+    middleware = ContentSecurityPolicyMiddleware(view)
+    request = rf.get("/")
+    response = middleware(request)
+    assert response["Content-Security-Policy"] == build_policy(nonce=str(request.csp_nonce))

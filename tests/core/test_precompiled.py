@@ -87,3 +87,15 @@ def test_a_call_missing_a_value_fails_instead_of_running_the_stand_in():
 
     with pytest.raises(KeyError, match="before"):
         query.rows(DEFAULT_DB_ALIAS, None, pk=1)
+
+
+def test_a_text_placeholder_takes_the_text_of_the_call():
+    user = UserFactory()
+    query = Precompiled(
+        lambda p, alias, _shape: (
+            User.objects.using(alias).filter(email=p.text("email")).values_list("pk")
+        )
+    )
+
+    assert query.rows(DEFAULT_DB_ALIAS, None, email=user.email) == [(user.pk,)]
+    assert query.rows(DEFAULT_DB_ALIAS, None, email="niemand@example.org") == []
