@@ -82,14 +82,21 @@ def test_each_response_carries_its_own_working_csrf_token():
     assert '<html lang="en"' in _page(browser)
 
 
-def test_each_response_carries_its_own_csp_nonce(client, tmp_path):
+def _catalogue_template(tmp_path, block: str) -> list:
+    """TEMPLATES with a catalogue page whose content block is `block`, found first."""
     (tmp_path / "courses").mkdir()
     (tmp_path / "courses" / "catalogue.html").write_text(
-        '{% extends "base.html" %}{% block content %}'
-        '<script nonce="{{ request.csp_nonce }}">1</script>{{ content }}{% endblock %}'
+        '{% extends "base.html" %}{% block content %}' + block + "{% endblock %}"
     )
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
+    return templates
+
+
+def test_each_response_carries_its_own_csp_nonce(client, tmp_path):
+    templates = _catalogue_template(
+        tmp_path, '<script nonce="{{ request.csp_nonce }}">1</script>{{ content }}'
+    )
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["script-src"] = [SELF, NONCE]
     nonces = []
@@ -103,13 +110,7 @@ def test_each_response_carries_its_own_csp_nonce(client, tmp_path):
 
 
 def test_a_frame_asking_more_of_the_request_is_rendered_for_each(client, tmp_path):
-    (tmp_path / "courses").mkdir()
-    (tmp_path / "courses" / "catalogue.html").write_text(
-        '{% extends "base.html" %}{% block content %}'
-        "<p>[{{ request.GET.topic }}]</p>{{ content }}{% endblock %}"
-    )
-    templates = copy.deepcopy(settings.TEMPLATES)
-    templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
+    templates = _catalogue_template(tmp_path, "<p>[{{ request.GET.topic }}]</p>{{ content }}")
     with override_settings(TEMPLATES=templates):
         assert "<p>[1]</p>" in _page(client, "/?topic=1")
         assert "<p>[2]</p>" in _page(client, "/?topic=2")
