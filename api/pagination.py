@@ -92,10 +92,10 @@ class UpdatedCursorPagination(BasePagination):
             )
         return size
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, *, position=None):
         self.start(request)
         horizon = change_horizon()  # before the rows are read: see the module's docstring
-        page = self.fetch(queryset)
+        page = self.fetch(queryset, position=position)
         self.finish(self.has_next, self.last, horizon=horizon)
         return page
 
@@ -109,8 +109,9 @@ class UpdatedCursorPagination(BasePagination):
             ts, pk, self.cursor_horizon = self._decode(raw)
             self.position = (ts, pk)
 
-    def fetch(self, queryset) -> list:
-        """The page of rows after the cursor."""
+    def fetch(self, queryset, *, position=None) -> list:
+        """The page of rows after the cursor; `position(row)` is a row's (field, id) when the
+        rows are no model instances (values_list)."""
         if self.position is not None:
             ts, pk = self.position
             # (field, id) > (ts, pk), written so that the first condition alone bounds an index
@@ -122,8 +123,13 @@ class UpdatedCursorPagination(BasePagination):
         rows = list(queryset.order_by(self.field, "pk")[: self.size + 1])
         self.has_next = len(rows) > self.size
         page = rows[: self.size]
-        self.last = (getattr(page[-1], self.field), page[-1].pk) if page else None
+        if position is None:
+            position = self._position
+        self.last = position(page[-1]) if page else None
         return page
+
+    def _position(self, row) -> tuple:
+        return getattr(row, self.field), row.pk
 
     def finish(self, has_next: bool, last: tuple | None, *, horizon: dt.datetime) -> None:
         """What the links need: whether more follow, the last row's position (from fetch, or

@@ -7,7 +7,10 @@ from rest_framework.renderers import JSONRenderer
 
 
 class RenderedRows(bytes):
-    """The `results` of a page, already rendered by JSONRenderer."""
+    """The `results` of a page, already rendered by JSONRenderer. `etag_source`: what the page's
+    ETag digests instead of these bytes (see ChamberViewMixin.finalize_response)."""
+
+    etag_source: bytes | None = None
 
 
 class PageJSONRenderer(JSONRenderer):

@@ -147,10 +147,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     INSTALLED_APPS.append("django.contrib.postgres")
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Lets psycopg prepare statements (Django leaves it off): only cursors that bind values on
-    # the server are prepared, and only core.freshness uses one, for the stamps read by every
-    # cached page (planned once per connection instead of for each request).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
     if TESTING:
         DATABASES["default"]["TEST"] = {
             "NAME": os.environ.get("TEST_DB_NAME", "test_lernwerkstatt")

@@ -2,6 +2,7 @@
 output equals the declared fields."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.utils import timezone
@@ -119,3 +120,53 @@ def test_fast_enrolment_output_equals_the_declared_fields(api, member):
         assert serializer.data == serializers.ModelSerializer.to_representation(
             serializer, enrolment
         )
+
+
+@pytest.mark.parametrize("name", ["Azubi Meyer", "Jürgen Öztürk\u2028"])
+def test_list_pages_are_the_declared_fields_byte_for_byte_etag_included(api, member, name):
+    """The list reads plain rows, not model instances: its pages (bytes and ETag) are still what
+    the declared fields give, for ASCII and other names, every status, whole seconds too."""
+    from rest_framework import serializers
+    from rest_framework.renderers import JSONRenderer
+
+    from api.selectors import enrolments_of
+    from api.serializers.enrolments import EnrolmentSerializer
+    from core.conditional import digest_etag
+
+    run = CourseRunFactory(capacity=1, min_participants=0)
+    whole_second = timezone.now().replace(microsecond=0)
+    EnrolmentFactory(
+        run=run,
+        participant=TraineeProfileFactory(business=member).user,
+        participant_name=name,
+        confirmed_at=whole_second,
+    )
+    EnrolmentFactory(
+        run=run,
+        participant=TraineeProfileFactory(business=member, lehrlingsrolle_number="LR-Q").user,
+        status="waitlisted",
+        waitlist_seq=1,
+        confirmed_at=None,
+    )
+    EnrolmentFactory(
+        run=run,
+        participant=TraineeProfileFactory(business=member).user,
+        status="cancelled",
+        cancelled_at=timezone.now() - dt.timedelta(days=400),  # in winter time or summer time
+        cancel_reason="krank",
+    )
+    path = "/api/v1/enrolments/?page_size=2"
+    for _page in range(2):
+        response = api.get(path)
+        page = response.json()
+        shown = enrolments_of(member.chamber).filter(pk__in=[r["id"] for r in page["results"]])
+        declared = [
+            serializers.ModelSerializer.to_representation(EnrolmentSerializer(e), e)
+            for e in sorted(shown, key=lambda e: (e.updated_at, e.pk))
+        ]
+        assert response.content.endswith(b'"results":' + JSONRenderer().render(declared) + b"}")
+        rows_json = json.dumps(declared, default=str, separators=(",", ":")).encode()
+        more = b"more" if page["next"] else b"last"
+        assert response["ETag"] == digest_etag(rows_json, more, path.encode())
+        path = page["next"] and page["next"].split("testserver", 1)[1]
+    assert path is None

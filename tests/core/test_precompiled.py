@@ -1,12 +1,14 @@
 """core.precompiled: a query compiled once per database answers every later call with that call's
 values, its rows look exactly like the ORM's (datetimes aware, also on SQLite), and a build whose
-placeholders do not all reach the SQL is refused."""
+placeholders do not all reach the SQL is refused. A prepared one (PostgreSQL) answers the same."""
 
 import datetime as dt
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db.models import F
 from django.db.models.sql import UpdateQuery
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.precompiled import Precompiled
@@ -99,3 +101,34 @@ def test_a_text_placeholder_takes_the_text_of_the_call():
 
     assert query.rows(DEFAULT_DB_ALIAS, None, email=user.email) == [(user.pk,)]
     assert query.rows(DEFAULT_DB_ALIAS, None, email="niemand@example.org") == []
+
+
+def _joined_before_named_like_them(p, alias, _shape):
+    # `contains` against a column: the SQL itself holds a % (LIKE '%' || … || '%').
+    return _joined_before(p, alias, _shape).filter(email__contains=F("last_name"))
+
+
+def test_a_prepared_query_answers_each_call_as_the_orm_does_also_after_a_rollback():
+    now = timezone.now()
+    user = UserFactory(date_joined=now - dt.timedelta(days=30), last_name="lee")
+    user.email = f"{user.pk}.lee@example.org"
+    user.save()
+    other = UserFactory(date_joined=now - dt.timedelta(days=30), last_name="nobody")
+    prepared = Precompiled(_joined_before_named_like_them, prepared=True)
+
+    def rows(pk):
+        return prepared.rows(DEFAULT_DB_ALIAS, None, pk=pk, before=now)
+
+    with CaptureQueriesContext(connection) as sent:
+        assert rows(user.pk) == [(user.email, user.date_joined)]
+        assert rows(other.pk) == []
+    # One statement per call, as without preparing.
+    assert len(sent.captured_queries) == 2
+    if connection.vendor == "postgresql":
+        assert all(q["sql"].startswith("EXECUTE ") for q in sent.captured_queries)
+
+    # The statement outlives a rolled back transaction: it is neither lost nor prepared twice.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert rows(user.pk) == [(user.email, user.date_joined)]
+        raise RuntimeError
+    assert rows(user.pk) == [(user.email, user.date_joined)]

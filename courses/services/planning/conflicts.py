@@ -126,12 +126,13 @@ def _clash_query(p: Placeholders, alias: str, shape: tuple[bool, int]) -> QueryS
     )
 
 
-_clash = Precompiled(_clash_query)
+_clash = Precompiled(_clash_query, prepared=True)
 # The NAMED_FIELDS row of one session.
 _named = Precompiled(
     lambda p, alias, _shape: (
         Session.objects.using(alias).filter(pk=p.id("pk")).values_list(*NAMED_FIELDS)
-    )
+    ),
+    prepared=True,
 )
 
 

@@ -238,7 +238,13 @@ def add_session(
     equipment: Iterable[Equipment] = (),
     use_run_instructor: bool = True,
 ) -> Session:
-    run = CourseRun.objects.select_for_update().select_related("course").get(pk=run.pk)
+    # The workshop joined (a session takes place in the run's unless another is chosen), not
+    # locked: the same rows locked as without it.
+    run = (
+        CourseRun.objects.select_for_update(of=("self", "course"))
+        .select_related("course", "workshop")
+        .get(pk=run.pk)
+    )
     check_run_open_for_planning(run)
     validate_times(start, end)
     check_session_dates(start)
