@@ -102,8 +102,13 @@ class Precompiled:
         compiled = self.compiled(alias, shape)
         connection = connections[alias]
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, self._params(compiled, connection, values))
+            cursor.execute(compiled.sql, self.params(compiled, connection, values))
             rows = cursor.fetchall()
+        return self.converted(compiled, connection, rows)
+
+    @staticmethod
+    def converted(compiled: _Compiled, connection, rows: list[tuple]) -> list[tuple]:
+        """The rows as the ORM would have returned them."""
         if not compiled.converters or not rows:
             return rows
         converted = []
@@ -119,10 +124,10 @@ class Precompiled:
         compiled = self.compiled(alias, shape)
         connection = connections[alias]
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, self._params(compiled, connection, values))
+            cursor.execute(compiled.sql, self.params(compiled, connection, values))
 
     @staticmethod
-    def _params(compiled: _Compiled, connection, values: dict) -> tuple:
+    def params(compiled: _Compiled, connection, values: dict) -> tuple:
         # A datetime reaches the SQL parameters as the database adapts it (text on SQLite).
         adapt = connection.ops.adapt_datetimefield_value
         for name in compiled.datetimes:
