@@ -15,13 +15,15 @@ own, and the round trip makes that free.
 An insert here writes the instance's fields as `Model.save()` would (auto_now, defaults, the
 database's adaptation), compiled once per model, but without what save() adds around the INSERT: no
 pre_save/post_save signals, no UPDATE attempt for an instance that has a pk, no expressions as
-values. For rows of models that have no such receivers, written in hot transactions."""
+values. For rows of models that have no such receivers (an insert of one that has is refused),
+written in hot transactions."""
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import Field, Model
+from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
 
 from .precompiled import Precompiled
@@ -100,6 +102,8 @@ class RoundTrip:
     def insert(self, obj: Model) -> None:
         """Insert `obj` as save() would; its pk (when it had none) is set by `run`."""
         connection = connections[self.alias]
+        if pre_save.has_listeners(type(obj)) or post_save.has_listeners(type(obj)):
+            raise ValueError(f"{obj._meta.label} has save signal receivers: use save()")
         obj._prepare_related_fields_for_save(operation_name="save")
         compiled = _compiled_insert(self.alias, type(obj), obj.pk is not None)
         params = []

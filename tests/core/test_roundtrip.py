@@ -123,3 +123,20 @@ def test_a_statement_after_a_waited_for_lock_sees_what_the_holder_committed():
         trip.run()
     thread.join()
     assert seen == [("held", "1")]
+
+
+@pytest.mark.django_db
+def test_a_model_with_save_receivers_is_not_inserted_behind_their_back():
+    from django.db.models.signals import post_save
+
+    def receiver(**kwargs):
+        pass
+
+    post_save.connect(receiver, sender=AuditEntry, weak=False)
+    try:
+        with pytest.raises(ValueError, match="save signal receivers"):
+            RoundTrip(DEFAULT_DB_ALIAS).insert(
+                AuditEntry(action="a", object_type="t", object_id="1")
+            )
+    finally:
+        post_save.disconnect(receiver, sender=AuditEntry)

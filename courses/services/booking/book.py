@@ -1,8 +1,9 @@
 """Booking: one person books a seat, or a business contact books several of its people.
 
 Everything that does not depend on the seat count is checked before the run lock, so that the
-section every booking of the run waits for is a handful of short statements (lock order: the
-participants' user rows, then the run; see `seats`)."""
+section every booking of the run waits for is three round trips: the lock with the seat count, the
+rows of the booking (enrolment, audit entry, events, e-mail, the run's updated_at) and the commit
+(core.roundtrip; lock order: the participants' user rows, then the run; see `seats`)."""
 
 import datetime as dt
 from collections.abc import Iterable

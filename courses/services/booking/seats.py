@@ -2,8 +2,10 @@
 
 Every transaction that changes who holds a seat locks the run row first (`lock_run`). That one
 lock serialises bookings, cancellations and promotions of a run, so the seat count read after it is
-the truth and the waiting-list sequence (max + 1) never repeats. On SQLite the whole database is
-locked by `transaction_mode=IMMEDIATE` instead, which gives the same guarantee.
+the truth and the waiting-list sequence (max + 1) never repeats. A booking takes the lock and
+reads the count in one round trip (`lock_run_for_seats`), but as two statements: one statement
+doing both would count with a snapshot taken before it waited for the lock. On SQLite the whole
+database is locked by `transaction_mode=IMMEDIATE` instead, which gives the same guarantee.
 Lock order, always: the participants' user rows (for the overlap check), then the run."""
 
 from dataclasses import dataclass
