@@ -177,15 +177,16 @@ def book(
         run=run, confirmed=requirements_confirmed, source=source
     )
     with transaction.atomic():
-        writes = RoundTrip(router.db_for_write(Enrolment))
-        lock_participants([participant], into=writes)
+        # Run twice: the person's lock with the checks on them, then the booking's rows.
+        trip = RoundTrip(router.db_for_write(Enrolment))
+        lock_participants([participant], into=trip)
         facts, business = check_participant(
             run=run,
             participant=participant,
             business=business,
             by_other=booked_by is not None and booked_by.pk != participant.pk,
             verified_email=source == Enrolment.Source.WEB,
-            after=writes,
+            after=trip,
         )
         unbriefed = lacking_briefing(run, [participant.pk]) if facts.briefing_to_check else ()
         locked, state, ids = lock_run_for_seats(run, new_enrolments=1)
@@ -199,12 +200,12 @@ def book(
             now=now,
             state=state,
             ids=ids,
-            writes=writes,
+            writes=trip,
             briefing_needed=participant.pk in unbriefed,
             requirements_confirmed=store_confirmation,
         )
-        touch_run(locked, into=writes)
-        _write(writes)
+        touch_run(locked, into=trip)
+        _write(trip)
         return enrolment
 
 
@@ -241,11 +242,11 @@ def book_many(
         run=run, confirmed=requirements_confirmed, source=source
     )
     with transaction.atomic():
-        writes = RoundTrip(router.db_for_write(Enrolment))
-        lock_participants(participants, into=writes)
+        trip = RoundTrip(router.db_for_write(Enrolment))
+        lock_participants(participants, into=trip)
         facts = [
             check_participant(
-                run=run, participant=person, business=business, by_other=True, after=writes
+                run=run, participant=person, business=business, by_other=True, after=trip
             )[0]
             for person in participants
         ]
@@ -264,12 +265,12 @@ def book_many(
                 now=now,
                 state=state,
                 ids=ids,
-                writes=writes,
+                writes=trip,
                 briefing_needed=person.pk in unbriefed,
                 requirements_confirmed=store_confirmation,
             )
             for person in participants
         ]
-        touch_run(locked, into=writes)
-        _write(writes)
+        touch_run(locked, into=trip)
+        _write(trip)
         return enrolments
