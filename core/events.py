@@ -64,25 +64,34 @@ def _heard(chamber_id: int | None) -> bool:
     return any(check(chamber_id) for check in _audiences)
 
 
-def record_event(*, type: str, payload: dict, chamber_id: int | None = None) -> DomainEvent:
-    return record_events([(type, payload)], chamber_id=chamber_id)[0]
+def record_event(
+    *, type: str, payload: dict, chamber_id: int | None = None, into=None
+) -> DomainEvent:
+    return record_events([(type, payload)], chamber_id=chamber_id, into=into)[0]
 
 
-def record_events(events: list[tuple[str, dict]], *, chamber_id: int | None = None) -> list:
+def record_events(
+    events: list[tuple[str, dict]], *, chamber_id: int | None = None, into=None
+) -> list:
     """Several events of one change in one INSERT (a booking that confirms at once is created
-    and confirmed), announced in order after the commit when anyone may hear them."""
+    and confirmed), announced in order after the commit when anyone may hear them. With `into`
+    (a core.roundtrip.RoundTrip) they are written when that is run, with the statements around
+    them."""
     for type_, _payload in events:
         if type_ not in EventType.ALL:
             raise ValueError(f"unknown event type {type_!r}")
     # Webhooks belong to a chamber: an event without one reaches nobody, so it is dispatched as
     # it is recorded (no transaction after the commit only to say so).
     dispatched_at = timezone.now() if chamber_id is None else None
-    rows = DomainEvent.objects.bulk_create(
-        [
-            DomainEvent(type=t, payload=p, chamber_id=chamber_id, dispatched_at=dispatched_at)
-            for t, p in events
-        ]
-    )
+    rows = [
+        DomainEvent(type=t, payload=p, chamber_id=chamber_id, dispatched_at=dispatched_at)
+        for t, p in events
+    ]
+    if into is None:
+        DomainEvent.objects.bulk_create(rows)
+    else:
+        for row in rows:
+            into.insert(row)
     if _heard(chamber_id):
         transaction.on_commit(lambda: _announce(rows))
     return rows

@@ -12,7 +12,7 @@ the rows as the ORM would have.
 Compiling in Python is half of it: PostgreSQL parses and plans every statement it is sent, which
 for a join of a few tables costs it several times what running it does. A Precompiled made with
 `prepared=True` is therefore a prepared statement on PostgreSQL (PREPARE once per connection,
-then EXECUTE with the values; see `_statement`)."""
+then EXECUTE with the values; see `statement`)."""
 
 import datetime as dt
 import itertools
@@ -140,9 +140,14 @@ class Precompiled:
         compiled = self.compiled(alias, shape)
         connection = connections[alias]
         with connection.cursor() as cursor:
-            sql = self._statement(compiled, connection)
-            cursor.execute(sql, self._params(compiled, connection, values))
+            sql = self.statement(compiled, connection)
+            cursor.execute(sql, self.params(compiled, connection, values))
             rows = cursor.fetchall()
+        return self.converted(compiled, connection, rows)
+
+    @staticmethod
+    def converted(compiled: _Compiled, connection, rows: list[tuple]) -> list[tuple]:
+        """The rows as the ORM would have returned them."""
         if not compiled.converters or not rows:
             return rows
         converted = []
@@ -158,11 +163,11 @@ class Precompiled:
         compiled = self.compiled(alias, shape)
         connection = connections[alias]
         with connection.cursor() as cursor:
-            sql = self._statement(compiled, connection)
-            cursor.execute(sql, self._params(compiled, connection, values))
+            sql = self.statement(compiled, connection)
+            cursor.execute(sql, self.params(compiled, connection, values))
 
     @staticmethod
-    def _statement(compiled: _Compiled, connection) -> str:
+    def statement(compiled: _Compiled, connection) -> str:
         """The SQL to send: the query, or EXECUTE of its prepared statement."""
         if compiled.prepared is None:
             return compiled.sql
@@ -170,7 +175,7 @@ class Precompiled:
         return execute if on_connection(connection, name, prepare) else compiled.sql
 
     @staticmethod
-    def _params(compiled: _Compiled, connection, values: dict) -> tuple:
+    def params(compiled: _Compiled, connection, values: dict) -> tuple:
         # A datetime reaches the SQL parameters as the database adapts it (text on SQLite).
         adapt = connection.ops.adapt_datetimefield_value
         for name in compiled.datetimes:
@@ -182,7 +187,9 @@ class Precompiled:
 def on_connection(connection, name: str, prepare: str) -> bool:
     """Whether the statement `name` is prepared on the connection (PostgreSQL), with `prepare`
     (PREPARE name AS …) sent first where the connection does not hold it yet. Called with a
-    cursor open, so that the connection is the one the statement will run on."""
+    cursor open or before a RoundTrip runs, so that the connection is the one the statement will
+    run on."""
+    connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is not None:
         # psycopg prepares statements itself (server-side binding) and deallocates them all

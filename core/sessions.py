@@ -21,7 +21,7 @@ def _unexpired(p, alias, _shape):
     )
 
 
-_session = Precompiled(_unexpired)
+_session = Precompiled(_unexpired, prepared=True)
 
 
 class SessionStore(db.SessionStore):

@@ -14,7 +14,8 @@ _memberships = Precompiled(
         Membership.objects.using(alias)
         .filter(user_id=p.id("user"))
         .values_list("role", "district_id", "school_id", "business_id")
-    )
+    ),
+    prepared=True,
 )
 
 

@@ -89,11 +89,16 @@ def withdraw_emails_to(*, address: str) -> int:
 
 
 def enqueue_email(
-    message: EmailMessage, *, key: str | None = None, stored_files: Sequence[StoredFile] = ()
+    message: EmailMessage,
+    *,
+    key: str | None = None,
+    stored_files: Sequence[StoredFile] = (),
+    into=None,
 ) -> OutboxEmail | None:
     """Store `message` for sending after the current transaction commits, with `stored_files`
     attached after its own attachments. With a `key`, a second message under the same key is
-    dropped (None is returned)."""
+    dropped (None is returned). With `into` (a core.roundtrip.RoundTrip, not with a `key`) the
+    row is written when that is run."""
     return _store(
         {
             "subject": message.subject,
@@ -114,15 +119,17 @@ def enqueue_email(
             ],
         },
         key,
+        into,
     )
 
 
 def enqueue_rendered_later(
-    renderer: str, *, params: dict, to: list[str], key: str | None = None
+    renderer: str, *, params: dict, to: list[str], key: str | None = None, into=None
 ) -> OutboxEmail | None:
     """Store what to send to `to` after the current transaction commits: the worker renders
     `renderer(**params)` (JSON-serialisable) when it sends, and sends it to `to` whatever the
-    renderer addresses. With a `key`, a second message under the same key is dropped."""
+    renderer addresses. With a `key`, a second message under the same key is dropped. With
+    `into` (see enqueue_email) the row is written when that is run."""
     if renderer not in _renderers:
         raise ValueError(f"no e-mail renderer {renderer!r} registered")
     return _store(
@@ -133,11 +140,20 @@ def enqueue_rendered_later(
             "recipients": _recipients(to),
         },
         key,
+        into,
     )
 
 
-def _store(fields: dict, key: str | None) -> OutboxEmail | None:
+def _store(fields: dict, key: str | None, into) -> OutboxEmail | None:
     fields["next_attempt_at"] = timezone.now() + HANDOFF_GRACE
+    if into is not None:
+        if key or not transaction.get_connection(into.alias).in_atomic_block:
+            raise ValueError("stored by a round trip: only without a key, in a transaction")
+        row = OutboxEmail(**fields)
+        into.insert(row)
+        # The id exists once the round trip ran, which is before the commit.
+        transaction.on_commit(lambda: hand_off(row.pk), using=into.alias)
+        return row
     # No savepoint when nested (two round trips fewer in a booking, under its run lock): a failed
     # INSERT without a key fails the caller's transaction anyway.
     with transaction.atomic(savepoint=False):

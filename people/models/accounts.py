@@ -102,7 +102,8 @@ _USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
 _by_pk = Precompiled(
     lambda p, alias, _shape: (
         User.objects.db_manager(alias).filter(pk=p.id("pk")).order_by().values_list(*_USER_FIELDS)
-    )
+    ),
+    prepared=True,
 )
 
 

@@ -1,18 +1,20 @@
 """Booking: one person books a seat, or a business contact books several of its people.
 
 Everything that does not depend on the seat count is checked before the run lock, so that the
-section every booking of the run waits for is a handful of short statements (lock order: the
-participants' user rows, then the run; see `seats`)."""
+section every booking of the run waits for is three round trips: the lock with the seat count, the
+rows of the booking (enrolment, audit entry, events, e-mail, the run's updated_at) and the commit
+(core.roundtrip; lock order: the participants' user rows, then the run; see `seats`)."""
 
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.formatting import local_datetime
+from core.roundtrip import RoundTrip
 from people.models import Business, Employment, User
 
 from ...errors import AlreadyEnrolled, BookingClosed, NotEligible, RequirementsNotConfirmed
@@ -22,7 +24,7 @@ from ...signals import may_book_early
 from .eligibility import check_participant
 from .holds import hold_fields, needs_approval
 from .notify import record, record_many, send_approval_request_on_commit, send_on_commit
-from .seats import SeatState, lock_participants, lock_run, seat_state, touch_run
+from .seats import SeatState, lock_participants, lock_run_for_seats, touch_run
 
 
 def _check_requirements(*, run: CourseRun, confirmed: bool, source: str) -> bool:
@@ -72,6 +74,16 @@ def _check_open(
         raise BookingClosed(_("Die Buchungsfrist für diesen Kurs ist abgelaufen."), field="run")
 
 
+def _write(writes: RoundTrip) -> None:
+    # No savepoint (two round trips fewer while every booking of the run waits): the duplicate
+    # check already ran under the participant's lock, so the unique constraint is only the last
+    # line of defence, and when it fires the whole booking is rolled back anyway.
+    try:
+        writes.run()
+    except IntegrityError as exc:
+        raise AlreadyEnrolled(_("Diese Anmeldung besteht bereits."), field="participant") from exc
+
+
 def _create_locked(
     *,
     run: CourseRun,
@@ -81,10 +93,15 @@ def _create_locked(
     source: str,
     now: dt.datetime,
     state: SeatState,
+    ids: list[int],
+    writes: RoundTrip,
     briefing_needed: bool = False,
     requirements_confirmed: bool = False,
 ) -> Enrolment:
-    """Create the enrolment under the run lock; `state` is updated for the next one (bulk)."""
+    """The enrolment under the run lock, and its audit, event and e-mail rows, added to `writes`
+    (the caller runs it): one round trip where `ids` holds a reserved id for it (taken from the
+    list), else the enrolment is inserted first for its id. `state` is updated for the next one
+    (bulk)."""
     position, approval_token = None, ""
     if state.free > 0:
         if needs_approval(run, business, booked_by):
@@ -97,23 +114,21 @@ def _create_locked(
         state.next_seq += 1
         state.waiting += 1
         position = state.waiting
-    # No savepoint here (two round trips fewer while every booking of the run waits): the
-    # duplicate check already ran under the participant's lock, so the unique constraint is only
-    # the last line of defence, and when it fires the whole booking is rolled back anyway.
-    try:
-        enrolment = Enrolment.objects.create(
-            run=run,
-            participant=participant,
-            participant_name=participant.get_full_name() or participant.email,
-            booked_by=booked_by or participant,
-            business=business,
-            source=source,
-            briefing_needed=briefing_needed,
-            requirements_confirmed_at=now if requirements_confirmed else None,
-            **fields,
-        )
-    except IntegrityError as exc:
-        raise AlreadyEnrolled(_("Diese Anmeldung besteht bereits."), field="participant") from exc
+    enrolment = Enrolment(
+        pk=ids.pop(0) if ids else None,
+        run=run,
+        participant=participant,
+        participant_name=participant.get_full_name() or participant.email,
+        booked_by=booked_by or participant,
+        business=business,
+        source=source,
+        briefing_needed=briefing_needed,
+        requirements_confirmed_at=now if requirements_confirmed else None,
+        **fields,
+    )
+    writes.insert(enrolment)
+    if enrolment.pk is None:  # no id reserved: the rows below name the enrolment
+        _write(writes)
     enrolment.approval_token = approval_token
     # The place on the waiting list as booked, known exactly under the lock: the e-mail and the
     # confirmation page say it without counting again after the commit (a database gone by then
@@ -125,17 +140,18 @@ def _create_locked(
         action="enrolment.created",
         obj=enrolment,
         status=enrolment.status,
+        into=writes,
     )
     if enrolment.status == Enrolment.Status.CONFIRMED:
-        record_many(["enrolment.created", "enrolment.confirmed"], enrolment, position)
-        send_on_commit(enrolment, "confirmation")
+        record_many(["enrolment.created", "enrolment.confirmed"], enrolment, position, into=writes)
+        send_on_commit(enrolment, "confirmation", into=writes)
     elif enrolment.status == Enrolment.Status.WAITLISTED:
-        record("enrolment.created", enrolment, position)
-        send_on_commit(enrolment, "waitlist", position=position)
+        record("enrolment.created", enrolment, position, into=writes)
+        send_on_commit(enrolment, "waitlist", position=position, into=writes)
     else:
-        record("enrolment.created", enrolment, position)
-        send_on_commit(enrolment, "pending")
-        send_approval_request_on_commit(enrolment)
+        record("enrolment.created", enrolment, position, into=writes)
+        send_on_commit(enrolment, "pending", into=writes)
+        send_approval_request_on_commit(enrolment, into=writes)
     return enrolment
 
 
@@ -161,16 +177,19 @@ def book(
         run=run, confirmed=requirements_confirmed, source=source
     )
     with transaction.atomic():
-        lock_participants([participant])
+        # Run twice: the person's lock with the checks on them, then the booking's rows.
+        trip = RoundTrip(router.db_for_write(Enrolment))
+        lock_participants([participant], into=trip)
         facts, business = check_participant(
             run=run,
             participant=participant,
             business=business,
             by_other=booked_by is not None and booked_by.pk != participant.pk,
             verified_email=source == Enrolment.Source.WEB,
+            after=trip,
         )
         unbriefed = lacking_briefing(run, [participant.pk]) if facts.briefing_to_check else ()
-        locked = lock_run(run)
+        locked, state, ids = lock_run_for_seats(run, new_enrolments=1)
         _check_open(locked, source=source, now=now, participants=[participant], booked_by=booked_by)
         enrolment = _create_locked(
             run=locked,
@@ -179,11 +198,14 @@ def book(
             business=business,
             source=source,
             now=now,
-            state=seat_state(locked),
+            state=state,
+            ids=ids,
+            writes=trip,
             briefing_needed=participant.pk in unbriefed,
             requirements_confirmed=store_confirmation,
         )
-        touch_run(locked)
+        touch_run(locked, into=trip)
+        _write(trip)
         return enrolment
 
 
@@ -220,17 +242,19 @@ def book_many(
         run=run, confirmed=requirements_confirmed, source=source
     )
     with transaction.atomic():
-        lock_participants(participants)
+        trip = RoundTrip(router.db_for_write(Enrolment))
+        lock_participants(participants, into=trip)
         facts = [
-            check_participant(run=run, participant=person, business=business, by_other=True)[0]
+            check_participant(
+                run=run, participant=person, business=business, by_other=True, after=trip
+            )[0]
             for person in participants
         ]
         unbriefed = ()
         if facts[0].briefing_to_check:  # a question about the course: the same for everyone
             unbriefed = lacking_briefing(run, [person.pk for person in participants])
-        locked = lock_run(run)
+        locked, state, ids = lock_run_for_seats(run, new_enrolments=len(participants))
         _check_open(locked, source=source, now=now, participants=participants, booked_by=booked_by)
-        state = seat_state(locked)
         enrolments = [
             _create_locked(
                 run=locked,
@@ -240,10 +264,13 @@ def book_many(
                 source=source,
                 now=now,
                 state=state,
+                ids=ids,
+                writes=trip,
                 briefing_needed=person.pk in unbriefed,
                 requirements_confirmed=store_confirmation,
             )
             for person in participants
         ]
-        touch_run(locked)
+        touch_run(locked, into=trip)
+        _write(trip)
         return enrolments

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.formatting import local_datetime
 from core.precompiled import Placeholders, Precompiled
+from core.roundtrip import RoundTrip
 from people.models import Business, User
 from people.selectors import confirmed_employment
 
@@ -98,7 +99,7 @@ def _facts_query(p: Placeholders, alias: str, dated: bool) -> QuerySet:
     )
 
 
-_facts = Precompiled(_facts_query)
+_facts = Precompiled(_facts_query, prepared=True)
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,17 @@ class Facts:
     briefing_to_check: bool
 
 
-def facts_about(*, run: CourseRun, participant: User, leaving_run_id: int | None = None) -> Facts:
-    """Everything the checks below ask about the person, in one statement."""
-    alias = router.db_for_write(Enrolment)  # read under the lock, in the booking's transaction
+def facts_about(
+    *,
+    run: CourseRun,
+    participant: User,
+    leaving_run_id: int | None = None,
+    after: RoundTrip | None = None,
+) -> Facts:
+    """Everything the checks below ask about the person, in one statement; sent in the round
+    trip `after` when given, behind its statements (the participant's lock)."""
+    # Read under the lock, in the booking's transaction.
+    trip = after or RoundTrip(router.db_for_write(Enrolment))
     dated = bool(run.starts_at and run.ends_at)
     values = {
         "run": run.pk,
@@ -122,7 +131,8 @@ def facts_about(*, run: CourseRun, participant: User, leaving_run_id: int | None
     }
     if dated:
         values |= {"starts": run.starts_at, "ends": run.ends_at}
-    rows = _facts.rows(alias, dated, **values)
+    rows = trip.rows(_facts, dated, **values)
+    trip.run()
     if not rows:  # the account is gone
         raise NotEligible(_("Dieses Konto kann nicht gebucht werden."), field="participant")
     verified, enrolled, clash_id, employer_id, briefing = rows[0]
@@ -179,14 +189,16 @@ def check_participant(
     business: Business | None,
     by_other: bool = False,
     verified_email: bool = False,
+    after: RoundTrip | None = None,
 ) -> tuple[Facts, Business | None]:
     """The checks that need no run lock (the participant's lock is held), in this order: a
     verified e-mail address (`verified_email`: whoever books themself on the web; confirmations
     and reminders go there), a bookable account, not yet enrolled, no overlapping run, and when
     a `business` books, a confirmed employment there. Returns the facts and the business that
     pays: only a confirmed employment lets a business pay (read under the participant's lock,
-    which people.services.employment takes too); without one the person books privately."""
-    facts = facts_about(run=run, participant=participant)
+    which people.services.employment takes too); without one the person books privately.
+    `after`: a round trip that takes that lock, sent with the question (see facts_about)."""
+    facts = facts_about(run=run, participant=participant, after=after)
     if verified_email and not facts.verified:
         raise EmailNotVerified(
             _("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse, dann können Sie buchen."),

@@ -31,20 +31,29 @@ def enrolment_payload(enrolment: Enrolment, position: int | None = None) -> dict
     }
 
 
-def record(type_: str, enrolment: Enrolment, position: int | None = None) -> None:
+# `into`, here and below: a core.roundtrip.RoundTrip that writes the rows with the statements
+# around them (a booking under its run lock); without it they are written at once.
+
+
+def record(type_: str, enrolment: Enrolment, position: int | None = None, *, into=None) -> None:
     record_event(
         type=type_,
         payload=enrolment_payload(enrolment, position),
         chamber_id=chamber_id(enrolment),
+        into=into,
     )
 
 
-def record_many(types: list[str], enrolment: Enrolment, position: int | None = None) -> None:
+def record_many(
+    types: list[str], enrolment: Enrolment, position: int | None = None, *, into=None
+) -> None:
     payload = enrolment_payload(enrolment, position)
-    record_events([(t, payload) for t in types], chamber_id=chamber_id(enrolment))
+    record_events([(t, payload) for t in types], chamber_id=chamber_id(enrolment), into=into)
 
 
-def send_on_commit(enrolment: Enrolment, kind: str, *, position: int | None = None) -> None:
+def send_on_commit(
+    enrolment: Enrolment, kind: str, *, position: int | None = None, into=None
+) -> None:
     """The e-mail is stored as what to render (one INSERT, no template and no query under the
     run lock); the worker renders it after the commit, from the state committed by then (see
     emails.render_enrolment_email). A rollback sends nothing. `position`: the waiting-list
@@ -56,13 +65,13 @@ def send_on_commit(enrolment: Enrolment, kind: str, *, position: int | None = No
     params = {"enrolment": enrolment.pk, "kind": kind, "lang": language_of(participant)}
     if position is not None:
         params["position"] = position
-    enqueue_rendered_later(ENROLMENT_RENDERER, params=params, to=[participant.email])
+    enqueue_rendered_later(ENROLMENT_RENDERER, params=params, to=[participant.email], into=into)
 
 
-def send_approval_request_on_commit(enrolment: Enrolment) -> None:
+def send_approval_request_on_commit(enrolment: Enrolment, *, into=None) -> None:
     # The clear token exists only in memory, on the enrolment just held (services.booking.holds).
     for message in approval_request_emails(enrolment, enrolment.approval_token):
-        enqueue_email(message)
+        enqueue_email(message, into=into)
 
 
 def send_session_change_on_commit(session: Session, kind: str) -> int:

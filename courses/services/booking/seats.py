@@ -2,8 +2,10 @@
 
 Every transaction that changes who holds a seat locks the run row first (`lock_run`). That one
 lock serialises bookings, cancellations and promotions of a run, so the seat count read after it is
-the truth and the waiting-list sequence (max + 1) never repeats. On SQLite the whole database is
-locked by `transaction_mode=IMMEDIATE` instead, which gives the same guarantee.
+the truth and the waiting-list sequence (max + 1) never repeats. A booking takes the lock and
+reads the count in one round trip (`lock_run_for_seats`), but as two statements: one statement
+doing both would count with a snapshot taken before it waited for the lock. On SQLite the whole
+database is locked by `transaction_mode=IMMEDIATE` instead, which gives the same guarantee.
 Lock order, always: the participants' user rows (for the overlap check), then the run."""
 
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from core.precompiled import Placeholders, Precompiled
+from core.roundtrip import RoundTrip
 from people.models import User
 
 from ...models import Course, CourseRun, Enrolment
@@ -34,17 +37,19 @@ def _run_query(p: Placeholders, alias: str, locked: bool) -> QuerySet:
     )
 
 
-_run = Precompiled(_run_query)
+_run = Precompiled(_run_query, prepared=True)
+
+
+def _from_row(alias: str, row: tuple) -> CourseRun:
+    split = len(_RUN_FIELDS)
+    run = CourseRun.from_db(alias, _RUN_FIELDS, row[:split])
+    run.course = Course.from_db(alias, _COURSE_FIELDS, row[split:])
+    return run
 
 
 def _run_with_course(alias: str, run_id: int, *, locked: bool) -> CourseRun | None:
     rows = _run.rows(alias, locked, run=run_id)
-    if not rows:
-        return None
-    split = len(_RUN_FIELDS)
-    run = CourseRun.from_db(alias, _RUN_FIELDS, rows[0][:split])
-    run.course = Course.from_db(alias, _COURSE_FIELDS, rows[0][split:])
-    return run
+    return _from_row(alias, rows[0]) if rows else None
 
 
 def run_to_book(run_id: int) -> CourseRun | None:
@@ -62,27 +67,28 @@ def lock_run(run: CourseRun | int) -> CourseRun:
     return locked
 
 
-def _lock_person_query(p: Placeholders, alias: str, _shape) -> QuerySet:
+def _lock_people_query(p: Placeholders, alias: str, count: int) -> QuerySet:
     return (
         User.objects.using(alias)
         .select_for_update()
-        .filter(pk=p.id("participant"))
+        .filter(pk__in=[p.id(f"participant{i}") for i in range(count)])
+        .order_by("pk")
         .values_list("pk")
     )
 
 
-_lock_person = Precompiled(_lock_person_query)
+_lock_people = Precompiled(_lock_people_query, prepared=True)
 
 
-def lock_participants(participants: list[User]) -> None:
+def lock_participants(participants: list[User], *, into: RoundTrip | None = None) -> None:
     """The participants' user rows serialise each person's bookings across runs (so that two
-    overlapping runs cannot both be booked at once). Taken before the run lock, in id order."""
-    ids = sorted(p.pk for p in participants)
-    if len(ids) == 1:  # one person books: the common case, precompiled
-        alias = router.db_for_write(User)
-        _lock_person.rows(alias, None, participant=ids[0])
-        return
-    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    overlapping runs cannot both be booked at once). Taken before the run lock, in id order.
+    With `into`, taken when that round trip is run (before the statements added after)."""
+    trip = into or RoundTrip(router.db_for_write(User))
+    ids = {f"participant{i}": p.pk for i, p in enumerate(participants)}
+    trip.rows(_lock_people, len(ids), **ids)
+    if into is None:
+        trip.run()
 
 
 def _touch_query(p: Placeholders, alias: str, _shape) -> UpdateQuery:
@@ -91,14 +97,18 @@ def _touch_query(p: Placeholders, alias: str, _shape) -> UpdateQuery:
     return query
 
 
-_touch_run = Precompiled(_touch_query)
+_touch_run = Precompiled(_touch_query, prepared=True)
 
 
-def touch_run(run: CourseRun) -> None:
+def touch_run(run: CourseRun, *, into: RoundTrip | None = None) -> None:
     """Seats changed: bump the run's updated_at so API clients syncing with `updated_since` see
     the new seats_left. One UPDATE of that column on the row the caller has already locked (no
-    save() of the whole row, which could overwrite a concurrent edit of other fields)."""
+    save() of the whole row, which could overwrite a concurrent edit of other fields). With
+    `into`, written when that round trip is run."""
     run.updated_at = timezone.now()
+    if into is not None:
+        into.execute(_touch_run, None, run=run.pk, updated_at=run.updated_at)
+        return
     alias = router.db_for_write(CourseRun)
     _touch_run.execute(alias, None, run=run.pk, updated_at=run.updated_at)
 
@@ -128,11 +138,32 @@ def _seat_query(p: Placeholders, alias: str, _shape) -> QuerySet:
     )
 
 
-_seat_state = Precompiled(_seat_query)
+_seat_state = Precompiled(_seat_query, prepared=True)
+
+
+def _seats_from(row: tuple) -> SeatState:
+    seats, taken, waiting, max_seq = row
+    return SeatState(free=seats - taken, waiting=waiting, next_seq=(max_seq or 0) + 1)
 
 
 def seat_state(run: CourseRun) -> SeatState:
     """Seats and waiting list in one query, under the caller's run lock."""
     alias = router.db_for_write(CourseRun)
-    [(seats, taken, waiting, max_seq)] = _seat_state.rows(alias, None, run=run.pk)
-    return SeatState(free=seats - taken, waiting=waiting, next_seq=(max_seq or 0) + 1)
+    [row] = _seat_state.rows(alias, None, run=run.pk)
+    return _seats_from(row)
+
+
+def lock_run_for_seats(run: CourseRun, *, new_enrolments: int) -> tuple[CourseRun, SeatState, list]:
+    """`lock_run` and then `seat_state` in one round trip, as two statements: the count must
+    be read after the lock is granted, with a snapshot of that moment (core.roundtrip). Also
+    reserves ids for the `new_enrolments` about to be written (none on SQLite, where they get
+    theirs by inserting), so that their audit, event and e-mail rows can go with them."""
+    alias = router.db_for_write(CourseRun)
+    trip = RoundTrip(alias)
+    locked = trip.rows(_run, True, run=run.pk)
+    counted = trip.rows(_seat_state, None, run=run.pk)
+    ids = trip.reserve_ids(Enrolment, new_enrolments)
+    trip.run()
+    if not locked:
+        raise CourseRun.DoesNotExist(f"CourseRun {run.pk} does not exist.")
+    return _from_row(alias, locked[0]), _seats_from(counted[0]), ids
