@@ -189,6 +189,9 @@ class SessionMaterialAdmin(admin.ModelAdmin):
     list_select_related = ("session__run__course", "movement")
     readonly_fields = ("session", "movement")
 
+    def has_add_permission(self, request):
+        return False
+
 
 @admin.register(RunMessage)
 class RunMessageAdmin(admin.ModelAdmin):

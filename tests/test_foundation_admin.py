@@ -152,3 +152,26 @@ def test_api_key_name_and_expiry_stay_editable(client):
     assert key.name == "Kammer-Sync 2027"
     assert key.expires_at.year == 2027
     assert key.scopes == ["courses:read"]  # unchanged: scopes are fixed once issued
+
+
+def test_no_add_page_leaves_a_required_relation_unset(rf):
+    """An add page whose form cannot set a required relation (read-only or excluded) would
+    answer every save with a database error: such records are made elsewhere, the admin only
+    reads them."""
+    request = rf.get("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    unsettable = {}
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_add_permission(request):
+            continue
+        hidden = set(model_admin.get_readonly_fields(request)) | set(
+            model_admin.get_exclude(request) or ()
+        )
+        missing = [
+            field.name
+            for field in model._meta.concrete_fields
+            if field.is_relation and not field.null and field.name in hidden
+        ]
+        if missing:
+            unsettable[model._meta.label] = missing
+    assert unsettable == {}
