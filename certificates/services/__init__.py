@@ -1,4 +1,5 @@
-"""Issuing, revoking and reissuing certificates, the bulk job and the school's certificate settings.
+"""Issuing, revoking and reissuing certificates and the bulk job; the school's certificate
+settings are in `school_settings` and importable from here.
 
 Lock order, the same everywhere so that two writers never wait on each other in a circle:
 enrolment → certificate → sequence (school, year). The sequence row is locked last and held until
@@ -36,6 +37,7 @@ from ..errors import AlreadyRevoked, NotEligible, ReasonRequired
 from ..models import Certificate, CertificateSequence, IssueJob
 from ..snapshot import build_data, language_of
 from ..tasks import issue_for_run as issue_for_run_task
+from .school_settings import update_certificate_settings as update_certificate_settings
 
 logger = logging.getLogger(__name__)
 
@@ -374,44 +376,3 @@ def email_certificate(*, certificate_id: int) -> bool:
         return False
     row = _enqueue_email(certificate)
     return row is not None and deliver_email(email_id=row.pk)
-
-
-# School settings ---------------------------------------------------------------------------------
-
-
-def update_certificate_settings(
-    *,
-    school: School,
-    actor,
-    wording: str,
-    signatory: str,
-    logo=None,
-    signature=None,
-    remove_logo: bool = False,
-    remove_signature: bool = False,
-) -> School:
-    """Change what the school's future certificates print. Old logo and signature files are kept:
-    issued certificates name them in their frozen data."""
-    with transaction.atomic():
-        locked = School.objects.select_for_update().get(pk=school.pk)
-        locked.certificate_wording = wording.strip()
-        locked.certificate_signatory = signatory.strip()
-        changed = ["certificate_wording", "certificate_signatory", "updated_at"]
-        for field, upload, remove in (
-            ("certificate_logo", logo, remove_logo),
-            ("certificate_signature", signature, remove_signature),
-        ):
-            if upload is not None:
-                getattr(locked, field).save(upload.name, upload, save=False)
-                changed.append(field)
-            elif remove:
-                setattr(locked, field, "")
-                changed.append(field)
-        locked.save(update_fields=changed)
-        audit(
-            actor=actor,
-            action="school.certificate_settings_changed",
-            obj=locked,
-            fields=[f for f in changed if f != "updated_at"],
-        )
-    return locked
