@@ -34,8 +34,8 @@ PRODUCER = f"pikepdf {pikepdf.__version__}"
 # What `pikepdf.pdfa.resolve_save_kwargs("3b")` pins, with choices of ours: the streams reportlab
 # compressed are copied as they are (compress_streams=True made qpdf spend more time on them than
 # the rest of the pass), the few streams added here are compressed by us (the ICC profile) or left
-# as PDF/A prefers (the XMP packet), and no object streams: pyHanko, which signs the file next,
-# parses a classic cross-reference table faster (about 1 ms a certificate).
+# as PDF/A prefers (the XMP packet), and no object streams: the signature's incremental update
+# (certificates.pades) has a classic cross-reference table, as the revision before it then has.
 SAVE_KWARGS = {
     "preserve_pdfa": True,
     "encryption": None,

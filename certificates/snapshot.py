@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.links import absolute_url
-from courses.hours import run_hours
+from courses.hours import present_minutes, run_hours, scheduled_sessions
 from courses.models import Attendance, Enrolment, Session
 from people.models import School
 
@@ -78,10 +78,8 @@ def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.da
     course = run.course
     school = run.school
     participant = enrolment.participant
-    sessions = list(
-        Session.objects.filter(run=run, status=Session.Status.SCHEDULED).order_by("start")
-    )
-    attended, attendance = _attended(enrolment, held_count=len(sessions))
+    sessions = scheduled_sessions(run)
+    attended, attendance = _attended(enrolment, sessions)
     name = (participant.get_full_name() if participant else "") or enrolment.participant_name
     instructor = run.instructor.get_full_name() if run.instructor_id else ""
     return {
@@ -117,29 +115,30 @@ def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.da
     }
 
 
-def _attended(enrolment: Enrolment, *, held_count: int) -> tuple[list[dict], dict]:
+def _attended(enrolment: Enrolment, sessions: list[Session]) -> tuple[list[dict], dict]:
     """The sessions the person was present at (with the minutes, a partial presence counted as
-    recorded) and the sum: a certificate names only what its holder attended. `held_count`: how
-    many scheduled sessions the run has (the caller has them). One query."""
-    held = Session.objects.filter(run_id=enrolment.run_id, status=Session.Status.SCHEDULED)
-    rows = (
+    recorded) and the sum: a certificate names only what its holder attended. `sessions`: the
+    run's scheduled sessions in order (the caller has them). One query."""
+    recorded = dict(
         Attendance.objects.filter(
-            enrolment=enrolment, status=Attendance.Status.PRESENT, session__in=held
-        )
-        .select_related("session")
-        .order_by("session__start")
+            enrolment=enrolment,
+            status=Attendance.Status.PRESENT,
+            session_id__in=[session.pk for session in sessions],
+        ).values_list("session_id", "minutes")
     )
-    sessions, total = [], 0
-    for row in rows:
-        session = row.session
-        full = int((session.end - session.start).total_seconds() // 60)
-        minutes = full if row.minutes is None else min(row.minutes, full)
+    attended, total = [], 0
+    for session in sessions:
+        if session.pk not in recorded:
+            continue
+        minutes = present_minutes(
+            session=session, status=Attendance.Status.PRESENT, minutes=recorded[session.pk]
+        )
         total += minutes
-        sessions.append(
+        attended.append(
             {"start": _iso(session.start), "end": _iso(session.end), "minutes": minutes}
         )
     hours = f"{total / 60:.2f}".rstrip("0").rstrip(".")
-    return sessions, {"hours": hours, "sessions": len(sessions), "sessions_total": held_count}
+    return attended, {"hours": hours, "sessions": len(attended), "sessions_total": len(sessions)}
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -1,4 +1,5 @@
-"""Issuing, revoking and reissuing certificates, the bulk job and the school's certificate settings.
+"""Issuing, revoking and reissuing certificates and the bulk job; the school's certificate
+settings are in `school_settings` and importable from here.
 
 Lock order, the same everywhere so that two writers never wait on each other in a circle:
 enrolment → certificate → sequence (school, year). The sequence row is locked last and held until
@@ -26,6 +27,7 @@ from core.handoff import delay_on_commit
 from core.services.outbox import StoredFile, deliver_email, enqueue_email
 from core.textmail import render_text
 from core.validators import one_line
+from courses.hours import scheduled_sessions
 from courses.models import CourseRun, Enrolment
 from people.models import School
 
@@ -35,6 +37,7 @@ from ..errors import AlreadyRevoked, NotEligible, ReasonRequired
 from ..models import Certificate, CertificateSequence, IssueJob
 from ..snapshot import build_data, language_of
 from ..tasks import issue_for_run as issue_for_run_task
+from .school_settings import update_certificate_settings as update_certificate_settings
 
 logger = logging.getLogger(__name__)
 
@@ -82,26 +85,43 @@ def _next_number(*, school: School, year: int) -> str:
     return f"{school.code}-{year}-{sequence.last_number:05d}"
 
 
-def _locked_enrolment(pk: int) -> Enrolment:
+def _locked_enrolment(pk: int, *, run: CourseRun | None = None) -> Enrolment:
+    """The enrolment, locked, with what its certificate prints. `run`: the enrolment's run as
+    `_run_for_issuing` reads it, shared by the certificates of a bulk job."""
     # `of=("self",)`: PostgreSQL cannot lock the nullable side of select_related's outer joins.
-    return (
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related(
+    locked = Enrolment.objects.select_for_update(of=("self",))
+    if run is None:
+        return locked.select_related(
             "run__course", "run__school__district", "run__instructor", "participant", "business"
-        )
-        .get(pk=pk)
+        ).get(pk=pk)
+    enrolment = locked.select_related("participant", "business").get(pk=pk)
+    if enrolment.run_id == run.pk:
+        enrolment.run = run
+    return enrolment
+
+
+def _run_for_issuing(run_id: int) -> CourseRun:
+    """The run with what every certificate of it prints alike (course, school and district,
+    instructor, scheduled sessions), read once for all the certificates of a bulk job."""
+    run = CourseRun.objects.select_related("course", "school__district", "instructor").get(
+        pk=run_id
     )
+    run.scheduled_sessions_list = scheduled_sessions(run)
+    return run
 
 
-def issue_certificate(*, enrolment: Enrolment, actor=None) -> Certificate:
+def issue_certificate(
+    *, enrolment: Enrolment, actor=None, run: CourseRun | None = None
+) -> Certificate:
     """The valid certificate of a completed enrolment: issued now, or the one it already has.
+    `run`: the enrolment's run from `_run_for_issuing`, which a bulk job reads once.
 
     Idempotent: a second call (a double click, a retried task, a second bulk job) returns the
     existing certificate. Raises NotEligible unless the enrolment is completed."""
     written: list[str] = []
     try:
         with transaction.atomic():
-            locked = _locked_enrolment(enrolment.pk)
+            locked = _locked_enrolment(enrolment.pk, run=run)
             existing = Certificate.objects.filter(enrolment=locked, revoked_at__isnull=True).first()
             if existing is not None:
                 return existing
@@ -290,11 +310,12 @@ def run_issue_job(*, job_id: int) -> IssueJob | None:
         updated_at=timezone.now(),
     )
     try:
+        run = _run_for_issuing(job.run_id)
         for done, enrolment in enumerate(enrolments, start=1):
             if enrolment.pk not in have:
                 # NotEligible: its status changed since the list was read, so nothing to issue.
                 with contextlib.suppress(NotEligible):
-                    issue_certificate(enrolment=enrolment, actor=job.requested_by)
+                    issue_certificate(enrolment=enrolment, actor=job.requested_by, run=run)
             IssueJob.objects.filter(pk=job.pk).update(done=done, updated_at=timezone.now())
     except Exception as exc:
         IssueJob.objects.filter(pk=job.pk).update(
@@ -355,44 +376,3 @@ def email_certificate(*, certificate_id: int) -> bool:
         return False
     row = _enqueue_email(certificate)
     return row is not None and deliver_email(email_id=row.pk)
-
-
-# School settings ---------------------------------------------------------------------------------
-
-
-def update_certificate_settings(
-    *,
-    school: School,
-    actor,
-    wording: str,
-    signatory: str,
-    logo=None,
-    signature=None,
-    remove_logo: bool = False,
-    remove_signature: bool = False,
-) -> School:
-    """Change what the school's future certificates print. Old logo and signature files are kept:
-    issued certificates name them in their frozen data."""
-    with transaction.atomic():
-        locked = School.objects.select_for_update().get(pk=school.pk)
-        locked.certificate_wording = wording.strip()
-        locked.certificate_signatory = signatory.strip()
-        changed = ["certificate_wording", "certificate_signatory", "updated_at"]
-        for field, upload, remove in (
-            ("certificate_logo", logo, remove_logo),
-            ("certificate_signature", signature, remove_signature),
-        ):
-            if upload is not None:
-                getattr(locked, field).save(upload.name, upload, save=False)
-                changed.append(field)
-            elif remove:
-                setattr(locked, field, "")
-                changed.append(field)
-        locked.save(update_fields=changed)
-        audit(
-            actor=actor,
-            action="school.certificate_settings_changed",
-            obj=locked,
-            fields=[f for f in changed if f != "updated_at"],
-        )
-    return locked

@@ -93,3 +93,28 @@ def test_starting_twice_returns_the_job_under_way(
     assert third.pk != first.pk
     third.refresh_from_db()
     assert third.status == IssueJob.Status.DONE and Certificate.objects.count() == 1
+
+
+def test_each_certificate_of_a_job_prints_its_own_attendance_and_is_signed(run, make_enrolment):
+    """The job reads the run once for all its certificates; what each prints about the person
+    (the sessions attended, the hours) is still that person's, and each file its own signed one."""
+    first, second = run.sessions.order_by("start")
+    both = make_enrolment(first_name="Anna")
+    one = make_enrolment(first_name="Ben", attended=[second])
+    issue_for_run(IssueJob.objects.create(run=run).pk)
+    by_enrolment = {c.enrolment_id: c for c in Certificate.objects.all()}
+    assert by_enrolment[both.pk].data["attendance"] == {
+        "hours": "16",
+        "sessions": 2,
+        "sessions_total": 2,
+    }
+    assert by_enrolment[one.pk].data["attendance"] == {
+        "hours": "8",
+        "sessions": 1,
+        "sessions_total": 2,
+    }
+    assert [s["start"][:10] for s in by_enrolment[one.pk].data["sessions"]] == ["2026-03-09"]
+    assert {c.data["course"]["title"] for c in by_enrolment.values()} == {
+        "SPS-Programmierung für Einsteiger"
+    }
+    assert by_enrolment[both.pk].sha256 != by_enrolment[one.pk].sha256
