@@ -100,6 +100,16 @@ def test_cancel_after_deadline_is_refused_like_for_a_business(api, apprentices):
     assert Enrolment.objects.get(pk=booked.json()["id"]).status == "confirmed"
 
 
+def _waitlisted(run, member):
+    EnrolmentFactory(
+        run=run,
+        participant=TraineeProfileFactory(business=member, lehrlingsrolle_number="LR-Q").user,
+        status="waitlisted",
+        waitlist_seq=1,
+        confirmed_at=None,
+    )
+
+
 def test_fast_enrolment_output_equals_the_declared_fields(api, member):
     from rest_framework import serializers
 
@@ -108,13 +118,7 @@ def test_fast_enrolment_output_equals_the_declared_fields(api, member):
 
     run = CourseRunFactory(capacity=1, min_participants=0)
     EnrolmentFactory(run=run, participant=TraineeProfileFactory(business=member).user)
-    EnrolmentFactory(
-        run=run,
-        participant=TraineeProfileFactory(business=member, lehrlingsrolle_number="LR-Q").user,
-        status="waitlisted",
-        waitlist_seq=1,
-        confirmed_at=None,
-    )
+    _waitlisted(run, member)
     for enrolment in enrolments_of(member.chamber):
         serializer = EnrolmentSerializer(enrolment)
         assert serializer.data == serializers.ModelSerializer.to_representation(
@@ -141,13 +145,7 @@ def test_list_pages_are_the_declared_fields_byte_for_byte_etag_included(api, mem
         participant_name=name,
         confirmed_at=whole_second,
     )
-    EnrolmentFactory(
-        run=run,
-        participant=TraineeProfileFactory(business=member, lehrlingsrolle_number="LR-Q").user,
-        status="waitlisted",
-        waitlist_seq=1,
-        confirmed_at=None,
-    )
+    _waitlisted(run, member)
     EnrolmentFactory(
         run=run,
         participant=TraineeProfileFactory(business=member).user,
