@@ -6,6 +6,8 @@ user switches language it is stored on the account, and on a browser without the
 device, after logging in) the saved language wins over the browser's header.
 """
 
+from functools import cached_property
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -16,10 +18,15 @@ class UserLanguageMiddleware:
         self.get_response = get_response
         self.codes = {code for code, _name in settings.LANGUAGES}
 
+    @cached_property
+    def set_language_path(self) -> str:
+        # Reversed once per process, not on every POST (a booking is one).
+        return reverse("set_language")
+
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            if request.method == "POST" and request.path == reverse("set_language"):
+            if request.method == "POST" and request.path == self.set_language_path:
                 chosen = request.POST.get("language", "")
                 if chosen in self.codes and chosen != user.language:
                     user.language = chosen
