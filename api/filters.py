@@ -149,3 +149,15 @@ class ListFilterBackend(filters.DjangoFilterBackend):
 
     def get_filterset_class(self, view, queryset=None):
         return getattr(view, "filtersets", {}).get(getattr(view, "action", None))
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        # Each of our filters reads the one parameter of its name: a request naming none of them
+        # (a sync client's plain page) is the whole list, without building and validating a form.
+        if (
+            filterset_class is not None
+            and not any(name in request.query_params for name in filterset_class.base_filters)
+            and all(isinstance(f, ApiFilter) for f in filterset_class.base_filters.values())
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

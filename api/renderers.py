@@ -5,12 +5,23 @@ import json
 
 from rest_framework.renderers import JSONRenderer
 
+from core.conditional import digest_etag
+
 
 class RenderedRows(bytes):
     """The `results` of a page, already rendered by JSONRenderer. `etag_source`: what the page's
     ETag digests instead of these bytes (see ChamberViewMixin.finalize_response)."""
 
     etag_source: bytes | None = None
+
+    def etag(self, *tail: bytes) -> str:
+        """digest_etag of the rows (or their etag_source) and `tail`, remembered with the rows:
+        a cached page is served many times, and its digest costs more than the rest."""
+        etags = self.__dict__.setdefault("_etags", {})
+        if tail not in etags:
+            source = self if self.etag_source is None else self.etag_source
+            etags[tail] = digest_etag(source, *tail)
+        return etags[tail]
 
 
 class PageJSONRenderer(JSONRenderer):

@@ -7,13 +7,14 @@ import datetime as dt
 import hmac
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from certificates.models import Certificate
 from core.freshness import HORIZON_MARGIN, change_horizon  # noqa: F401 - the change feed's
 from core.models import DomainEvent
+from core.precompiled import Precompiled
 from core.validators import parse_id
 from courses.models import Attendance, Course, CourseRun, Enrolment, Session
 from courses.selectors import waitlist_position_expression, with_seats
@@ -31,9 +32,35 @@ def key_from_plaintext(plaintext: str) -> ApiKey | None:
     prefix, sep, _rest = plaintext.partition(".")
     if not sep or not prefix.startswith(KEY_PREFIX) or len(prefix) > 16:
         return None
-    key = ApiKey.objects.select_related("chamber").filter(prefix=prefix).first()
+    key = _key_by_prefix(prefix)
     if key is None or not hmac.compare_digest(key.key_hash, hash_key(plaintext)):
         return None
+    return key
+
+
+_KEY_FIELDS = tuple(f.attname for f in ApiKey._meta.concrete_fields)
+_CHAMBER_FIELDS = tuple(f.attname for f in Chamber._meta.concrete_fields)
+# Asked on every API request: compiled once, prepared on PostgreSQL.
+_key_with_chamber = Precompiled(
+    lambda p, alias, _shape: (
+        ApiKey.objects.using(alias)
+        .filter(prefix=p.text("prefix"))
+        .order_by()
+        .values_list(*_KEY_FIELDS, *(f"chamber__{name}" for name in _CHAMBER_FIELDS))
+    ),
+    prepared=True,
+)
+
+
+def _key_by_prefix(prefix: str) -> ApiKey | None:
+    """The key with this prefix (unique) and its chamber, as select_related would load them."""
+    alias = router.db_for_read(ApiKey)
+    rows = _key_with_chamber.rows(alias, None, prefix=prefix)
+    if not rows:
+        return None
+    split = len(_KEY_FIELDS)
+    key = ApiKey.from_db(alias, _KEY_FIELDS, rows[0][:split])
+    key.chamber = Chamber.from_db(alias, _CHAMBER_FIELDS, rows[0][split:])
     return key
 
 

@@ -60,12 +60,12 @@ class ChamberViewMixin:
             # A page's ETag: its rows and whether more follow, not its next-page cursor (encrypted
             # anew each time); core.conditional answers 304 when the client has those rows.
             rows = data["results"]
-            if not isinstance(rows, RenderedRows):
-                rows = etag_source(rows)
-            elif rows.etag_source is not None:
-                rows = rows.etag_source
             more = b"more" if data.get("next") else b"last"
-            response["ETag"] = digest_etag(rows, more, request.get_full_path().encode())
+            path = request.get_full_path().encode()
+            if isinstance(rows, RenderedRows):
+                response["ETag"] = rows.etag(more, path)
+            else:
+                response["ETag"] = digest_etag(etag_source(rows), more, path)
         return response
 
     @property
