@@ -321,6 +321,10 @@ def main() -> int:
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
             if token is None:
                 raise RuntimeError("no booking form on the run page (not logged in?)")
+            # The page's kept-alive connection would be closed by gunicorn (keepalive 2 s) while
+            # the others prepare, and a POST sent as it closes fails without a retry: the booking
+            # opens a connection of its own, as a browser does after a pause.
+            client.close()
             return client, token.group(1)
 
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
