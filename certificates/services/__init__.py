@@ -16,7 +16,8 @@ import secrets
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,19 +25,26 @@ from core.audit import audit
 from core.events import record_event
 from core.formatting import iso
 from core.handoff import delay_on_commit
-from core.services.outbox import StoredFile, deliver_email, enqueue_email
+from core.precompiled import Placeholders, Precompiled
+from core.services.outbox import (
+    StoredFile,
+    deliver_email,
+    enqueue_email,
+    handing_off_together,
+)
 from core.textmail import render_text
 from core.validators import one_line
 from courses.hours import scheduled_sessions
 from courses.models import CourseRun, Enrolment
-from people.models import School
 
+from .. import status_list
 from ..codes import new_code as new_verification_code
 from ..document import issue_file
 from ..errors import AlreadyRevoked, NotEligible, ReasonRequired
-from ..models import Certificate, CertificateSequence, IssueJob
+from ..models import Certificate, IssueJob
 from ..snapshot import build_data, language_of
 from ..tasks import issue_for_run as issue_for_run_task
+from .numbering import next_number
 from .school_settings import update_certificate_settings as update_certificate_settings
 
 logger = logging.getLogger(__name__)
@@ -72,19 +80,6 @@ def _payload(certificate: Certificate) -> dict:
     }
 
 
-def _next_number(*, school: School, year: int) -> str:
-    sequences = CertificateSequence.objects.select_for_update()
-    sequence = sequences.filter(school=school, year=year).first()
-    if sequence is None:
-        # The first certificate of a new year: two first issuers race to create the row and the
-        # loser of the unique constraint reads the winner's (get_or_create uses a savepoint).
-        CertificateSequence.objects.get_or_create(school=school, year=year)
-        sequence = sequences.get(school=school, year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{school.code}-{year}-{sequence.last_number:05d}"
-
-
 def _locked_enrolment(pk: int, *, run: CourseRun | None = None) -> Enrolment:
     """The enrolment, locked, with what its certificate prints. `run`: the enrolment's run as
     `_run_for_issuing` reads it, shared by the certificates of a bulk job."""
@@ -111,10 +106,15 @@ def _run_for_issuing(run_id: int) -> CourseRun:
 
 
 def issue_certificate(
-    *, enrolment: Enrolment, actor=None, run: CourseRun | None = None
+    *,
+    enrolment: Enrolment,
+    actor=None,
+    run: CourseRun | None = None,
+    lists: status_list.SchoolLists | None = None,
 ) -> Certificate:
     """The valid certificate of a completed enrolment: issued now, or the one it already has.
-    `run`: the enrolment's run from `_run_for_issuing`, which a bulk job reads once.
+    `run`: the enrolment's run from `_run_for_issuing`, and `lists`: its school's status-list
+    allocator, which a bulk job keeps for all its certificates.
 
     Idempotent: a second call (a double click, a retried task, a second bulk job) returns the
     existing certificate. Raises NotEligible unless the enrolment is completed."""
@@ -130,7 +130,7 @@ def issue_certificate(
                     _("Eine Bescheinigung gibt es nur für abgeschlossene Anmeldungen."),
                     field="enrolment",
                 )
-            return _create_certificate(enrolment=locked, actor=actor, written=written)
+            return _create_certificate(enrolment=locked, actor=actor, written=written, lists=lists)
     except IntegrityError:
         # Only reachable if a writer bypassed the enrolment lock: the constraint still holds.
         for name in written:
@@ -148,7 +148,9 @@ def issue_certificate(
         raise
 
 
-def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> Certificate:
+def _create_certificate(
+    *, enrolment: Enrolment, actor, written: list[str], lists: status_list.SchoolLists | None
+) -> Certificate:
     run = enrolment.run
     issued_at = timezone.now()
     year = timezone.localtime(issued_at).year
@@ -156,9 +158,9 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
     data = build_data(enrolment=enrolment, number="", code=code, issued_at=issued_at)
     # The number is printed on the PDF, so the sequence row stays locked from here through rendering
     # to commit: issuing within one school and year is serial (bench/certificates.py measures it).
-    number = _next_number(school=run.school, year=year)
+    number = next_number(school=run.school, year=year)
     data["number"] = number
-    issued = issue_file(data)
+    issued = issue_file(data, lists=lists)
     certificate = Certificate(
         enrolment=enrolment,
         number=number,
@@ -284,6 +286,16 @@ def start_issue_job(*, run: CourseRun, actor) -> IssueJob:
     return job
 
 
+def _progress_query(p: Placeholders, alias: str, _shape) -> UpdateQuery:
+    query = IssueJob.objects.using(alias).filter(pk=p.id("job")).query.chain(UpdateQuery)
+    query.add_update_values({"done": p.id("done"), "updated_at": p.datetime("updated_at")})
+    return query
+
+
+# After every certificate: the progress bar, and the sign of life the recovery sweep looks for.
+_progress = Precompiled(_progress_query, prepared=True)
+
+
 def run_issue_job(*, job_id: int) -> IssueJob | None:
     """The body of the bulk task. Each certificate is its own transaction, and enrolments that
     already have one are skipped: a crash or a retry at any point issues each certificate once.
@@ -309,14 +321,20 @@ def run_issue_job(*, job_id: int) -> IssueJob | None:
         error="",
         updated_at=timezone.now(),
     )
+    alias = router.db_for_write(IssueJob)
     try:
         run = _run_for_issuing(job.run_id)
-        for done, enrolment in enumerate(enrolments, start=1):
-            if enrolment.pk not in have:
-                # NotEligible: its status changed since the list was read, so nothing to issue.
-                with contextlib.suppress(NotEligible):
-                    issue_certificate(enrolment=enrolment, actor=job.requested_by, run=run)
-            IssueJob.objects.filter(pk=job.pk).update(done=done, updated_at=timezone.now())
+        lists = status_list.SchoolLists(run.school_id)
+        # The participants' e-mails go to the workers in batches, not one message each.
+        with handing_off_together():
+            for done, enrolment in enumerate(enrolments, start=1):
+                if enrolment.pk not in have:
+                    # NotEligible: its status changed since the list was read: nothing to issue.
+                    with contextlib.suppress(NotEligible):
+                        issue_certificate(
+                            enrolment=enrolment, actor=job.requested_by, run=run, lists=lists
+                        )
+                _progress.execute(alias, None, job=job.pk, done=done, updated_at=timezone.now())
     except Exception as exc:
         IssueJob.objects.filter(pk=job.pk).update(
             status=IssueJob.Status.FAILED, error=str(exc)[:2000], updated_at=timezone.now()
