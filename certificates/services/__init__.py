@@ -15,10 +15,9 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, router, transaction
 from django.db.models.sql import UpdateQuery
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
@@ -26,14 +25,8 @@ from core.events import record_event
 from core.formatting import iso
 from core.handoff import delay_on_commit
 from core.precompiled import Placeholders, Precompiled
-from core.services.outbox import (
-    StoredFile,
-    deliver_email,
-    enqueue_email,
-    handing_off_together,
-)
-from core.textmail import render_text
-from core.validators import one_line
+from core.roundtrip import RoundTrip
+from core.services.outbox import handing_off_together
 from courses.hours import scheduled_sessions
 from courses.models import CourseRun, Enrolment
 
@@ -42,8 +35,10 @@ from ..codes import new_code as new_verification_code
 from ..document import issue_file
 from ..errors import AlreadyRevoked, NotEligible, ReasonRequired
 from ..models import Certificate, IssueJob
-from ..snapshot import build_data, language_of
+from ..snapshot import build_data
 from ..tasks import issue_for_run as issue_for_run_task
+from .email import email_certificate as email_certificate
+from .email import enqueue_issued_email, mail_recipient
 from .numbering import next_number
 from .school_settings import update_certificate_settings as update_certificate_settings
 
@@ -173,24 +168,32 @@ def _create_certificate(
         status_list=issued.status_list,
         status_index=issued.status_index,
         # The e-mail is enqueued below in this transaction: marked in the INSERT, not after it.
-        emailed_at=issued_at if _mail_recipient(enrolment) else None,
+        emailed_at=issued_at if mail_recipient(enrolment) else None,
     )
     # A random part in the file name: the number alone is guessable, the file is personal data.
     name = f"{number}-{secrets.token_hex(8)}.pdf"
     certificate.pdf.save(name, ContentFile(issued.pdf), save=False)
     written.append(certificate.pdf.name)
-    certificate.save()
+    # The certificate's id names the rows after it, written together in one round trip.
+    trip = RoundTrip(router.db_for_write(Certificate))
+    trip.insert(certificate)
+    trip.run()
     audit(
         actor=actor,
         action="certificate.issued",
         obj=certificate,
+        into=trip,
         number=number,
         enrolment=enrolment.pk,
     )
     record_event(
-        type="certificate.issued", payload=_payload(certificate), chamber_id=_chamber_id(enrolment)
+        type="certificate.issued",
+        payload=_payload(certificate),
+        chamber_id=_chamber_id(enrolment),
+        into=trip,
     )
-    _enqueue_email(certificate)
+    enqueue_issued_email(certificate, into=trip)
+    trip.run()
     return certificate
 
 
@@ -345,52 +348,3 @@ def run_issue_job(*, job_id: int) -> IssueJob | None:
     )
     job.refresh_from_db()
     return job
-
-
-# E-mail ------------------------------------------------------------------------------------------
-
-
-def _mail_recipient(enrolment: Enrolment):
-    participant = enrolment.participant
-    if participant is None or not participant.email or participant.anonymised_at:
-        return None
-    return participant
-
-
-def _enqueue_email(certificate: Certificate):
-    """The participant's e-mail with the PDF, into the outbox in the issuing transaction (sent
-    after the commit, or by the sweep); `emailed_at` marks it handed over, once per certificate.
-    The PDF is attached by its storage name: the outbox reads it when it sends."""
-    participant = _mail_recipient(certificate.enrolment)
-    if participant is None:
-        return None
-    context = {"certificate": certificate, "data": certificate.data, "participant": participant}
-    with translation.override(language_of(certificate.enrolment)):
-        subject = one_line(render_text("certificates/email/issued_subject.txt", context))
-        body = render_text("certificates/email/issued_body.txt", context)
-        filename = f"{_('Teilnahmebescheinigung')}-{certificate.number}.pdf"
-    message = EmailMessage(subject=subject, body=body, to=[participant.email])
-    row = enqueue_email(
-        message,
-        key=f"certificates:issued:{certificate.pk}",
-        stored_files=[StoredFile(filename, certificate.pdf.name, "application/pdf")],
-    )
-    if certificate.emailed_at is None:
-        Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-    return row
-
-
-def email_certificate(*, certificate_id: int) -> bool:
-    """Send the participant their certificate, in their language, once (for tasks queued before
-    the outbox: the issuing transaction writes the e-mail itself now). Returns whether it sent."""
-    certificate = (
-        Certificate.objects.select_related("enrolment__participant")
-        .filter(pk=certificate_id)
-        .first()
-    )
-    if certificate is None or certificate.emailed_at or not certificate.is_valid:
-        return False
-    row = _enqueue_email(certificate)
-    return row is not None and deliver_email(email_id=row.pk)

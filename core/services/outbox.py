@@ -105,8 +105,9 @@ def enqueue_email(
 ) -> OutboxEmail | None:
     """Store `message` for sending after the current transaction commits, with `stored_files`
     attached after its own attachments. With a `key`, a second message under the same key is
-    dropped (None is returned). With `into` (a core.roundtrip.RoundTrip, not with a `key`) the
-    row is written when that is run."""
+    dropped (None is returned). With `into` (a core.roundtrip.RoundTrip) the row is written when
+    that is run; a `key` is then written without that check, for a key nothing can have used yet
+    (it names a row created in the same transaction): a duplicate would fail the transaction."""
     return _store(
         {
             "subject": message.subject,
@@ -155,9 +156,9 @@ def enqueue_rendered_later(
 def _store(fields: dict, key: str | None, into) -> OutboxEmail | None:
     fields["next_attempt_at"] = timezone.now() + HANDOFF_GRACE
     if into is not None:
-        if key or not transaction.get_connection(into.alias).in_atomic_block:
-            raise ValueError("stored by a round trip: only without a key, in a transaction")
-        row = OutboxEmail(**fields)
+        if not transaction.get_connection(into.alias).in_atomic_block:
+            raise ValueError("stored by a round trip: only in a transaction")
+        row = OutboxEmail(key=key[:200] if key else None, **fields)
         into.insert(row)
         # The id exists once the round trip ran, which is before the commit.
         transaction.on_commit(lambda: hand_off(row.pk), using=into.alias)
