@@ -16,6 +16,7 @@ import secrets
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, router, transaction
+from django.db.models import QuerySet
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,6 +101,15 @@ def _run_for_issuing(run_id: int) -> CourseRun:
     return run
 
 
+def _valid_certificate_query(p: Placeholders, alias: str, _shape) -> QuerySet:
+    valid = Certificate.objects.using(alias).filter(revoked_at__isnull=True)
+    return valid.filter(enrolment_id=p.id("enrolment")).values_list("pk")[:1]
+
+
+# Asked for every certificate of a bulk job, under the enrolment's lock.
+_valid_certificate = Precompiled(_valid_certificate_query, prepared=True)
+
+
 def issue_certificate(
     *,
     enrolment: Enrolment,
@@ -117,9 +127,10 @@ def issue_certificate(
     try:
         with transaction.atomic():
             locked = _locked_enrolment(enrolment.pk, run=run)
-            existing = Certificate.objects.filter(enrolment=locked, revoked_at__isnull=True).first()
-            if existing is not None:
-                return existing
+            alias = router.db_for_write(Certificate)
+            existing = _valid_certificate.rows(alias, None, enrolment=locked.pk)
+            if existing:
+                return Certificate.objects.get(pk=existing[0][0])
             if locked.status != Enrolment.Status.COMPLETED:
                 raise NotEligible(
                     _("Eine Bescheinigung gibt es nur für abgeschlossene Anmeldungen."),
