@@ -11,6 +11,8 @@ after the commit.
   run waits for its lock). The recipients are stored at once, so the message can be withdrawn
   before it is rendered. A renderer that finds nothing to say any more (its object was deleted
   meanwhile) skips the row; one that fails is retried like a mail server that is down.
+- `handing_off_together`: a writer of many e-mails in a row (a bulk job) hands them off in
+  batches, one broker message for up to HANDOFF_BATCH e-mails (task `send_outbox_emails`).
 - `deliver_email`: sends a pending row once. It holds the row's lock while talking to the mail
   server, so the worker and the sweep never send one message twice (PostgreSQL skips a locked
   row); an SMTP error is recorded and retried with backoff for a day.
