@@ -37,11 +37,12 @@ def badge_attachment(data: dict, token: str) -> Attachment:
     )
 
 
-def issue_file(data: dict) -> IssuedFile:
+def issue_file(data: dict, *, lists: status_list.SchoolLists | None = None) -> IssuedFile:
     """Allocate the status-list bit, sign the badge and make the PDF for the frozen `data`.
     The bit is written into `data` (it is part of what was issued). Runs inside the issuing
-    transaction."""
-    entry = status_list.allocate(school_id=data["school"]["id"])
+    transaction. `lists`: the school's allocator a bulk job keeps for all its certificates."""
+    lists = lists or status_list.SchoolLists(data["school"]["id"])
+    entry = lists.allocate()
     data["status"] = {"school_id": entry.school_id, "number": entry.number, "index": entry.index}
     token = badge.sign(badge.credential(data))
     content, marked = render_tagged(data)

@@ -174,35 +174,55 @@ class _Update:
     size: int
 
 
+def _with(text: bytes, entries: bytes) -> bytes:
+    """A dictionary as PDF text with `entries` added."""
+    if not text.endswith(b">>"):
+        raise ValueError("not a dictionary")
+    return text[:-2].rstrip() + b" " + entries + b" >>"
+
+
 def _update(content: bytes, *, reason: str, location: str, when: dt.datetime) -> _Update:
     """An invisible signature field on the first page (zero-size Rect, Print flag: what PDF/A
-    asks of annotations) in the document's form, its value a signature dictionary."""
+    asks of annotations) in the document's form, its value a signature dictionary.
+
+    The new objects take the numbers after the file's last (its trailer's /Size) and the
+    references to them are written into the text of the objects that change: pikepdf's
+    make_indirect first resolves every object of the file (qpdf fixes dangling references
+    before it numbers a new object), which cost more than all the rest of the update."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
         catalog, page, trailer = pdf.Root, pdf.pages[0].obj, pdf.trailer
-        # Numbered now, written by `_append` (its byte range and room are filled in later).
-        signature = pdf.make_indirect(Dictionary())
-        field = pdf.make_indirect(
-            Dictionary(
-                FT=Name.Sig,
-                T=String(FIELD_NAME),
-                Type=Name.Annot,
-                Subtype=Name.Widget,
-                F=WIDGET_FLAGS,
-                Rect=Array([0, 0, 0, 0]),
-                P=page,
-                V=signature,
-            )
-        )
-        annotations = page.get(Name.Annots, Array())
-        annotations.append(field)
-        page.Annots = annotations
-        form = pdf.make_indirect(Dictionary(Fields=Array([field]), SigFlags=3))
-        catalog.AcroForm = form
+        size = int(trailer.Size)
+        signature, field, form = (size, 0), (size + 1, 0), (size + 2, 0)
+        field_text = Dictionary(
+            FT=Name.Sig,
+            T=String(FIELD_NAME),
+            Type=Name.Annot,
+            Subtype=Name.Widget,
+            F=WIDGET_FLAGS,
+            Rect=Array([0, 0, 0, 0]),
+            P=page,
+        ).unparse()
+        field_text = _with(field_text, b"/V %d %d R" % signature)
+        form_text = b"<< /Fields [ %d %d R ] /SigFlags 3 >>" % field
+        annotations = page.get(Name.Annots)
+        if annotations is not None and annotations.is_indirect:
+            raise ValueError("the page's annotations are an object of their own")
+        listed = [a.unparse() for a in annotations or ()] + [b"%d %d R" % field]
+        if annotations is not None:
+            del page.Annots
+        page_text = _with(page.unparse(resolved=True), b"/Annots [ " + b" ".join(listed) + b" ]")
+        for key in (Name.AcroForm, Name.Extensions):
+            if key in catalog:
+                del catalog[key]
         # The ETSI extension level PAdES declares.
-        catalog.Extensions = Dictionary(
+        extensions = Dictionary(
             ESIC=Dictionary(
                 Type=Name.DeveloperExtensions, BaseVersion=Name("/1.7"), ExtensionLevel=1
             )
+        )
+        catalog_text = _with(
+            catalog.unparse(resolved=True),
+            b"/AcroForm %d %d R /Extensions %s" % (*form, extensions.unparse()),
         )
         entries = [
             b"/Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached",
@@ -211,19 +231,23 @@ def _update(content: bytes, *, reason: str, location: str, when: dt.datetime) ->
         ]
         if location:
             entries.append(b"/Location " + String(location).unparse())
-        objects = [(o.objgen, o.unparse(resolved=True)) for o in (catalog, page, form, field)]
+        objects = [
+            (catalog.objgen, catalog_text),
+            (page.objgen, page_text),
+            (form, form_text),
+            (field, field_text),
+        ]
         kept = [b"/Root %d %d R" % catalog.objgen]
         if Name.Info in trailer:
             kept.append(b"/Info %d %d R" % trailer.Info.objgen)
         if Name.ID in trailer:
             kept.append(b"/ID " + trailer.ID.unparse())
-        numbers = [number for (number, _), _ in objects] + [signature.objgen[0]]
         return _Update(
             objects=objects,
-            signature=signature.objgen,
+            signature=signature,
             signature_entries=b" ".join(entries),
             trailer=b" ".join(kept),
-            size=max(int(trailer.Size), *(n + 1 for n in numbers)),
+            size=size + 3,
         )
 
 

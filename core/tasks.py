@@ -11,6 +11,14 @@ def send_outbox_email(email_id: int) -> bool:
     return deliver_email(email_id=email_id)
 
 
+@shared_task(name="core.tasks.send_outbox_emails", ignore_result=True)
+def send_outbox_emails(email_ids: list[int]) -> int:
+    """A batch handed off together (`handing_off_together`); returns how many went out."""
+    from .services.outbox import deliver_email
+
+    return sum(deliver_email(email_id=email_id) for email_id in email_ids)
+
+
 @shared_task(name="core.tasks.send_due_emails", ignore_result=True)
 def send_due_emails() -> int:
     """Beat, every minute: e-mails whose hand-off never happened and retries that are due."""

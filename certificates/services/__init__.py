@@ -15,28 +15,32 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.db import IntegrityError, router, transaction
+from django.db.models import QuerySet
+from django.db.models.sql import UpdateQuery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.events import record_event
 from core.formatting import iso
 from core.handoff import delay_on_commit
-from core.services.outbox import StoredFile, deliver_email, enqueue_email
-from core.textmail import render_text
-from core.validators import one_line
+from core.precompiled import Placeholders, Precompiled
+from core.roundtrip import RoundTrip
+from core.services.outbox import handing_off_together
 from courses.hours import scheduled_sessions
 from courses.models import CourseRun, Enrolment
-from people.models import School
 
+from .. import status_list
 from ..codes import new_code as new_verification_code
 from ..document import issue_file
 from ..errors import AlreadyRevoked, NotEligible, ReasonRequired
-from ..models import Certificate, CertificateSequence, IssueJob
-from ..snapshot import build_data, language_of
+from ..models import Certificate, IssueJob
+from ..snapshot import build_data
 from ..tasks import issue_for_run as issue_for_run_task
+from .email import email_certificate as email_certificate
+from .email import enqueue_issued_email, mail_recipient
+from .numbering import next_number
 from .school_settings import update_certificate_settings as update_certificate_settings
 
 logger = logging.getLogger(__name__)
@@ -72,19 +76,6 @@ def _payload(certificate: Certificate) -> dict:
     }
 
 
-def _next_number(*, school: School, year: int) -> str:
-    sequences = CertificateSequence.objects.select_for_update()
-    sequence = sequences.filter(school=school, year=year).first()
-    if sequence is None:
-        # The first certificate of a new year: two first issuers race to create the row and the
-        # loser of the unique constraint reads the winner's (get_or_create uses a savepoint).
-        CertificateSequence.objects.get_or_create(school=school, year=year)
-        sequence = sequences.get(school=school, year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{school.code}-{year}-{sequence.last_number:05d}"
-
-
 def _locked_enrolment(pk: int, *, run: CourseRun | None = None) -> Enrolment:
     """The enrolment, locked, with what its certificate prints. `run`: the enrolment's run as
     `_run_for_issuing` reads it, shared by the certificates of a bulk job."""
@@ -110,11 +101,25 @@ def _run_for_issuing(run_id: int) -> CourseRun:
     return run
 
 
+def _valid_certificate_query(p: Placeholders, alias: str, _shape) -> QuerySet:
+    valid = Certificate.objects.using(alias).filter(revoked_at__isnull=True)
+    return valid.filter(enrolment_id=p.id("enrolment")).values_list("pk")[:1]
+
+
+# Asked for every certificate of a bulk job, under the enrolment's lock.
+_valid_certificate = Precompiled(_valid_certificate_query, prepared=True)
+
+
 def issue_certificate(
-    *, enrolment: Enrolment, actor=None, run: CourseRun | None = None
+    *,
+    enrolment: Enrolment,
+    actor=None,
+    run: CourseRun | None = None,
+    lists: status_list.SchoolLists | None = None,
 ) -> Certificate:
     """The valid certificate of a completed enrolment: issued now, or the one it already has.
-    `run`: the enrolment's run from `_run_for_issuing`, which a bulk job reads once.
+    `run`: the enrolment's run from `_run_for_issuing`, and `lists`: its school's status-list
+    allocator, which a bulk job keeps for all its certificates.
 
     Idempotent: a second call (a double click, a retried task, a second bulk job) returns the
     existing certificate. Raises NotEligible unless the enrolment is completed."""
@@ -122,15 +127,16 @@ def issue_certificate(
     try:
         with transaction.atomic():
             locked = _locked_enrolment(enrolment.pk, run=run)
-            existing = Certificate.objects.filter(enrolment=locked, revoked_at__isnull=True).first()
-            if existing is not None:
-                return existing
+            alias = router.db_for_write(Certificate)
+            existing = _valid_certificate.rows(alias, None, enrolment=locked.pk)
+            if existing:
+                return Certificate.objects.get(pk=existing[0][0])
             if locked.status != Enrolment.Status.COMPLETED:
                 raise NotEligible(
                     _("Eine Bescheinigung gibt es nur für abgeschlossene Anmeldungen."),
                     field="enrolment",
                 )
-            return _create_certificate(enrolment=locked, actor=actor, written=written)
+            return _create_certificate(enrolment=locked, actor=actor, written=written, lists=lists)
     except IntegrityError:
         # Only reachable if a writer bypassed the enrolment lock: the constraint still holds.
         for name in written:
@@ -148,7 +154,9 @@ def issue_certificate(
         raise
 
 
-def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> Certificate:
+def _create_certificate(
+    *, enrolment: Enrolment, actor, written: list[str], lists: status_list.SchoolLists | None
+) -> Certificate:
     run = enrolment.run
     issued_at = timezone.now()
     year = timezone.localtime(issued_at).year
@@ -156,9 +164,9 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
     data = build_data(enrolment=enrolment, number="", code=code, issued_at=issued_at)
     # The number is printed on the PDF, so the sequence row stays locked from here through rendering
     # to commit: issuing within one school and year is serial (bench/certificates.py measures it).
-    number = _next_number(school=run.school, year=year)
+    number = next_number(school=run.school, year=year)
     data["number"] = number
-    issued = issue_file(data)
+    issued = issue_file(data, lists=lists)
     certificate = Certificate(
         enrolment=enrolment,
         number=number,
@@ -171,24 +179,32 @@ def _create_certificate(*, enrolment: Enrolment, actor, written: list[str]) -> C
         status_list=issued.status_list,
         status_index=issued.status_index,
         # The e-mail is enqueued below in this transaction: marked in the INSERT, not after it.
-        emailed_at=issued_at if _mail_recipient(enrolment) else None,
+        emailed_at=issued_at if mail_recipient(enrolment) else None,
     )
     # A random part in the file name: the number alone is guessable, the file is personal data.
     name = f"{number}-{secrets.token_hex(8)}.pdf"
     certificate.pdf.save(name, ContentFile(issued.pdf), save=False)
     written.append(certificate.pdf.name)
-    certificate.save()
+    # The certificate's id names the rows after it, written together in one round trip.
+    trip = RoundTrip(router.db_for_write(Certificate))
+    trip.insert(certificate)
+    trip.run()
     audit(
         actor=actor,
         action="certificate.issued",
         obj=certificate,
+        into=trip,
         number=number,
         enrolment=enrolment.pk,
     )
     record_event(
-        type="certificate.issued", payload=_payload(certificate), chamber_id=_chamber_id(enrolment)
+        type="certificate.issued",
+        payload=_payload(certificate),
+        chamber_id=_chamber_id(enrolment),
+        into=trip,
     )
-    _enqueue_email(certificate)
+    enqueue_issued_email(certificate, into=trip)
+    trip.run()
     return certificate
 
 
@@ -284,6 +300,16 @@ def start_issue_job(*, run: CourseRun, actor) -> IssueJob:
     return job
 
 
+def _progress_query(p: Placeholders, alias: str, _shape) -> UpdateQuery:
+    query = IssueJob.objects.using(alias).filter(pk=p.id("job")).query.chain(UpdateQuery)
+    query.add_update_values({"done": p.id("done"), "updated_at": p.datetime("updated_at")})
+    return query
+
+
+# After every certificate: the progress bar, and the sign of life the recovery sweep looks for.
+_progress = Precompiled(_progress_query, prepared=True)
+
+
 def run_issue_job(*, job_id: int) -> IssueJob | None:
     """The body of the bulk task. Each certificate is its own transaction, and enrolments that
     already have one are skipped: a crash or a retry at any point issues each certificate once.
@@ -309,14 +335,20 @@ def run_issue_job(*, job_id: int) -> IssueJob | None:
         error="",
         updated_at=timezone.now(),
     )
+    alias = router.db_for_write(IssueJob)
     try:
         run = _run_for_issuing(job.run_id)
-        for done, enrolment in enumerate(enrolments, start=1):
-            if enrolment.pk not in have:
-                # NotEligible: its status changed since the list was read, so nothing to issue.
-                with contextlib.suppress(NotEligible):
-                    issue_certificate(enrolment=enrolment, actor=job.requested_by, run=run)
-            IssueJob.objects.filter(pk=job.pk).update(done=done, updated_at=timezone.now())
+        lists = status_list.SchoolLists(run.school_id)
+        # The participants' e-mails go to the workers in batches, not one message each.
+        with handing_off_together():
+            for done, enrolment in enumerate(enrolments, start=1):
+                if enrolment.pk not in have:
+                    # NotEligible: its status changed since the list was read: nothing to issue.
+                    with contextlib.suppress(NotEligible):
+                        issue_certificate(
+                            enrolment=enrolment, actor=job.requested_by, run=run, lists=lists
+                        )
+                _progress.execute(alias, None, job=job.pk, done=done, updated_at=timezone.now())
     except Exception as exc:
         IssueJob.objects.filter(pk=job.pk).update(
             status=IssueJob.Status.FAILED, error=str(exc)[:2000], updated_at=timezone.now()
@@ -327,52 +359,3 @@ def run_issue_job(*, job_id: int) -> IssueJob | None:
     )
     job.refresh_from_db()
     return job
-
-
-# E-mail ------------------------------------------------------------------------------------------
-
-
-def _mail_recipient(enrolment: Enrolment):
-    participant = enrolment.participant
-    if participant is None or not participant.email or participant.anonymised_at:
-        return None
-    return participant
-
-
-def _enqueue_email(certificate: Certificate):
-    """The participant's e-mail with the PDF, into the outbox in the issuing transaction (sent
-    after the commit, or by the sweep); `emailed_at` marks it handed over, once per certificate.
-    The PDF is attached by its storage name: the outbox reads it when it sends."""
-    participant = _mail_recipient(certificate.enrolment)
-    if participant is None:
-        return None
-    context = {"certificate": certificate, "data": certificate.data, "participant": participant}
-    with translation.override(language_of(certificate.enrolment)):
-        subject = one_line(render_text("certificates/email/issued_subject.txt", context))
-        body = render_text("certificates/email/issued_body.txt", context)
-        filename = f"{_('Teilnahmebescheinigung')}-{certificate.number}.pdf"
-    message = EmailMessage(subject=subject, body=body, to=[participant.email])
-    row = enqueue_email(
-        message,
-        key=f"certificates:issued:{certificate.pk}",
-        stored_files=[StoredFile(filename, certificate.pdf.name, "application/pdf")],
-    )
-    if certificate.emailed_at is None:
-        Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        )
-    return row
-
-
-def email_certificate(*, certificate_id: int) -> bool:
-    """Send the participant their certificate, in their language, once (for tasks queued before
-    the outbox: the issuing transaction writes the e-mail itself now). Returns whether it sent."""
-    certificate = (
-        Certificate.objects.select_related("enrolment__participant")
-        .filter(pk=certificate_id)
-        .first()
-    )
-    if certificate is None or certificate.emailed_at or not certificate.is_valid:
-        return False
-    row = _enqueue_email(certificate)
-    return row is not None and deliver_email(email_id=row.pk)

@@ -11,6 +11,8 @@ after the commit.
   run waits for its lock). The recipients are stored at once, so the message can be withdrawn
   before it is rendered. A renderer that finds nothing to say any more (its object was deleted
   meanwhile) skips the row; one that fails is retried like a mail server that is down.
+- `handing_off_together`: a writer of many e-mails in a row (a bulk job) hands them off in
+  batches, one broker message for up to HANDOFF_BATCH e-mails (task `send_outbox_emails`).
 - `deliver_email`: sends a pending row once. It holds the row's lock while talking to the mail
   server, so the worker and the sweep never send one message twice (PostgreSQL skips a locked
   row); an SMTP error is recorded and retried with backoff for a day.
@@ -24,10 +26,13 @@ after the commit.
   (`StoredFile`) and read at delivery, not copied into the row as base64."""
 
 import base64
+import contextlib
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,11 +44,16 @@ from django.utils import timezone
 
 from ..models import OutboxEmail
 from ..tasks import send_outbox_email as send_outbox_email_task
+from ..tasks import send_outbox_emails as send_outbox_emails_task
 
 logger = logging.getLogger(__name__)
 
 # The sweep leaves a fresh row to its own hand-off for this long.
 HANDOFF_GRACE = dt.timedelta(seconds=60)
+# A writer of many e-mails in a row (`handing_off_together`) hands them to a worker in batches of
+# this many, or once the first of a batch has waited this many seconds for the next.
+HANDOFF_BATCH = 20
+HANDOFF_WAIT = 0.5
 FIRST_RETRY = 60  # seconds; doubles per attempt, at most an hour
 MAX_ATTEMPTS = 12  # about a day with the backoff above
 
@@ -97,8 +107,9 @@ def enqueue_email(
 ) -> OutboxEmail | None:
     """Store `message` for sending after the current transaction commits, with `stored_files`
     attached after its own attachments. With a `key`, a second message under the same key is
-    dropped (None is returned). With `into` (a core.roundtrip.RoundTrip, not with a `key`) the
-    row is written when that is run."""
+    dropped (None is returned). With `into` (a core.roundtrip.RoundTrip) the row is written when
+    that is run; a `key` is then written without that check, for a key nothing can have used yet
+    (it names a row created in the same transaction): a duplicate would fail the transaction."""
     return _store(
         {
             "subject": message.subject,
@@ -147,9 +158,9 @@ def enqueue_rendered_later(
 def _store(fields: dict, key: str | None, into) -> OutboxEmail | None:
     fields["next_attempt_at"] = timezone.now() + HANDOFF_GRACE
     if into is not None:
-        if key or not transaction.get_connection(into.alias).in_atomic_block:
-            raise ValueError("stored by a round trip: only without a key, in a transaction")
-        row = OutboxEmail(**fields)
+        if not transaction.get_connection(into.alias).in_atomic_block:
+            raise ValueError("stored by a round trip: only in a transaction")
+        row = OutboxEmail(key=key[:200] if key else None, **fields)
         into.insert(row)
         # The id exists once the round trip ran, which is before the commit.
         transaction.on_commit(lambda: hand_off(row.pk), using=into.alias)
@@ -170,9 +181,54 @@ def _store(fields: dict, key: str | None, into) -> OutboxEmail | None:
     return row
 
 
+@dataclass
+class _Held:
+    ids: list[int]
+    since: float = 0.0  # when the first of `ids` was held (monotonic)
+
+
+_held: ContextVar[_Held | None] = ContextVar("outbox_held_handoffs", default=None)
+
+
+@contextlib.contextmanager
+def handing_off_together() -> Iterator[None]:
+    """For a writer of many e-mails, each in a transaction of its own (a bulk job): the e-mails
+    committed inside are handed to a worker in batches, one broker message for HANDOFF_BATCH
+    e-mails, or fewer once the first has waited HANDOFF_WAIT seconds when the next one comes;
+    what is held when the block ends is handed off then. A process that dies holding some
+    leaves them to the sweep, as a failed hand-off does."""
+    held = _Held([])
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        _hand_off_held(held)
+
+
+def _hand_off_held(held: _Held) -> None:
+    ids, held.ids = held.ids, []
+    if not ids:
+        return
+    try:
+        send_outbox_emails_task.delay(ids)
+    except Exception:  # noqa: BLE001 - as in hand_off
+        logger.warning("e-mails %s not handed off; the outbox sweep sends them", ids)
+
+
 def hand_off(email_id: int) -> None:
-    """Give the row to a worker now. Never raises: it runs after the commit, where an error
-    would turn a done booking into an error page; the sweep sends what was not handed off."""
+    """Give the row to a worker now (or with the batch `handing_off_together` holds). Never
+    raises: it runs after the commit, where an error would turn a done booking into an error
+    page; the sweep sends what was not handed off."""
+    held = _held.get()
+    if held is not None:
+        now = time.monotonic()
+        if not held.ids:
+            held.since = now
+        held.ids.append(email_id)
+        if len(held.ids) >= HANDOFF_BATCH or now - held.since >= HANDOFF_WAIT:
+            _hand_off_held(held)
+        return
     try:
         send_outbox_email_task.delay(email_id)
     except Exception:  # noqa: BLE001 - broker down, a send error in eager mode, the database gone

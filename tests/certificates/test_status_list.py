@@ -118,3 +118,24 @@ def test_unknown_school_list_is_404(client, db):
 def test_encoding_puts_index_zero_leftmost():
     bits = _bits(encode([0, 9]))
     assert bits[0] == 0b1000_0000 and bits[1] == 0b0100_0000
+
+
+def test_a_new_list_starts_when_the_current_one_is_filled_also_within_a_bulk_job(
+    run, make_enrolment, monkeypatch
+):
+    from certificates import status_list
+    from certificates.models import Certificate, IssueJob
+    from certificates.services import run_issue_job
+
+    monkeypatch.setattr(status_list, "FILL", 2)
+    issue_certificate(enrolment=make_enrolment(), actor=None)  # alone: the school's first bit
+    for _ in range(4):
+        make_enrolment()
+    run_issue_job(job_id=IssueJob.objects.create(run=run).pk)  # the job counts once, then on
+    issue_certificate(enrolment=make_enrolment(), actor=None)
+    entries = list(Certificate.objects.order_by("pk").values_list("status_list", "status_index"))
+    school = run.school_id
+    assert [key for key, _index in entries] == [f"{school}/{n}" for n in (0, 0, 1, 1, 2, 2)], (
+        entries
+    )
+    assert len(set(entries)) == 6
