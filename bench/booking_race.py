@@ -4,10 +4,9 @@ run page, POST /runs/<id>/book/).
 
     .venv/bin/python bench/booking_race.py [--workers 4] [--clients 50] [--bookings 200]
 
-Uses DATABASE_URL when it points at PostgreSQL, otherwise creates a throwaway database on
-127.0.0.1:5432 and drops it afterwards. Prints bookings per second, latency, confirmed and
-waiting counts, errors, and checks that the waiting list is numbered 1..N without gaps or repeats.
-Exit status 1 when the counts are wrong."""
+Uses DATABASE_URL when it points at PostgreSQL, otherwise a throwaway database on 127.0.0.1:5432.
+Prints bookings per second, latency, confirmed and waiting counts, errors, and checks that the
+waiting list is numbered 1..N without gaps or repeats; exit status 1 when the counts are wrong."""
 
 import argparse
 import os
@@ -321,10 +320,7 @@ def main() -> int:
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
             if token is None:
                 raise RuntimeError("no booking form on the run page (not logged in?)")
-            # The page's kept-alive connection would be closed by gunicorn (keepalive 2 s) while
-            # the others prepare, and a POST sent as it closes fails without a retry: the booking
-            # opens a connection of its own, as a browser does after a pause.
-            client.close()
+            client.close()  # gunicorn drops kept-alive connections after 2 s: POST on a new one
             return client, token.group(1)
 
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
