@@ -77,8 +77,9 @@ def latest_stamps(
         # Planning the stamps' subqueries costs PostgreSQL most of the statement's time:
         # prepared, they are planned once per connection.
         name = "stamps_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:16]
-        if postgres and precompiled.on_connection(connection, name, f"PREPARE {name} AS {sql}"):
-            cursor.execute(f"EXECUTE {name}")
+        prepare, execute = precompiled.prepare_and_execute(name, sql, 0)
+        if postgres and precompiled.on_connection(connection, name, prepare):
+            cursor.execute(execute)
         else:
             cursor.execute(sql)
         row = cursor.fetchone()

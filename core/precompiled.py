@@ -127,13 +127,7 @@ class Precompiled:
         prepared = None
         if self.prepared and connections[alias].vendor == "postgresql":
             name = f"precompiled_{next(_names)}"
-            numbers = itertools.count(1)
-            # Sent without parameters, so an escaped % is written as itself.
-            body = re.sub(
-                r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql
-            )
-            values = f"({', '.join(['%s'] * len(slots))})" if slots else ""
-            prepared = (name, f"PREPARE {name} AS {body}", f"EXECUTE {name}{values}")
+            prepared = (name, *prepare_and_execute(name, sql, len(slots)))
         return _Compiled(sql, slots, tuple(placeholders.datetimes), converters, prepared)
 
     def rows(self, alias: str, shape: Hashable, /, **values) -> list[tuple]:
@@ -203,3 +197,13 @@ def on_connection(connection, name: str, prepare: str) -> bool:
             raw.execute(prepare)
         names.add(name)
     return True
+
+
+def prepare_and_execute(name: str, sql: str, params: int) -> tuple[str, str]:
+    """PREPARE of `sql` (with `params` %s parameters) as `name`, and the EXECUTE that runs it
+    with those parameters (to be sent with them, through `on_connection`)."""
+    numbers = itertools.count(1)
+    # Sent without parameters, so an escaped % is written as itself.
+    body = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+    values = f"({', '.join(['%s'] * params)})" if params else ""
+    return f"PREPARE {name} AS {body}", f"EXECUTE {name}{values}"

@@ -8,7 +8,7 @@ printing it, and issuing within one school and year is serial."""
 
 from django.db import connections, router
 
-from core.precompiled import on_connection
+from core.precompiled import on_connection, prepare_and_execute
 from people.models import School
 
 from ..models import CertificateSequence
@@ -32,9 +32,9 @@ def _take(alias: str, school_id: int, year: int) -> int | None:
     sql = _statement(connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            prepare = f"PREPARE {_PREPARED} AS " + sql.replace("%s", "$1", 1).replace("%s", "$2")
+            prepare, execute = prepare_and_execute(_PREPARED, sql, 2)
             if on_connection(connection, _PREPARED, prepare):
-                sql = f"EXECUTE {_PREPARED}(%s, %s)"
+                sql = execute
         cursor.execute(sql, (school_id, year))
         row = cursor.fetchone()
     return row[0] if row else None
