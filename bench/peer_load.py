@@ -241,4 +241,5 @@ def list_rate(side, duration: float, connections: int = 4) -> dict:
         f"{totals[0][2]:,} B",
         "outcome": "",
         "good": True,
+        "count": pages,  # what the CPU split is per
     }

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import cpu_time  # noqa: E402
 import dataset  # noqa: E402
 import peer_load  # noqa: E402
 import peer_setup  # noqa: E402
@@ -195,6 +196,7 @@ def main() -> int:
             logfile = Path(tempfile.gettempdir()) / f"lw-bench-peer-{os.getpid()}.log"
             servers.append(start_ours(database_url, port, open(logfile, "w"), broker))  # noqa: SIM115
             ours = peer_load.Ours(f"http://127.0.0.1:{port}", seeded)
+            ours.pid = servers[0].pid
             url, headers = ours.list_url()
             wait_ready(servers[0], url, headers)
             ours.prepare()
@@ -205,6 +207,7 @@ def main() -> int:
                 )
                 if server is not None:
                     servers.append(server)
+                    pretix.pid = server.pid
                     sides.append(pretix)
             log(peer_note)
             log(f"our e-mails: {'queued to ' + broker if broker else 'sent in the request'}")
@@ -228,11 +231,14 @@ def report(sides, args, peer_note: str, log) -> int:
         for name, measure in loads:
             for side in sides:  # interleaved: ours, pretix, ours, pretix
                 load_avg.append(os.getloadavg()[0])
+                before = cpu_time.snapshot([side.pid])
                 result = measure(side, round_)
+                count = result.get("count", args.clients)
+                cpu = cpu_time.per_item(before, cpu_time.snapshot([side.pid]), count)
                 figures.setdefault((name, side.name), []).append(result)
                 log(
                     f"round {round_ + 1} {name:11} {side.name:6} {result['rate']:8.1f}/s  "
-                    f"{result['latency']}  {result['outcome']}"
+                    f"{result['latency']}  {result['outcome']}; per booking or page: {cpu}"
                 )
     titles = {
         "contended": f"(a) {args.clients} clients book one 20-seat run, bookings/s",
