@@ -146,6 +146,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     INSTALLED_APPS.append("django.contrib.postgres")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "core.postgresql"  # its health check: no round trip
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if TESTING:
         DATABASES["default"]["TEST"] = {

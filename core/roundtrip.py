@@ -74,6 +74,18 @@ def _together(connection) -> bool:
     return is_psycopg3 and not connection.settings_dict["OPTIONS"].get("server_side_binding")
 
 
+def _outermost(connection) -> bool:
+    """Inside a transaction.atomic() that is not nested in another and began the transaction
+    itself (not a block entered with autocommit already off), which has not failed."""
+    return (
+        connection.in_atomic_block
+        and len(connection.atomic_blocks) == 1
+        and not connection.savepoint_ids
+        and connection.commit_on_exit
+        and not connection.needs_rollback
+    )
+
+
 class RoundTrip:
     """Statements collected by `rows`, `execute`, `insert` and `reserve_ids`, sent by `run`
     (which may be called again for the statements added after it)."""
@@ -144,11 +156,19 @@ class RoundTrip:
         self._statements.append((sql, (table, model._meta.pk.column, count), fetched))
         return result
 
-    def run(self) -> None:
+    def run(self, *, last: bool = False) -> None:
+        """Send the statements. `last`: they are the transaction's last, and when it is the
+        outermost atomic block its COMMIT goes with them, so that the row locks are released
+        without another round trip (the block's own commit then has nothing to do: psycopg sends
+        no COMMIT outside a transaction). Nested (a savepoint, a test's transaction) or on
+        another database, the block commits on exit as usual. After `last`, nothing more may be
+        written in the block: it would be a transaction of its own."""
         statements, self._statements = self._statements, []
         if not statements:
             return
         connection = connections[self.alias]
+        if last and _together(connection) and _outermost(connection):
+            statements.append(("COMMIT", (), None))
         with connection.cursor() as cursor:
             if len(statements) > 1 and _together(connection):
                 # Each statement bound on its own: psycopg caches the parsing of a statement

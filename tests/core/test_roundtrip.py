@@ -140,3 +140,63 @@ def test_a_model_with_save_receivers_is_not_inserted_behind_their_back():
             )
     finally:
         post_save.disconnect(receiver, sender=AuditEntry)
+
+
+def _seen_elsewhere(action: str) -> bool:
+    """Whether another connection (another request) sees the row: only once it is committed."""
+    import psycopg
+    from django.db import connections
+
+    params = connections[DEFAULT_DB_ALIAS].get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params) as other:
+        table = AuditEntry._meta.db_table
+        sql = f"SELECT count(*) FROM {table} WHERE action = %s"  # noqa: S608 - our table's name
+        return other.execute(sql, [action]).fetchone()[0] == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_last_statements_of_a_transaction_commit_with_it_in_one_round_trip():
+    """The row locks end with that round trip: another connection sees the rows while the block
+    has not even exited."""
+    with CaptureQueriesContext(connection) as queries:
+        with transaction.atomic():
+            trip = RoundTrip(DEFAULT_DB_ALIAS)
+            trip.insert(AuditEntry(action="last", object_type="t", object_id="1"))
+            trip.run(last=True)
+            assert _seen_elsewhere("last")
+    [batch] = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert batch.rstrip().endswith("COMMIT")
+    assert AuditEntry.objects.filter(action="last").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_last_statements_of_a_nested_block_leave_the_commit_to_the_outer_one():
+    with transaction.atomic():
+        with transaction.atomic():
+            trip = RoundTrip(DEFAULT_DB_ALIAS)
+            trip.insert(AuditEntry(action="nested", object_type="t", object_id="1"))
+            trip.run(last=True)
+        assert not _seen_elsewhere("nested")
+        transaction.set_rollback(True)
+    assert not AuditEntry.objects.filter(action="nested").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_statement_before_the_commit_rolls_everything_back():
+    from django.db import IntegrityError
+
+    taken = AuditEntry.objects.create(action="taken", object_type="t", object_id="0")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        trip = RoundTrip(DEFAULT_DB_ALIAS)
+        trip.insert(AuditEntry(action="first", object_type="t", object_id="1"))
+        trip.insert(AuditEntry(pk=taken.pk, action="again", object_type="t", object_id="2"))
+        trip.run(last=True)
+    assert not AuditEntry.objects.filter(action="first").exists()
+    assert not _seen_elsewhere("first")
+    # The connection is usable afterwards, in autocommit as before the block.
+    assert AuditEntry.objects.create(action="after", object_type="t", object_id="2").pk

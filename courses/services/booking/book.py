@@ -74,12 +74,14 @@ def _check_open(
         raise BookingClosed(_("Die Buchungsfrist für diesen Kurs ist abgelaufen."), field="run")
 
 
-def _write(writes: RoundTrip) -> None:
+def _write(writes: RoundTrip, *, last: bool = False) -> None:
     # No savepoint (two round trips fewer while every booking of the run waits): the duplicate
     # check already ran under the participant's lock, so the unique constraint is only the last
-    # line of defence, and when it fires the whole booking is rolled back anyway.
+    # line of defence, and when it fires the whole booking is rolled back anyway. `last`: the
+    # commit goes with the rows (core.roundtrip), which releases the run lock a round trip
+    # earlier.
     try:
-        writes.run()
+        writes.run(last=last)
     except IntegrityError as exc:
         raise AlreadyEnrolled(_("Diese Anmeldung besteht bereits."), field="participant") from exc
 
@@ -205,7 +207,7 @@ def book(
             requirements_confirmed=store_confirmation,
         )
         touch_run(locked, into=trip)
-        _write(trip)
+        _write(trip, last=True)
         return enrolment
 
 
@@ -272,5 +274,5 @@ def book_many(
             for person in participants
         ]
         touch_run(locked, into=trip)
-        _write(trip)
+        _write(trip, last=True)
         return enrolments
