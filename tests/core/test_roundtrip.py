@@ -161,12 +161,11 @@ def _seen_elsewhere(action: str) -> bool:
 def test_the_last_statements_of_a_transaction_commit_with_it_in_one_round_trip():
     """The row locks end with that round trip: another connection sees the rows while the block
     has not even exited."""
-    with CaptureQueriesContext(connection) as queries:
-        with transaction.atomic():
-            trip = RoundTrip(DEFAULT_DB_ALIAS)
-            trip.insert(AuditEntry(action="last", object_type="t", object_id="1"))
-            trip.run(last=True)
-            assert _seen_elsewhere("last")
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        trip = RoundTrip(DEFAULT_DB_ALIAS)
+        trip.insert(AuditEntry(action="last", object_type="t", object_id="1"))
+        trip.run(last=True)
+        assert _seen_elsewhere("last")
     [batch] = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
     assert batch.rstrip().endswith("COMMIT")
     assert AuditEntry.objects.filter(action="last").count() == 1
