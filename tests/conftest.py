@@ -60,3 +60,13 @@ def _empty_cache():
     yield
     cache.clear()
     freshness._recent.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_gathered_hand_offs():
+    """E-mails a test committed with a broker configured are gathered for a batch message
+    (core.handoff.Gathered, per process): none is left for the next test to hand over."""
+    yield
+    from core.services import outbox
+
+    outbox._gathered.discard()

@@ -27,7 +27,7 @@ from core.formatting import iso
 from core.handoff import delay_on_commit
 from core.precompiled import Placeholders, Precompiled
 from core.roundtrip import RoundTrip
-from core.services.outbox import handing_off_together
+from core.services.outbox import hand_off_now
 from courses.hours import scheduled_sessions
 from courses.models import CourseRun, Enrolment
 
@@ -339,16 +339,15 @@ def run_issue_job(*, job_id: int) -> IssueJob | None:
     try:
         run = _run_for_issuing(job.run_id)
         lists = status_list.SchoolLists(run.school_id)
-        # The participants' e-mails go to the workers in batches, not one message each.
-        with handing_off_together():
-            for done, enrolment in enumerate(enrolments, start=1):
-                if enrolment.pk not in have:
-                    # NotEligible: its status changed since the list was read: nothing to issue.
-                    with contextlib.suppress(NotEligible):
-                        issue_certificate(
-                            enrolment=enrolment, actor=job.requested_by, run=run, lists=lists
-                        )
-                _progress.execute(alias, None, job=job.pk, done=done, updated_at=timezone.now())
+        for done, enrolment in enumerate(enrolments, start=1):
+            if enrolment.pk not in have:
+                # NotEligible: its status changed since the list was read: nothing to issue.
+                with contextlib.suppress(NotEligible):
+                    issue_certificate(
+                        enrolment=enrolment, actor=job.requested_by, run=run, lists=lists
+                    )
+            _progress.execute(alias, None, job=job.pk, done=done, updated_at=timezone.now())
+        hand_off_now()  # the last e-mails of the job: not after the batch's wait
     except Exception as exc:
         IssueJob.objects.filter(pk=job.pk).update(
             status=IssueJob.Status.FAILED, error=str(exc)[:2000], updated_at=timezone.now()

@@ -11,8 +11,9 @@ after the commit.
   run waits for its lock). The recipients are stored at once, so the message can be withdrawn
   before it is rendered. A renderer that finds nothing to say any more (its object was deleted
   meanwhile) skips the row; one that fails is retried like a mail server that is down.
-- `handing_off_together`: a writer of many e-mails in a row (a bulk job) hands them off in
-  batches, one broker message for up to HANDOFF_BATCH e-mails (task `send_outbox_emails`).
+- The hand-off gathers the committed rows of a process into batches, one broker message for
+  up to HANDOFF_BATCH e-mails (task `send_outbox_emails`): many bookings a second, or a bulk job,
+  cost a few messages, not one each.
 - `deliver_email`: sends a pending row once. It holds the row's lock while talking to the mail
   server, so the worker and the sweep never send one message twice (PostgreSQL skips a locked
   row); an SMTP error is recorded and retried with backoff for a day.
@@ -26,13 +27,10 @@ after the commit.
   (`StoredFile`) and read at delivery, not copied into the row as base64."""
 
 import base64
-import contextlib
 import datetime as dt
 import logging
 import smtplib
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextvars import ContextVar
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,18 +40,14 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..handoff import Gathered
 from ..models import OutboxEmail
-from ..tasks import send_outbox_email as send_outbox_email_task
 from ..tasks import send_outbox_emails as send_outbox_emails_task
 
 logger = logging.getLogger(__name__)
 
 # The sweep leaves a fresh row to its own hand-off for this long.
 HANDOFF_GRACE = dt.timedelta(seconds=60)
-# A writer of many e-mails in a row (`handing_off_together`) hands them to a worker in batches of
-# this many, or once the first of a batch has waited this many seconds for the next.
-HANDOFF_BATCH = 20
-HANDOFF_WAIT = 0.5
 FIRST_RETRY = 60  # seconds; doubles per attempt, at most an hour
 MAX_ATTEMPTS = 12  # about a day with the backoff above
 
@@ -181,58 +175,23 @@ def _store(fields: dict, key: str | None, into) -> OutboxEmail | None:
     return row
 
 
-@dataclass
-class _Held:
-    ids: list[int]
-    since: float = 0.0  # when the first of `ids` was held (monotonic)
-
-
-_held: ContextVar[_Held | None] = ContextVar("outbox_held_handoffs", default=None)
-
-
-@contextlib.contextmanager
-def handing_off_together() -> Iterator[None]:
-    """For a writer of many e-mails, each in a transaction of its own (a bulk job): the e-mails
-    committed inside are handed to a worker in batches, one broker message for HANDOFF_BATCH
-    e-mails, or fewer once the first has waited HANDOFF_WAIT seconds when the next one comes;
-    what is held when the block ends is handed off then. A process that dies holding some
-    leaves them to the sweep, as a failed hand-off does."""
-    held = _Held([])
-    token = _held.set(held)
-    try:
-        yield
-    finally:
-        _held.reset(token)
-        _hand_off_held(held)
-
-
-def _hand_off_held(held: _Held) -> None:
-    ids, held.ids = held.ids, []
-    if not ids:
-        return
-    try:
-        send_outbox_emails_task.delay(ids)
-    except Exception:  # noqa: BLE001 - as in hand_off
-        logger.warning("e-mails %s not handed off; the outbox sweep sends them", ids)
+# Committed rows go to the workers in batches of up to this many, or once the first of a batch
+# has waited this many seconds (core.handoff.Gathered: one broker message per batch).
+HANDOFF_BATCH = 20
+HANDOFF_WAIT = 0.2
+_gathered = Gathered(send_outbox_emails_task, batch=HANDOFF_BATCH, wait=HANDOFF_WAIT)
 
 
 def hand_off(email_id: int) -> None:
-    """Give the row to a worker now (or with the batch `handing_off_together` holds). Never
-    raises: it runs after the commit, where an error would turn a done booking into an error
-    page; the sweep sends what was not handed off."""
-    held = _held.get()
-    if held is not None:
-        now = time.monotonic()
-        if not held.ids:
-            held.since = now
-        held.ids.append(email_id)
-        if len(held.ids) >= HANDOFF_BATCH or now - held.since >= HANDOFF_WAIT:
-            _hand_off_held(held)
-        return
-    try:
-        send_outbox_email_task.delay(email_id)
-    except Exception:  # noqa: BLE001 - broker down, a send error in eager mode, the database gone
-        logger.warning("e-mail %s not handed off; the outbox sweep sends it", email_id)
+    """Give the committed row to a worker (with the others of its batch). Never raises: it
+    runs after the commit, where an error would turn a done booking into an error page; the
+    sweep sends what was not handed off."""
+    _gathered.add(email_id)
+
+
+def hand_off_now() -> None:
+    """Hand the gathered rows over at once (a job that wrote many, at its end)."""
+    _gathered.flush()
 
 
 class _NotSent(Exception):
