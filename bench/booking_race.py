@@ -26,6 +26,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dataset  # noqa: E402
+import lean_http  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -169,16 +170,13 @@ def bench_course(token: str, name: str, *, seats: int):
 
 
 def post_booking(client, base: str, run: int, csrf: str, *, timeout: float) -> str:
-    """One web booking as a browser sends it: "ok" when it redirects back to the run's page."""
-    response = client.post(
-        f"{base}/runs/{run}/book/",
-        data={"csrfmiddlewaretoken": csrf},
-        headers={"Referer": f"{base}/runs/{run}/"},
-        allow_redirects=False,
-        timeout=timeout,
-    )
-    ok = response.status_code == 302 and f"/runs/{run}/" in response.headers.get("Location", "")
-    return "ok" if ok else f"HTTP {response.status_code}"
+    """One web booking as a browser sends it, with the cookies of `client` (the requests session
+    that opened the run page): "ok" when it redirects back to the run's page."""
+    page = f"{base}/runs/{run}/"
+    form = {"csrfmiddlewaretoken": csrf}
+    status, headers, _ = lean_http.post_form(f"{page}book/", form, client, page, timeout=timeout)
+    ok = status == 302 and f"/runs/{run}/" in headers.get("location", "")
+    return "ok" if ok else f"HTTP {status}"
 
 
 def seed(n_trainees: int, seats: int, token: str) -> tuple[int, list[str]]:
@@ -331,7 +329,7 @@ def main() -> int:
             started = time.perf_counter()
             try:
                 outcome = post_booking(client, base, run_id, token, timeout=60)
-            except requests.RequestException as exc:
+            except lean_http.ERRORS as exc:
                 outcome = type(exc).__name__
             return time.perf_counter() - started, outcome
 

@@ -1,6 +1,7 @@
 """The load of bench/peer_pretix.py: the same client against both sides (a barrier starts the
 threads together), what counts as a good outcome on each side."""
 
+import json
 import re
 import statistics
 import sys
@@ -16,6 +17,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import booking_race  # noqa: E402
+import lean_http  # noqa: E402
 import peer_setup  # noqa: E402
 
 SEATS = 20
@@ -31,7 +33,7 @@ def fire(jobs, concurrency: int) -> tuple[float, list[tuple[float, str]]]:
         started = time.perf_counter()
         try:
             outcome = job()
-        except requests.RequestException as exc:
+        except lean_http.ERRORS as exc:
             outcome = type(exc).__name__
         return time.perf_counter() - started, outcome
 
@@ -143,7 +145,6 @@ class Pretix:
         self.base, self.seeded = base, seeded
         self.headers = {"Authorization": f"Token {seeded['token']}"}
         self.api = f"{base}/api/v1/organizers/{seeded['organizer']}"
-        self.session = threading.local()
 
     def prepare(self) -> None:
         pass
@@ -154,27 +155,26 @@ class Pretix:
         fire([self._order(event, f"w{i}@bench.example") for i in range(8)], 4)
 
     def _order(self, event: dict, email: str):
+        body = json.dumps(
+            {
+                "email": email,
+                "locale": "en",
+                "sales_channel": "web",
+                "payment_provider": "free",
+                "positions": [{"item": event["item"]}],
+            }
+        ).encode()
+        headers = {**self.headers, "Content-Type": "application/json"}
+
         def job():
-            client = getattr(self.session, "client", None)
-            if client is None:
-                client = self.session.client = requests.Session()
-            response = client.post(
-                f"{self.api}/events/{event['slug']}/orders/",
-                json={
-                    "email": email,
-                    "locale": "en",
-                    "sales_channel": "web",
-                    "payment_provider": "free",
-                    "positions": [{"item": event["item"]}],
-                },
-                headers=self.headers,
-                timeout=120,
+            status, _headers, text = lean_http.post(
+                f"{self.api}/events/{event['slug']}/orders/", body, headers, timeout=120
             )
-            if response.status_code == 201:
+            if status == 201:
                 return "ok"
-            if response.status_code == 400 and "quota" in response.text.lower():
+            if status == 400 and b"quota" in text.lower():
                 return "refused"
-            return f"HTTP {response.status_code}: {response.text[:80]}"
+            return f"HTTP {status}: {text[:80].decode(errors='replace')}"
 
         return job
 
