@@ -11,6 +11,12 @@ from .receiver import Receiver, signature_ok
 from .report import SmokeFailure, check, expect
 from .stack import CHAMBER, COORDINATOR, HOOK_PORT, Smoke
 
+CONFIRMATION = """
+from core.models import OutboxEmail
+row = OutboxEmail.objects.get(params__enrolment={enrolment}, params__kind="confirmation")
+print(row.status, (row.sent_at - row.created_at).total_seconds() if row.sent_at else -1)
+"""
+
 COMPLETE = """
 import datetime as dt
 from courses.models import Enrolment
@@ -142,6 +148,17 @@ def journey(smoke: Smoke, receiver: Receiver) -> None:
 
         request = smoke.wait_for("enrolment.created webhook", enrolment_hook)
         expect(signature_ok(smoke.secret, request), "signature does not verify")
+
+    with check("confirmation e-mail sent by the worker at once (hand-off, not the sweep)"):
+
+        def confirmation_sent():
+            out = smoke.shell(CONFIRMATION.format(enrolment=smoke.enrolment["id"])).split()
+            return out if out and out[-2] == "sent" else None
+
+        # The sweep sends what was not handed off only after a minute: well past this wait.
+        status, seconds = smoke.wait_for("confirmation e-mail", confirmation_sent, timeout=20)[-2:]
+        expect(float(seconds) < 20, f"sent {seconds} s after it was stored")
+        print(f"    sent {float(seconds):.2f} s after the booking stored it")
 
     with check("attendance and completion through the services"):
         out = smoke.shell(COMPLETE.format(enrolment=smoke.enrolment["id"], coordinator=COORDINATOR))
