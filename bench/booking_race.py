@@ -106,14 +106,14 @@ def server_env(database_url: str, static_root: str) -> dict:
 
 
 def signed_in_trainees(token: str, n_trainees: int, prefix: str):
-    """A chamber, a business and `n_trainees` verified trainees of it, each with a browser
-    session (its key is the cookie a load client sends). Returns (chamber, session keys).
-    Call after django.setup()."""
+    """A chamber, a business and `n_trainees` verified apprentices it employs (confirmed), each
+    with a browser session (its key is the cookie a load client sends). Returns (chamber, session
+    keys). Call after django.setup()."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
 
-    from people.models import Business, Chamber, TraineeProfile, User
+    from people.models import Business, Chamber, Employment, TraineeProfile, User
 
     chamber = Chamber.objects.create(name=f"HWK {token}", code=f"HWK-{token}", kind="hwk")
     business = Business.objects.create(name="Tischlerei Bench", chamber=chamber)
@@ -130,6 +130,8 @@ def signed_in_trainees(token: str, n_trainees: int, prefix: str):
         ]
     )
     TraineeProfile.objects.bulk_create([TraineeProfile(user=u, business=business) for u in users])
+    employed = {"business": business, "status": "confirmed", "source": "chamber"}
+    Employment.objects.bulk_create([Employment(user=u, **employed) for u in users])
     EmailAddress.objects.bulk_create(
         [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
     )

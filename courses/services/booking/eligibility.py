@@ -100,6 +100,18 @@ def _facts_query(p: Placeholders, alias: str, dated: bool) -> QuerySet:
 
 
 _facts = Precompiled(_facts_query, prepared=True)
+_BUSINESS_FIELDS = [f.attname for f in Business._meta.concrete_fields]
+
+
+def _employer_query(p: Placeholders, alias: str, _shape) -> QuerySet:
+    employment = confirmed_employment(p.id("participant")).values("business_id")[:1]
+    return (
+        Business.objects.using(alias).filter(pk=Subquery(employment)).values_list(*_BUSINESS_FIELDS)
+    )
+
+
+# The business that pays for a person booking themself: asked with the facts, not after them.
+_employer = Precompiled(_employer_query, prepared=True)
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,7 @@ class Facts:
     clash_id: int | None  # the earliest overlapping session of another run of theirs
     employer_id: int | None  # the business of the confirmed employment
     briefing_to_check: bool
+    employer: Business | None = None  # that business, when asked for (`with_employer`)
 
 
 def facts_about(
@@ -117,9 +130,11 @@ def facts_about(
     participant: User,
     leaving_run_id: int | None = None,
     after: RoundTrip | None = None,
+    with_employer: bool = False,
 ) -> Facts:
-    """Everything the checks below ask about the person, in one statement; sent in the round
-    trip `after` when given, behind its statements (the participant's lock)."""
+    """Everything the checks below ask about the person, in one statement (and the employer's
+    row in a second, `with_employer`); sent in the round trip `after` when given, behind its
+    statements (the participant's lock)."""
     # Read under the lock, in the booking's transaction.
     trip = after or RoundTrip(router.db_for_write(Enrolment))
     dated = bool(run.starts_at and run.ends_at)
@@ -132,16 +147,19 @@ def facts_about(
     if dated:
         values |= {"starts": run.starts_at, "ends": run.ends_at}
     rows = trip.rows(_facts, dated, **values)
+    employers = trip.rows(_employer, None, participant=participant.pk) if with_employer else []
     trip.run()
     if not rows:  # the account is gone
         raise NotEligible(_("Dieses Konto kann nicht gebucht werden."), field="participant")
     verified, enrolled, clash_id, employer_id, briefing = rows[0]
+    alias = trip.alias
     return Facts(
         verified=bool(verified),
         enrolled=bool(enrolled),
         clash_id=clash_id,
         employer_id=employer_id,
         briefing_to_check=bool(briefing),
+        employer=Business.from_db(alias, _BUSINESS_FIELDS, employers[0]) if employers else None,
     )
 
 
@@ -198,7 +216,9 @@ def check_participant(
     pays: only a confirmed employment lets a business pay (read under the participant's lock,
     which people.services.employment takes too); without one the person books privately.
     `after`: a round trip that takes that lock, sent with the question (see facts_about)."""
-    facts = facts_about(run=run, participant=participant, after=after)
+    facts = facts_about(
+        run=run, participant=participant, after=after, with_employer=business is None
+    )
     if verified_email and not facts.verified:
         raise EmailNotVerified(
             _("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse, dann können Sie buchen."),
@@ -218,6 +238,6 @@ def check_participant(
             % {"name": _name(participant)},
             field="participant",
         )
-    if business is None and facts.employer_id is not None:
-        business = Business.objects.get(pk=facts.employer_id)
+    if business is None:
+        business = facts.employer
     return facts, business
