@@ -112,6 +112,7 @@ def signed_in_trainees(token: str, n_trainees: int, prefix: str):
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.timezone import now
 
     from people.models import Business, Chamber, Employment, TraineeProfile, User
 
@@ -130,8 +131,8 @@ def signed_in_trainees(token: str, n_trainees: int, prefix: str):
         ]
     )
     TraineeProfile.objects.bulk_create([TraineeProfile(user=u, business=business) for u in users])
-    employed = {"business": business, "status": "confirmed", "source": "chamber"}
-    Employment.objects.bulk_create([Employment(user=u, **employed) for u in users])
+    link = {"status": "confirmed", "source": "chamber", "decided_at": now()}
+    Employment.objects.bulk_create([Employment(user=u, business=business, **link) for u in users])
     EmailAddress.objects.bulk_create(
         [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
     )
@@ -191,6 +192,7 @@ def seed(n_trainees: int, seats: int, token: str) -> tuple[int, list[str]]:
     from courses.models import CourseRun, Session
 
     start = (now + dt.timedelta(days=30)).replace(hour=8, minute=0, second=0, microsecond=0)
+    end = start + dt.timedelta(hours=8)
     run = CourseRun.objects.create(
         course=course,
         school=school,
@@ -201,11 +203,9 @@ def seed(n_trainees: int, seats: int, token: str) -> tuple[int, list[str]]:
         cancellation_deadline=now + dt.timedelta(days=19),
         status=CourseRun.Status.PUBLISHED,
         starts_at=start,
-        ends_at=start + dt.timedelta(hours=8),
+        ends_at=end,
     )
-    Session.objects.create(
-        run=run, workshop=workshop, start=start, end=start + dt.timedelta(hours=8)
-    )
+    Session.objects.create(run=run, workshop=workshop, start=start, end=end)
     _chamber, keys = signed_in_trainees(token, n_trainees, "azubi")
     return run.pk, keys
 
