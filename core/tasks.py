@@ -6,6 +6,8 @@ from celery import shared_task
 
 @shared_task(name="core.tasks.send_outbox_email", ignore_result=True)
 def send_outbox_email(email_id: int) -> bool:
+    """One e-mail: what hand-offs sent before they were gathered into batches; kept so that such
+    messages still queued when a new release starts are delivered."""
     from .services.outbox import deliver_email
 
     return deliver_email(email_id=email_id)
@@ -13,7 +15,7 @@ def send_outbox_email(email_id: int) -> bool:
 
 @shared_task(name="core.tasks.send_outbox_emails", ignore_result=True)
 def send_outbox_emails(email_ids: list[int]) -> int:
-    """A batch handed off together (`handing_off_together`); returns how many went out."""
+    """A batch of committed e-mails (core.handoff.Gathered); returns how many went out."""
     from .services.outbox import deliver_email
 
     return sum(deliver_email(email_id=email_id) for email_id in email_ids)
