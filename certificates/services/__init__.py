@@ -39,7 +39,7 @@ from ..snapshot import build_data
 from ..tasks import issue_for_run as issue_for_run_task
 from .email import email_certificate as email_certificate
 from .email import enqueue_issued_email, mail_recipient
-from .locking import lock_for_issuing, valid_certificate
+from .locking import Locked, lock_for_issuing, valid_certificate
 from .numbering import next_number
 from .school_settings import update_certificate_settings as update_certificate_settings
 
@@ -111,14 +111,16 @@ def issue_certificate(
     written: list[str] = []
     try:
         with transaction.atomic():
+            read = None
             if run is None:
                 locked = _locked_enrolment(enrolment.pk)
                 alias = router.db_for_write(Certificate)
                 existing = valid_certificate.rows(alias, None, enrolment=locked.pk)
-                existing_id, present = existing[0][0] if existing else None, None
+                existing_id = existing[0][0] if existing else None
             else:
-                read = lock_for_issuing(enrolment.pk, run=run)
-                locked, existing_id, present = read.enrolment, read.certificate_id, read.present
+                lists = lists or status_list.SchoolLists(run.school_id)
+                read = lock_for_issuing(enrolment.pk, run=run, lists=lists)
+                locked, existing_id = read.enrolment, read.certificate_id
             if existing_id is not None:
                 return Certificate.objects.get(pk=existing_id)
             if locked.status != Enrolment.Status.COMPLETED:
@@ -127,7 +129,7 @@ def issue_certificate(
                     field="enrolment",
                 )
             return _create_certificate(
-                enrolment=locked, actor=actor, written=written, lists=lists, present=present
+                enrolment=locked, actor=actor, written=written, lists=lists, read=read
             )
     except IntegrityError:
         # Only reachable if a writer bypassed the enrolment lock: the constraint still holds.
@@ -152,12 +154,14 @@ def _create_certificate(
     actor,
     written: list[str],
     lists: status_list.SchoolLists | None,
-    present: dict[int, int] | None = None,
+    read: Locked | None = None,
 ) -> Certificate:
+    """`read`: what `lock_for_issuing` read with the lock (a bulk job), or None."""
     run = enrolment.run
     issued_at = timezone.now()
     year = timezone.localtime(issued_at).year
     code = new_verification_code()
+    present = read.present if read else None
     data = build_data(
         enrolment=enrolment, number="", code=code, issued_at=issued_at, present=present
     )
@@ -165,8 +169,9 @@ def _create_certificate(
     # to commit: issuing within one school and year is serial (bench/certificates.py measures it).
     number = next_number(school=run.school, year=year)
     data["number"] = number
-    issued = issue_file(data, lists=lists)
+    issued = issue_file(data, lists=lists, entry=read.status_entry() if read else None)
     certificate = Certificate(
+        pk=read.certificate_pk if read else None,
         enrolment=enrolment,
         number=number,
         verification_code=code,
@@ -184,10 +189,12 @@ def _create_certificate(
     name = f"{number}-{secrets.token_hex(8)}.pdf"
     certificate.pdf.save(name, ContentFile(issued.pdf), save=False)
     written.append(certificate.pdf.name)
-    # The certificate's id names the rows after it, written together in one round trip.
+    # The certificate's id names the rows after it, written together in one round trip (with
+    # the certificate's row when its id was reserved).
     trip = RoundTrip(router.db_for_write(Certificate))
     trip.insert(certificate)
-    trip.run()
+    if certificate.pk is None:
+        trip.run()
     audit(
         actor=actor,
         action="certificate.issued",

@@ -2,16 +2,20 @@
 
 A bulk job issues certificate after certificate, each in its own transaction, and each starts the
 same way: lock the enrolment (with its participant and business, which the certificate prints and
-its event names), see whether it has a valid certificate already, and read the attendance the
-certificate sums up. Those three statements go to the database together (`RoundTrip`), compiled
-once per process and prepared on PostgreSQL; the ORM built and compiled the lock's join anew for
-every certificate, which cost more CPU than the rest of the transaction's statements together.
+its event names), see whether it has a valid certificate already, read the attendance the
+certificate sums up, see whether a random status-list bit is free, and (on PostgreSQL) reserve
+the new certificate's id, so that its row goes to the database with the rows that name it. Those
+statements go to the database together (`RoundTrip`), compiled once per process and prepared on
+PostgreSQL; the ORM built and compiled the lock's join anew for every certificate, which cost
+more CPU than the rest of the transaction's statements together. A bit or an id drawn for an
+enrolment that is then not issued a certificate is simply not used.
 
 PostgreSQL runs the statements of one round trip in order, each with its own snapshot: the two
 reads after the lock see what the previous holder of the lock committed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import router
@@ -24,6 +28,7 @@ from people.models import Business, User
 
 from ..models import Certificate
 from ..snapshot import read_attendance
+from ..status_list import Entry, SchoolLists
 
 # The columns of the lock's row, model by model: the enrolment's own, then (through the nullable
 # foreign keys, so possibly all NULL) its participant's and its business's.
@@ -77,18 +82,26 @@ class Locked:
     # The enrolment's attendance as `snapshot.build_data(present=…)` takes it; None when the
     # enrolment is not of the run it was read with (then build_data reads it).
     present: dict[int, int] | None
+    # Gives the status-list bit of the certificate (from `SchoolLists.propose`): called only
+    # when it is issued.
+    status_entry: Callable[[], Entry]
+    # The new certificate's id, or None where ids come only from inserting (SQLite).
+    certificate_pk: int | None
 
 
-def lock_for_issuing(enrolment_id: int, *, run: CourseRun) -> Locked:
+def lock_for_issuing(enrolment_id: int, *, run: CourseRun, lists: SchoolLists) -> Locked:
     """The enrolment, locked until the transaction ends, with its valid certificate's id and its
     attendance at `run`'s sessions; `run`: the enrolment's run as `_run_for_issuing` reads it,
-    shared by the certificates of a bulk job. Inside a transaction. Raises
+    shared by the certificates of a bulk job, as `lists`, its school's status-list allocator.
+    Inside a transaction. Raises
     Enrolment.DoesNotExist as the ORM's get() would."""
     alias = router.db_for_write(Enrolment)
     trip = RoundTrip(alias)
     rows = trip.rows(_locked, None, enrolment=enrolment_id)
     existing = trip.rows(valid_certificate, None, enrolment=enrolment_id)
     present = read_attendance(trip, enrolment_id=enrolment_id, sessions=run.scheduled_sessions_list)
+    status_entry = lists.propose(trip)
+    ids = trip.reserve_ids(Certificate, 1)
     trip.run()
     if not rows:
         raise Enrolment.DoesNotExist(f"no enrolment {enrolment_id}")
@@ -101,4 +114,6 @@ def lock_for_issuing(enrolment_id: int, *, run: CourseRun) -> Locked:
         enrolment,
         existing[0][0] if existing else None,
         dict(present) if enrolment.run_id == run.pk else None,
+        status_entry,
+        ids[0] if ids else None,
     )
