@@ -10,8 +10,8 @@ PostgreSQL; the ORM built and compiled the lock's join anew for every certificat
 more CPU than the rest of the transaction's statements together. A bit or an id drawn for an
 enrolment that is then not issued a certificate is simply not used.
 
-PostgreSQL runs the statements of one round trip in order, each with its own snapshot: the two
-reads after the lock see what the previous holder of the lock committed."""
+PostgreSQL runs the statements of one round trip in order, each with its own snapshot: the reads
+after the lock see what the previous holder of the lock committed."""
 
 from __future__ import annotations
 
@@ -90,10 +90,10 @@ class Locked:
 
 
 def lock_for_issuing(enrolment_id: int, *, run: CourseRun, lists: SchoolLists) -> Locked:
-    """The enrolment, locked until the transaction ends, with its valid certificate's id and its
-    attendance at `run`'s sessions; `run`: the enrolment's run as `_run_for_issuing` reads it,
-    shared by the certificates of a bulk job, as `lists`, its school's status-list allocator.
-    Inside a transaction. Raises
+    """The enrolment, locked until the transaction ends, with its valid certificate's id, its
+    attendance at `run`'s sessions, a status-list bit and an id for its certificate. `run`: the
+    enrolment's run as `_run_for_issuing` reads it, and `lists`: its school's status-list
+    allocator, both shared by the certificates of a bulk job. Inside a transaction. Raises
     Enrolment.DoesNotExist as the ORM's get() would."""
     alias = router.db_for_write(Enrolment)
     trip = RoundTrip(alias)
