@@ -37,12 +37,18 @@ def badge_attachment(data: dict, token: str) -> Attachment:
     )
 
 
-def issue_file(data: dict, *, lists: status_list.SchoolLists | None = None) -> IssuedFile:
+def issue_file(
+    data: dict,
+    *,
+    lists: status_list.SchoolLists | None = None,
+    entry: status_list.Entry | None = None,
+) -> IssuedFile:
     """Allocate the status-list bit, sign the badge and make the PDF for the frozen `data`.
     The bit is written into `data` (it is part of what was issued). Runs inside the issuing
-    transaction. `lists`: the school's allocator a bulk job keeps for all its certificates."""
-    lists = lists or status_list.SchoolLists(data["school"]["id"])
-    entry = lists.allocate()
+    transaction. `lists`: the school's allocator a bulk job keeps for all its certificates;
+    `entry`: the bit, when the caller has allocated it already."""
+    if entry is None:
+        entry = (lists or status_list.SchoolLists(data["school"]["id"])).allocate()
     data["status"] = {"school_id": entry.school_id, "number": entry.number, "index": entry.index}
     token = badge.sign(badge.credential(data))
     content, marked = render_tagged(data)

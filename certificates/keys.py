@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from cryptography import x509
@@ -62,8 +62,9 @@ class IssuerKeys:
         ]
         return jwk
 
-    @property
+    @cached_property
     def kid(self) -> str:
+        """The public key's thumbprint, worked out once per key: every badge's header names it."""
         return self.public_jwk["kid"]
 
 

@@ -171,53 +171,58 @@ def _alt(name: str, value: str) -> str:
     )
 
 
-def _element(pdf: pikepdf.Pdf, tag: str, parent, **entries) -> pikepdf.Object:
-    return pdf.make_indirect(
-        Dictionary(Type=Name.StructElem, S=Name("/" + tag), P=parent, **entries)
-    )
-
-
 def _structure_tree(pdf: pikepdf.Pdf, marked: list[MarkedContent]) -> None:
     """Document → H1/H2/P/Figure/L elements in reading order (the order they were drawn), each
     pointing at its marked content by page and MCID; list items as L → LI → LBody. The parent
-    tree maps each page's MCIDs back to their elements, as assistive technology looks them up."""
-    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    document = _element(pdf, "Document", root)
-    children = Array()
+    tree maps each page's MCIDs back to their elements, as assistive technology looks them up.
+    Each element is made complete and then indirect, and each array is made once from a Python
+    list: every call into pikepdf costs a few microseconds, and a certificate has 30 elements."""
+    make = pdf.make_indirect
+    struct_elem = Name.StructElem
+    pages = [page.obj for page in pdf.pages]
+    root = make(Dictionary(Type=Name.StructTreeRoot))
+    document = make(Dictionary(Type=struct_elem, S=Name.Document, P=root))
+    children: list[pikepdf.Object] = []
     by_page: dict[int, dict[int, pikepdf.Object]] = {}
-    current_list = None
+    tags: dict[str, pikepdf.Name] = {}
+    current_list, list_items = None, []
     for item in marked:
-        page = pdf.pages[item.page].obj
+        page = pages[item.page]
         if item.tag == "LI":
             if current_list is None:
-                current_list = _element(pdf, "L", document, K=Array())
+                current_list = make(Dictionary(Type=struct_elem, S=Name.L, P=document))
+                list_items = []
                 children.append(current_list)
-            list_item = _element(pdf, "LI", current_list, K=Array())
-            current_list.K.append(list_item)
-            element = _element(pdf, "LBody", list_item, Pg=page, K=item.mcid)
-            list_item.K.append(element)
+            list_item = make(Dictionary(Type=struct_elem, S=Name.LI, P=current_list))
+            list_items.append(list_item)
+            current_list.K = Array(list_items)
+            element = make(
+                Dictionary(Type=struct_elem, S=Name.LBody, P=list_item, Pg=page, K=item.mcid)
+            )
+            list_item.K = Array([element])
         else:
             current_list = None
-            entries = {"Pg": page, "K": item.mcid}
+            tag = tags.get(item.tag) or tags.setdefault(item.tag, Name("/" + item.tag))
+            element = Dictionary(Type=struct_elem, S=tag, P=document, Pg=page, K=item.mcid)
             if item.alt:
-                entries["Alt"] = String(item.alt)
-            element = _element(pdf, item.tag, document, **entries)
+                element.Alt = String(item.alt)
+            element = make(element)
             children.append(element)
         by_page.setdefault(item.page, {})[item.mcid] = element
-    document.K = children
-    numbers = Array()
-    for index, page in enumerate(pdf.pages):
+    document.K = Array(children)
+    numbers: list = []
+    for index, page in enumerate(pages):
         # reportlab writes an empty page transition, a key the PDF/A check does not know.
-        if Name.Trans in page.obj:
-            del page.obj[Name.Trans]
-        page.obj.StructParents = index
-        page.obj.Tabs = Name.S
+        if Name.Trans in page:
+            del page[Name.Trans]
+        page.StructParents = index
+        page.Tabs = Name.S
         elements = by_page.get(index, {})
         numbers.append(index)
         numbers.append(Array([elements[m] for m in sorted(elements)]))
     root.K = document
-    root.ParentTree = pdf.make_indirect(Dictionary(Nums=numbers))
-    root.ParentTreeNextKey = len(pdf.pages)
+    root.ParentTree = make(Dictionary(Nums=Array(numbers)))
+    root.ParentTreeNextKey = len(pages)
     pdf.Root.StructTreeRoot = root
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.links import absolute_url
 from core.precompiled import Placeholders, Precompiled
+from core.roundtrip import RoundTrip
 from courses.hours import present_minutes, run_hours, scheduled_sessions
 from courses.models import Attendance, Enrolment, Session
 from people.models import School
@@ -76,13 +77,24 @@ def language_of(enrolment: Enrolment) -> str:
     return language if language in ("de", "en") else "de"
 
 
-def build_data(*, enrolment: Enrolment, number: str, code: str, issued_at: dt.datetime) -> dict:
+def build_data(
+    *,
+    enrolment: Enrolment,
+    number: str,
+    code: str,
+    issued_at: dt.datetime,
+    present: dict[int, int] | None = None,
+) -> dict:
+    """`present`: the enrolment's attendance as `read_attendance` read it (under the lock the
+    caller holds), or None to read it here."""
     run = enrolment.run
     course = run.course
     school = run.school
     participant = enrolment.participant
     sessions = scheduled_sessions(run)
-    attended, attendance = _attended(enrolment, sessions)
+    if present is None:
+        present = _recorded(enrolment, sessions)
+    attended, attendance = _attended(present, sessions)
     name = (participant.get_full_name() if participant else "") or enrolment.participant_name
     instructor = run.instructor.get_full_name() if run.instructor_id else ""
     return {
@@ -134,15 +146,29 @@ def _present_query(p: Placeholders, alias: str, sessions: int) -> QuerySet:
 _present = Precompiled(_present_query, prepared=True)
 
 
-def _attended(enrolment: Enrolment, sessions: list[Session]) -> tuple[list[dict], dict]:
+def read_attendance(
+    trip: RoundTrip, *, enrolment_id: int, sessions: list[Session]
+) -> list[tuple[int, int]]:
+    """A list that `trip.run()` fills with the (session id, minutes) the enrolment was present
+    at among `sessions` (the run's scheduled ones), for `build_data(present=dict(…))`."""
+    if not sessions:
+        return []
+    ids = {f"session{i}": session.pk for i, session in enumerate(sessions)}
+    return trip.rows(_present, len(ids), enrolment=enrolment_id, **ids)
+
+
+def _recorded(enrolment: Enrolment, sessions: list[Session]) -> dict[int, int]:
+    if not sessions:
+        return {}
+    ids = {f"session{i}": session.pk for i, session in enumerate(sessions)}
+    alias = router.db_for_read(Attendance)
+    return dict(_present.rows(alias, len(ids), enrolment=enrolment.pk, **ids))
+
+
+def _attended(recorded: dict[int, int], sessions: list[Session]) -> tuple[list[dict], dict]:
     """The sessions the person was present at (with the minutes, a partial presence counted as
     recorded) and the sum: a certificate names only what its holder attended. `sessions`: the
-    run's scheduled sessions in order (the caller has them). One query."""
-    recorded = {}
-    if sessions:
-        ids = {f"session{i}": session.pk for i, session in enumerate(sessions)}
-        alias = router.db_for_read(Attendance)
-        recorded = dict(_present.rows(alias, len(ids), enrolment=enrolment.pk, **ids))
+    run's scheduled sessions in order (the caller has them)."""
     attended, total = [], 0
     for session in sessions:
         if session.pk not in recorded:

@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import gzip
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.db.models import QuerySet, Value
 from django.urls import reverse
 
 from core.precompiled import Placeholders, Precompiled
+from core.roundtrip import RoundTrip
 
 from .models import Certificate
 from .signing import sign_jwt
@@ -75,17 +77,29 @@ class SchoolLists:
         self._count: int | None = None
 
     def allocate(self) -> Entry:
+        while True:
+            candidate = self._candidate()
+            alias = router.db_for_read(Certificate)
+            if not _bit_taken.rows(alias, None, key=candidate.key, index=candidate.index):
+                return self._keep(candidate)
+
+    def propose(self, trip: RoundTrip) -> Callable[[], Entry]:
+        """A random bit, whether it is free asked in `trip` (sent with the statements the caller
+        runs anyway); call the function returned after `trip.run()` for the entry: that bit, or
+        (taken meanwhile, rarely) another one allocated then."""
+        candidate = self._candidate()
+        taken = trip.rows(_bit_taken, None, key=candidate.key, index=candidate.index)
+        return lambda: self.allocate() if taken else self._keep(candidate)
+
+    def _candidate(self) -> Entry:
         if self._count is None:
             taken = Certificate.objects.filter(status_list__startswith=f"{self.school_id}/")
             self._count = taken.count()
-        number = self._count // FILL
-        key = f"{self.school_id}/{number}"
-        alias = router.db_for_read(Certificate)
-        while True:
-            index = secrets.randbelow(LIST_SIZE)
-            if not _bit_taken.rows(alias, None, key=key, index=index):
-                self._count += 1
-                return Entry(self.school_id, number, index)
+        return Entry(self.school_id, self._count // FILL, secrets.randbelow(LIST_SIZE))
+
+    def _keep(self, entry: Entry) -> Entry:
+        self._count += 1
+        return entry
 
 
 def allocate(*, school_id: int) -> Entry:

@@ -16,7 +16,6 @@ import secrets
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, router, transaction
-from django.db.models import QuerySet
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +39,7 @@ from ..snapshot import build_data
 from ..tasks import issue_for_run as issue_for_run_task
 from .email import email_certificate as email_certificate
 from .email import enqueue_issued_email, mail_recipient
+from .locking import Locked, lock_for_issuing, valid_certificate
 from .numbering import next_number
 from .school_settings import update_certificate_settings as update_certificate_settings
 
@@ -76,19 +76,13 @@ def _payload(certificate: Certificate) -> dict:
     }
 
 
-def _locked_enrolment(pk: int, *, run: CourseRun | None = None) -> Enrolment:
-    """The enrolment, locked, with what its certificate prints. `run`: the enrolment's run as
-    `_run_for_issuing` reads it, shared by the certificates of a bulk job."""
+def _locked_enrolment(pk: int) -> Enrolment:
+    """The enrolment, locked, with what its certificate prints."""
     # `of=("self",)`: PostgreSQL cannot lock the nullable side of select_related's outer joins.
     locked = Enrolment.objects.select_for_update(of=("self",))
-    if run is None:
-        return locked.select_related(
-            "run__course", "run__school__district", "run__instructor", "participant", "business"
-        ).get(pk=pk)
-    enrolment = locked.select_related("participant", "business").get(pk=pk)
-    if enrolment.run_id == run.pk:
-        enrolment.run = run
-    return enrolment
+    return locked.select_related(
+        "run__course", "run__school__district", "run__instructor", "participant", "business"
+    ).get(pk=pk)
 
 
 def _run_for_issuing(run_id: int) -> CourseRun:
@@ -99,15 +93,6 @@ def _run_for_issuing(run_id: int) -> CourseRun:
     )
     run.scheduled_sessions_list = scheduled_sessions(run)
     return run
-
-
-def _valid_certificate_query(p: Placeholders, alias: str, _shape) -> QuerySet:
-    valid = Certificate.objects.using(alias).filter(revoked_at__isnull=True)
-    return valid.filter(enrolment_id=p.id("enrolment")).values_list("pk")[:1]
-
-
-# Asked for every certificate of a bulk job, under the enrolment's lock.
-_valid_certificate = Precompiled(_valid_certificate_query, prepared=True)
 
 
 def issue_certificate(
@@ -126,17 +111,26 @@ def issue_certificate(
     written: list[str] = []
     try:
         with transaction.atomic():
-            locked = _locked_enrolment(enrolment.pk, run=run)
-            alias = router.db_for_write(Certificate)
-            existing = _valid_certificate.rows(alias, None, enrolment=locked.pk)
-            if existing:
-                return Certificate.objects.get(pk=existing[0][0])
+            read = None
+            if run is None:
+                locked = _locked_enrolment(enrolment.pk)
+                alias = router.db_for_write(Certificate)
+                existing = valid_certificate.rows(alias, None, enrolment=locked.pk)
+                existing_id = existing[0][0] if existing else None
+            else:
+                lists = lists or status_list.SchoolLists(run.school_id)
+                read = lock_for_issuing(enrolment.pk, run=run, lists=lists)
+                locked, existing_id = read.enrolment, read.certificate_id
+            if existing_id is not None:
+                return Certificate.objects.get(pk=existing_id)
             if locked.status != Enrolment.Status.COMPLETED:
                 raise NotEligible(
                     _("Eine Bescheinigung gibt es nur für abgeschlossene Anmeldungen."),
                     field="enrolment",
                 )
-            return _create_certificate(enrolment=locked, actor=actor, written=written, lists=lists)
+            return _create_certificate(
+                enrolment=locked, actor=actor, written=written, lists=lists, read=read
+            )
     except IntegrityError:
         # Only reachable if a writer bypassed the enrolment lock: the constraint still holds.
         for name in written:
@@ -155,19 +149,29 @@ def issue_certificate(
 
 
 def _create_certificate(
-    *, enrolment: Enrolment, actor, written: list[str], lists: status_list.SchoolLists | None
+    *,
+    enrolment: Enrolment,
+    actor,
+    written: list[str],
+    lists: status_list.SchoolLists | None,
+    read: Locked | None = None,
 ) -> Certificate:
+    """`read`: what `lock_for_issuing` read with the lock (a bulk job), or None."""
     run = enrolment.run
     issued_at = timezone.now()
     year = timezone.localtime(issued_at).year
     code = new_verification_code()
-    data = build_data(enrolment=enrolment, number="", code=code, issued_at=issued_at)
+    present = read.present if read else None
+    data = build_data(
+        enrolment=enrolment, number="", code=code, issued_at=issued_at, present=present
+    )
     # The number is printed on the PDF, so the sequence row stays locked from here through rendering
     # to commit: issuing within one school and year is serial (bench/certificates.py measures it).
     number = next_number(school=run.school, year=year)
     data["number"] = number
-    issued = issue_file(data, lists=lists)
+    issued = issue_file(data, lists=lists, entry=read.status_entry() if read else None)
     certificate = Certificate(
+        pk=read.certificate_pk if read else None,
         enrolment=enrolment,
         number=number,
         verification_code=code,
@@ -185,10 +189,12 @@ def _create_certificate(
     name = f"{number}-{secrets.token_hex(8)}.pdf"
     certificate.pdf.save(name, ContentFile(issued.pdf), save=False)
     written.append(certificate.pdf.name)
-    # The certificate's id names the rows after it, written together in one round trip.
+    # The certificate's id names the rows after it, written together in one round trip (with
+    # the certificate's row when its id was reserved).
     trip = RoundTrip(router.db_for_write(Certificate))
     trip.insert(certificate)
-    trip.run()
+    if certificate.pk is None:
+        trip.run()
     audit(
         actor=actor,
         action="certificate.issued",

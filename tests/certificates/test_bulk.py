@@ -3,11 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import certificates.services as services
 from certificates.models import Certificate, IssueJob
 from certificates.tasks import issue_for_run
+from core.models import AuditEntry, DomainEvent, OutboxEmail
 from courses.models import Enrolment
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +121,29 @@ def test_each_certificate_of_a_job_prints_its_own_attendance_and_is_signed(run, 
         "SPS-Programmierung für Einsteiger"
     }
     assert by_enrolment[both.pk].sha256 != by_enrolment[one.pk].sha256
+
+
+@pytest.mark.postgres
+def test_each_certificate_of_a_job_takes_six_statements_and_its_rows_name_it(run, make_enrolment):
+    """Per certificate: its transaction (here a savepoint, and its release), the lock with all
+    that is read under it in one round trip, the number, the certificate's row with the audit
+    entry, event and e-mail about it in one more, and the job's progress. The rows name the
+    certificate whose id was reserved before its row was written."""
+    for name in ("Anna", "Ben", "Cem", "Dana"):
+        make_enrolment(first_name=name)
+    job = IssueJob.objects.create(run=run)
+    with CaptureQueriesContext(connection) as queries:
+        issue_for_run(job.pk)
+    # About 15 for the job itself: reading it and the run, the first number of the year...
+    assert len(queries) <= 16 + 4 * 6, [q["sql"][:80] for q in queries.captured_queries]
+    certificates = list(Certificate.objects.filter(enrolment__run=run))
+    assert len(certificates) == 4
+    for certificate in certificates:
+        assert AuditEntry.objects.filter(
+            action="certificate.issued", object_id=str(certificate.pk)
+        ).exists()
+        (event,) = DomainEvent.objects.filter(
+            type="certificate.issued", payload__number=certificate.number
+        )
+        assert event.payload["id"] == certificate.pk
+        assert OutboxEmail.objects.filter(key=f"certificates:issued:{certificate.pk}").exists()

@@ -3,6 +3,7 @@
 it valid, one changed byte breaks it, the stored SHA-256 is that of the signed file, and the
 signed file is still PDF/A-3b."""
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
@@ -27,7 +28,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from certificates import pades
-from certificates.keys import development_root
+from certificates.keys import development_root, issuer_keys
 from certificates.services import issue_certificate
 
 from .conftest import require_tool
@@ -220,3 +221,15 @@ def test_every_signature_signs_its_own_file(make_enrolment):
     for certificate in (first, second):
         _, status = _validate(_read(certificate))
         assert status.intact and status.valid
+
+
+def test_a_spliced_container_is_byte_for_byte_the_one_pyhanko_builds():
+    """After the first signature the CMS container is spliced from the last one, its signed
+    attributes joined from DER encodings: it must be what pyHanko would have built (RSA PKCS#1
+    v1.5 signatures are deterministic, so the whole container compares)."""
+    signer = pades._signer(issuer_keys())
+    first, second = hashlib.sha256(b"first").digest(), hashlib.sha256(b"second").digest()
+    asyncio.run(signer.container(first, "sha256", timestamper=None))
+    spliced = signer.spliced(second, "sha256")
+    built = asyncio.run(signer.container(second, "sha256", timestamper=None))
+    assert spliced is not None and spliced == built
