@@ -33,8 +33,8 @@ def _processes() -> dict[int, tuple[str, int, float]]:
 
 
 def snapshot(server_pids: list[int]) -> dict[str, float]:
-    """CPU seconds so far of the servers started as `server_pids` (with their workers), of
-    PostgreSQL and of this process. Empty where /proc is not there."""
+    """CPU seconds so far of the servers started as `server_pids` (with their workers), of each
+    PostgreSQL process and of this process. Empty where /proc is not there."""
     if not Path("/proc/self/stat").exists():
         return {}
     processes = _processes()
@@ -49,9 +49,18 @@ def snapshot(server_pids: list[int]) -> dict[str, float]:
             total += processes[pid][2] if pid in processes else 0.0
             tree.extend(children.get(pid, ()))
         totals[f"server{index}"] = total
-    totals["postgres"] = sum(cpu for name, _p, cpu in processes.values() if name == "postgres")
+    # Per process: a backend that exits between two snapshots takes its CPU time with it.
+    totals["postgres"] = {
+        pid: cpu for pid, (name, _p, cpu) in processes.items() if name == "postgres"
+    }
     totals["client"] = time.process_time()
     return totals
+
+
+def _postgres(before: dict, after: dict) -> float:
+    """CPU seconds of the PostgreSQL processes alive at `after` since `before` (a new one from
+    its start; one that exited meanwhile is not counted)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def per_item(before: dict, after: dict, items: int, server: int = 0) -> str:
@@ -60,7 +69,7 @@ def per_item(before: dict, after: dict, items: int, server: int = 0) -> str:
         return "CPU split not measured (no /proc)"
     parts = [
         ("server", after[f"server{server}"] - before[f"server{server}"]),
-        ("postgres", after["postgres"] - before["postgres"]),
+        ("postgres", _postgres(before["postgres"], after["postgres"])),
         ("client", after["client"] - before["client"]),
     ]
     return ", ".join(f"{name} {seconds / items * 1000:.1f}" for name, seconds in parts) + " ms CPU"
