@@ -158,11 +158,10 @@ def read_attendance(
 
 
 def _recorded(enrolment: Enrolment, sessions: list[Session]) -> dict[int, int]:
-    if not sessions:
-        return {}
-    ids = {f"session{i}": session.pk for i, session in enumerate(sessions)}
-    alias = router.db_for_read(Attendance)
-    return dict(_present.rows(alias, len(ids), enrolment=enrolment.pk, **ids))
+    trip = RoundTrip(router.db_for_read(Attendance))
+    present = read_attendance(trip, enrolment_id=enrolment.pk, sessions=sessions)
+    trip.run()
+    return dict(present)
 
 
 def _attended(recorded: dict[int, int], sessions: list[Session]) -> tuple[list[dict], dict]:
